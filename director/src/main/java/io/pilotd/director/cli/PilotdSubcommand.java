@@ -1,0 +1,39 @@
+package io.pilotd.director.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** A leaf command: gets the common flags and a {@link Session} that is closed when it ends. */
+abstract class PilotdSubcommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() throws Exception {
+        Logging.configure(common.verbose, isDaemon());
+        try (Session session = new Session(common, System.getenv())) {
+            return execute(session);
+        }
+    }
+
+    protected abstract int execute(Session session) throws Exception;
+
+    /** The daemon logs its lifecycle at INFO; other commands only warnings, unless verbose. */
+    protected boolean isDaemon() {
+        return false;
+    }
+
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}

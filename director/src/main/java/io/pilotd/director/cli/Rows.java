@@ -1,0 +1,114 @@
+package io.pilotd.director.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import io.pilotd.driver.api.Durations;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A listing: named columns and rows of values, printed as a table, CSV or JSON. */
+final class Rows {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final List<String> columns;
+    private final List<List<Object>> rows = new ArrayList<>();
+
+    Rows(String... columns) {
+        this.columns = List.of(columns);
+    }
+
+    Rows add(Object... values) {
+        if (values.length != columns.size()) {
+            throw new IllegalArgumentException(values.length + " values for " + columns.size() + " columns");
+        }
+        rows.add(Arrays.asList(values));
+        return this;
+    }
+
+    void print(PrintWriter out, OutputFormat format) {
+        try {
+            switch (format) {
+                case json -> out.println(JSON.writeValueAsString(asMaps()));
+                case csv -> out.print(csv());
+                case table -> out.print(table());
+            }
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.flush();
+    }
+
+    private List<Map<String, Object>> asMaps() {
+        List<Map<String, Object>> maps = new ArrayList<>();
+        for (List<Object> row : rows) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                Object value = row.get(i);
+                map.put(columns.get(i), value instanceof Duration d ? d.toSeconds() : value);
+            }
+            maps.add(map);
+        }
+        return maps;
+    }
+
+    private String csv() throws JsonProcessingException {
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+        columns.forEach(schema::addColumn);
+        List<List<String>> text = rows.stream().map(r -> r.stream().map(Rows::text).toList()).toList();
+        return new CsvMapper().writer(schema.build()).writeValueAsString(text);
+    }
+
+    private String table() {
+        int[] widths = new int[columns.size()];
+        List<List<String>> text = new ArrayList<>();
+        text.add(columns.stream().map(String::toUpperCase).toList());
+        rows.forEach(r -> text.add(r.stream().map(Rows::text).toList()));
+        for (List<String> row : text) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> row : text) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(String.format("%-" + widths[i] + "s", row.get(i)));
+                if (i < row.size() - 1) {
+                    line.append("  ");
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Instant instant) {
+            return TIME.format(instant);
+        }
+        if (value instanceof Duration duration) {
+            return Durations.format(duration);
+        }
+        return value.toString();
+    }
+}

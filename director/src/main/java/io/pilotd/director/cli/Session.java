@@ -1,0 +1,84 @@
+package io.pilotd.director.cli;
+
+import io.pilotd.director.config.ConfigLoader;
+import io.pilotd.director.config.ConfigSource;
+import io.pilotd.director.config.ConfigValidator;
+import io.pilotd.director.config.DataDirs;
+import io.pilotd.director.config.DefaultConfig;
+import io.pilotd.director.config.PilotdConfig;
+import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.store.Database;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What one command invocation works with: the config it resolved, the data directory, the
+ * drivers, and the database, opened on first use and closed when the command ends.
+ */
+final class Session implements AutoCloseable {
+    private final CommonOptions options;
+    private final Map<String, String> env;
+    private DriverCatalog drivers;
+    private PilotdConfig config;
+    private Path dataDir;
+    private Database database;
+
+    Session(CommonOptions options, Map<String, String> env) {
+        this.options = options;
+        this.env = env;
+    }
+
+    ConfigSource configSource() {
+        return ConfigSource.resolve(options.config, env);
+    }
+
+    DriverCatalog drivers() {
+        if (drivers == null) {
+            drivers = DriverCatalog.load();
+        }
+        return drivers;
+    }
+
+    PilotdConfig config() {
+        if (config == null) {
+            ConfigSource source = configSource();
+            if (source.isBuiltIn()) {
+                config = DefaultConfig.create(DataDirs.resolve(options.dataDir, null));
+            } else {
+                config = new ConfigLoader(new ConfigValidator(drivers())).load(source.file());
+            }
+        }
+        return config;
+    }
+
+    Path dataDir() {
+        if (dataDir == null) {
+            dataDir = DataDirs.resolve(options.dataDir, config().director().dataDir());
+        }
+        return dataDir;
+    }
+
+    /** The database, with its schema current (see {@link Database#ensureSchema()}). */
+    Database database() {
+        if (database == null) {
+            database = Database.open(config().database(), dataDir(), env);
+            database.ensureSchema();
+        }
+        return database;
+    }
+
+    /** The database as it is, for the commands that manage its schema. */
+    Database rawDatabase() {
+        if (database == null) {
+            database = Database.open(config().database(), dataDir(), env);
+        }
+        return database;
+    }
+
+    @Override
+    public void close() {
+        if (database != null) {
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.pilotd.director.config;
+
+import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.driver.api.DriverContext;
+import io.pilotd.driver.api.DriverParameters;
+import io.pilotd.driver.api.InvalidParametersException;
+import io.pilotd.driver.api.PilotDriverFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the values of a bound config: required fields, ranges, unique queue names, known drivers,
+ * and each driver's own parameters (the driver names what is wrong).
+ */
+public final class ConfigValidator {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** One problem, before it is given its file and line. */
+    record Finding(FieldPath path, String message) {
+    }
+
+    private final DriverCatalog drivers;
+
+    public ConfigValidator(DriverCatalog drivers) {
+        this.drivers = drivers;
+    }
+
+    List<Finding> validate(PilotdConfig config) {
+        List<Finding> findings = new ArrayList<>();
+        director(config.director(), FieldPath.ROOT.key("director"), findings);
+        database(config.database(), FieldPath.ROOT.key("database"), findings);
+        if (config.proxy().minLifetime().isNegative()) {
+            findings.add(new Finding(FieldPath.ROOT.key("proxy").key("minLifetime"), "must not be negative"));
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < config.queues().size(); i++) {
+            FieldPath at = FieldPath.ROOT.key("queues").index(i);
+            QueueConfig queue = config.queues().get(i);
+            if (queue == null) {
+                findings.add(new Finding(at, "is empty"));
+                continue;
+            }
+            if (queue.name() != null && !names.add(queue.name())) {
+                findings.add(new Finding(at.key("name"), "'" + queue.name() + "' names two queues"));
+            }
+            queue(queue, at, config.director(), findings);
+        }
+        return findings;
+    }
+
+    private static void director(DirectorSettings director, FieldPath at, List<Finding> findings) {
+        if (director.id() != null && !NAME.matcher(director.id()).matches()) {
+            findings.add(new Finding(at.key("id"), "'" + director.id()
+                    + "' must be 1-64 letters, digits, '.', '_' or '-' (it becomes a cloud tag)"));
+        }
+        range(director.metricsPort(), 0, 65535, at.key("metricsPort"), findings);
+        range(director.threads(), 1, 256, at.key("threads"), findings);
+        positive(director.shutdownGrace(), at.key("shutdownGrace"), findings);
+    }
+
+    private static void database(DatabaseSettings database, FieldPath at, List<Finding> findings) {
+        if (database.url() != null && !database.url().startsWith("jdbc:postgresql:")) {
+            findings.add(new Finding(at.key("url"), "'" + database.url() + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)"));
+        }
+        if (database.passwordFile() != null && database.passwordEnv() != null) {
+            findings.add(new Finding(at.key("passwordEnv"), "give passwordFile or passwordEnv, not both"));
+        }
+        range(database.poolSize(), 1, 200, at.key("poolSize"), findings);
+    }
+
+    private void queue(QueueConfig queue, FieldPath at, DirectorSettings director, List<Finding> findings) {
+        if (queue.name() == null) {
+            findings.add(new Finding(at.key("name"), "is required"));
+        } else if (!NAME.matcher(queue.name()).matches()) {
+            findings.add(new Finding(at.key("name"), "'" + queue.name() + "' must be 1-64 letters, digits, '.', '_' or '-'"));
+        }
+        required(queue.site(), at.key("site"), findings);
+        required(queue.ce(), at.key("ce"), findings);
+        required(queue.queue(), at.key("queue"), findings);
+        if (queue.cycle().compareTo(Duration.ofSeconds(1)) < 0) {
+            findings.add(new Finding(at.key("cycle"), "must be at least 1s"));
+        }
+        limits(queue.limits(), at.key("limits"), findings);
+        matching(queue.matching(), at.key("matching"), findings);
+        if (queue.driver() == null) {
+            findings.add(new Finding(at.key("driver"), "is required (one of: " + String.join(", ", drivers.names()) + ")"));
+            return;
+        }
+        Optional<PilotDriverFactory> factory = drivers.factory(queue.driver());
+        if (factory.isEmpty()) {
+            findings.add(new Finding(at.key("driver"), "unknown driver '" + queue.driver()
+                    + "' (installed: " + String.join(", ", drivers.names()) + ")"));
+            return;
+        }
+        String queueName = queue.name() == null ? "queue" : queue.name();
+        DriverContext context = new DriverContext(director.id() == null ? "pilotd" : director.id(), queueName,
+                DataDirs.driverDir(DataDirs.resolve(null, director.dataDir()), queueName));
+        try {
+            factory.get().create(new DriverParameters(queue.parameters()), context).close();
+        } catch (InvalidParametersException e) {
+            for (InvalidParametersException.Problem problem : e.problems()) {
+                findings.add(new Finding(at.key("parameters").keys(problem.parameter()), problem.message()));
+            }
+        }
+    }
+
+    private static void limits(QueueLimits limits, FieldPath at, List<Finding> findings) {
+        if (limits.maxRunning() == null) {
+            findings.add(new Finding(at.key("maxRunning"), "is required"));
+        } else {
+            range(limits.maxRunning(), 0, Integer.MAX_VALUE, at.key("maxRunning"), findings);
+        }
+        if (limits.maxWaiting() == null) {
+            findings.add(new Finding(at.key("maxWaiting"), "is required"));
+        } else {
+            range(limits.maxWaiting(), 0, Integer.MAX_VALUE, at.key("maxWaiting"), findings);
+        }
+        range(limits.maxPerCycle(), 0, Integer.MAX_VALUE, at.key("maxPerCycle"), findings);
+        positive(limits.maxWaitingTime(), at.key("maxWaitingTime"), findings);
+    }
+
+    private static void matching(Matching matching, FieldPath at, List<Finding> findings) {
+        range(matching.processors(), 1, 4096, at.key("processors"), findings);
+        if (matching.memoryMB() != null) {
+            range(matching.memoryMB(), 0, Integer.MAX_VALUE, at.key("memoryMB"), findings);
+        }
+        if (matching.maxCpuTime() != null && matching.maxCpuTime() < 0) {
+            findings.add(new Finding(at.key("maxCpuTime"), "must not be negative, not " + matching.maxCpuTime()));
+        }
+    }
+
+    private static void required(String value, FieldPath at, List<Finding> findings) {
+        if (value == null || value.isBlank()) {
+            findings.add(new Finding(at, "is required"));
+        }
+    }
+
+    private static void range(int value, int min, int max, FieldPath at, List<Finding> findings) {
+        if (value < min) {
+            findings.add(new Finding(at, (min == 0 ? "must not be negative" : "must be at least " + min) + ", not " + value));
+        } else if (value > max) {
+            findings.add(new Finding(at, "must be at most " + max + ", not " + value));
+        }
+    }
+
+    private static void positive(Duration value, FieldPath at, List<Finding> findings) {
+        if (value.isZero() || value.isNegative()) {
+            findings.add(new Finding(at, "must be longer than zero"));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.pilotd.director.config;
+
+import java.time.Duration;
+
+/**
+ * @param id          tags every cloud resource this director starts; unique per director
+ *                    (default: the host name)
+ * @param dataDir     where the embedded database and the drivers' state live (default:
+ *                    {@code $XDG_DATA_HOME/pilotd} or {@code ~/.local/share/pilotd})
+ * @param metricsPort local port of the metrics and health endpoint; 0 turns it off
+ * @param clustered   share the queues with other directors on the same database (Quartz
+ *                    clustered job store): each queue is cycled by one of them at a time
+ * @param threads     how many queue cycles may run at once
+ * @param shutdownGrace how long SIGTERM waits for the cycles in flight
+ */
+public record DirectorSettings(String id, String dataDir, Integer metricsPort, Boolean clustered,
+                               Integer threads, Duration shutdownGrace) {
+    public static DirectorSettings defaults() {
+        return new DirectorSettings(null, null, null, null, null, null);
+    }
+
+    public DirectorSettings {
+        metricsPort = metricsPort == null ? 0 : metricsPort;
+        clustered = clustered != null && clustered;
+        threads = threads == null ? 4 : threads;
+        shutdownGrace = shutdownGrace == null ? Duration.ofMinutes(2) : shutdownGrace;
+    }
+
+    public DirectorSettings withDataDir(String dir) {
+        return new DirectorSettings(id, dir, metricsPort, clustered, threads, shutdownGrace);
+    }
+}

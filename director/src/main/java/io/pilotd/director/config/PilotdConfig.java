@@ -1,0 +1,28 @@
+package io.pilotd.director.config;
+
+import java.util.List;
+
+/**
+ * The whole configuration, as read from one YAML file (or the built-in default) and checked by
+ * {@link ConfigValidator}. Immutable once read.
+ */
+public record PilotdConfig(
+        DirectorSettings director,
+        DatabaseSettings database,
+        ProxySettings proxy,
+        PilotSettings pilot,
+        List<QueueConfig> queues) {
+
+    public PilotdConfig {
+        director = director == null ? DirectorSettings.defaults() : director;
+        database = database == null ? DatabaseSettings.none() : database;
+        proxy = proxy == null ? ProxySettings.none() : proxy;
+        pilot = pilot == null ? PilotSettings.none() : pilot;
+        queues = queues == null ? List.of() : List.copyOf(queues);
+    }
+
+    public QueueConfig queue(String name) {
+        return queues.stream().filter(q -> q.name().equals(name)).findFirst()
+                .orElseThrow(() -> new UnknownQueueException(name, queues));
+    }
+}

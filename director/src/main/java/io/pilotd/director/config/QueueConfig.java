@@ -1,0 +1,34 @@
+package io.pilotd.director.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One computing endpoint of one site: DIRAC's Site / CE / Queue, with its driver and limits.
+ *
+ * @param name  this queue's unique name in pilotd (what the CLI takes)
+ * @param queue the queue's name at the CE (DIRAC's Queue)
+ * @param cycle how often this queue's cycle runs (DIRAC PollingTime)
+ */
+public record QueueConfig(
+        String name,
+        String site,
+        String ce,
+        String queue,
+        String driver,
+        Boolean enabled,
+        Duration cycle,
+        QueueLimits limits,
+        Matching matching,
+        Map<String, Object> parameters) {
+
+    public static final Duration DEFAULT_CYCLE = Duration.ofMinutes(2);
+
+    public QueueConfig {
+        enabled = enabled == null || enabled;
+        cycle = cycle == null ? DEFAULT_CYCLE : cycle;
+        limits = limits == null ? QueueLimits.unset() : limits;
+        matching = matching == null ? Matching.any() : matching;
+        parameters = parameters == null ? Map.of() : parameters;
+    }
+}

@@ -1,0 +1,23 @@
+package io.pilotd.director.config;
+
+import java.time.Duration;
+
+/**
+ * @param maxRunning     at most this many pilots alive, submitted to running (DIRAC MaxTotalJobs); required
+ * @param maxWaiting     at most this many pilots not yet running (DIRAC MaxWaitingJobs); required
+ * @param maxPerCycle    at most this many new pilots in one cycle (DIRAC MaxPilotsToSubmit)
+ * @param maxWaitingTime a pilot not running after this long is killed
+ */
+public record QueueLimits(Integer maxRunning, Integer maxWaiting, Integer maxPerCycle, Duration maxWaitingTime) {
+    public static final int DEFAULT_MAX_PER_CYCLE = 100;
+    public static final Duration DEFAULT_MAX_WAITING_TIME = Duration.ofHours(24);
+
+    public static QueueLimits unset() {
+        return new QueueLimits(null, null, null, null);
+    }
+
+    public QueueLimits {
+        maxPerCycle = maxPerCycle == null ? DEFAULT_MAX_PER_CYCLE : maxPerCycle;
+        maxWaitingTime = maxWaitingTime == null ? DEFAULT_MAX_WAITING_TIME : maxWaitingTime;
+    }
+}

@@ -1,0 +1,146 @@
+package io.pilotd.director.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.pilotd.director.config.DatabaseSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * pilotd's PostgreSQL: a HikariCP pool, the Flyway migrations of {@code schema/}, and Jdbi over
+ * both. External when a URL is configured (config, then {@code PILOTD_DB_URL}); otherwise the
+ * embedded server of the data directory.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource pool;
+    private final EmbeddedDatabase embedded;
+    private final Jdbi jdbi;
+    private final String description;
+
+    private Database(HikariDataSource pool, EmbeddedDatabase embedded, String description) {
+        this.pool = pool;
+        this.embedded = embedded;
+        this.description = description;
+        this.jdbi = Jdbi.create(pool);
+        jdbi.registerArrayType(String.class, "text");
+    }
+
+    public static Database open(DatabaseSettings settings, Path dataDir, Map<String, String> env) {
+        String url = settings.url() != null ? settings.url() : env.get("PILOTD_DB_URL");
+        if (url == null || url.isBlank()) {
+            EmbeddedDatabase embedded = EmbeddedDatabase.open(dataDir);
+            try {
+                HikariDataSource pool = pool(embedded.jdbcUrl(), embedded.user(), "", settings.poolSize());
+                return new Database(pool, embedded, "embedded PostgreSQL in " + dataDir.resolve("pgdata")
+                        + " (port " + embedded.port() + ")");
+            } catch (RuntimeException e) {
+                embedded.close();
+                throw e;
+            }
+        }
+        String user = settings.user() != null ? settings.user() : env.getOrDefault("PILOTD_DB_USER", "pilotd");
+        HikariDataSource pool = pool(url, user, password(settings, env), settings.poolSize());
+        return new Database(pool, null, url + " as " + user);
+    }
+
+    private static String password(DatabaseSettings settings, Map<String, String> env) {
+        String file = settings.passwordFile() != null ? settings.passwordFile() : env.get("PILOTD_DB_PASSWORD_FILE");
+        if (file != null) {
+            try {
+                return Files.readString(Path.of(file)).strip();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the database password file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (settings.passwordEnv() != null) {
+            String value = env.get(settings.passwordEnv());
+            if (value == null) {
+                throw new IllegalStateException("database.passwordEnv names " + settings.passwordEnv() + ", which is not set");
+            }
+            return value;
+        }
+        return "";
+    }
+
+    private static HikariDataSource pool(String url, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("pilotd");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        // Fail fast at start-up with the cause; a later outage only delays submission.
+        config.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        config.addDataSourceProperty("ApplicationName", "pilotd");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("socketTimeout", "300");
+        return new HikariDataSource(config);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** Where the database is, without any secret. */
+    public String description() {
+        return description;
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:db/migration")
+                .validateMigrationNaming(true)
+                .load();
+    }
+
+    public MigrateResult migrate() {
+        return flyway().migrate();
+    }
+
+    public MigrationInfo[] migrations() {
+        return flyway().info().all();
+    }
+
+    /**
+     * Brings the embedded database up to date by itself; an external one must be migrated by its
+     * operator ({@code pilotd db migrate}), who may want to see the change first.
+     */
+    public void ensureSchema() {
+        if (isEmbedded()) {
+            migrate();
+            return;
+        }
+        MigrationInfo[] pending = flyway().info().pending();
+        if (pending.length > 0) {
+            throw new IllegalStateException("the database " + description + " has " + pending.length
+                    + " pending migration(s): run 'pilotd db migrate' first");
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

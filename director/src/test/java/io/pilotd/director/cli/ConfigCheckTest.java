@@ -1,0 +1,133 @@
+package io.pilotd.director.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pilotd.director.testing.Cli;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigCheckTest {
+    private static final Path EXAMPLE = Path.of("../etc/pilotd.example.yaml");
+
+    private static final String VALID = """
+            director:
+              id: test-director
+            queues:
+              - name: q1
+                site: LOCAL.Test.de
+                ce: localhost
+                queue: default
+                driver: local
+                cycle: 1m
+                limits:
+                  maxRunning: 10
+                  maxWaiting: 5
+                parameters:
+                  command: [/bin/true]
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("pilotd.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void theExampleConfigIsValid() {
+        Cli result = Cli.run("config", "check", EXAMPLE.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("OK, 1 queue(s)");
+    }
+
+    @Test
+    void aValidConfigPasses() throws IOException {
+        Cli result = Cli.run("config", "check", write(VALID).toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+    }
+
+    @Test
+    void aTypoedKeyIsNamedWithFileLineAndPath() throws IOException {
+        Path file = write(VALID.replace("maxWaiting: 5", "maxWaitng: 5"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(file + ":12: queues[0].limits.maxWaitng: unknown key 'maxWaitng'")
+                .contains("maxWaiting")
+                // the key it meant is then missing: reported too, in the same run
+                .contains("queues[0].limits.maxWaiting: is required");
+    }
+
+    @Test
+    void aNegativeLimitIsNamedWithFileLineAndPath() throws IOException {
+        Path file = write(VALID.replace("maxWaiting: 5", "maxWaiting: -3"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(file + ":12: queues[0].limits.maxWaiting: must not be negative, not -3");
+    }
+
+    @Test
+    void anUnknownDriverIsNamedWithTheInstalledOnes() throws IOException {
+        Path file = write(VALID.replace("driver: local", "driver: lokal"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(file + ":8: queues[0].driver: unknown driver 'lokal' (installed: local)");
+    }
+
+    @Test
+    void aWrongTypeIsNamed() throws IOException {
+        Path file = write(VALID.replace("maxRunning: 10", "maxRunning: ten"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(file + ":11: queues[0].limits.maxRunning: 'ten' is not a whole number");
+    }
+
+    @Test
+    void aBadDurationIsNamed() throws IOException {
+        Path file = write(VALID.replace("cycle: 1m", "cycle: 1 minute"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(file + ":9: queues[0].cycle: '1 minute' is not a duration");
+    }
+
+    @Test
+    void driverParametersAreCheckedByTheDriver() throws IOException {
+        Path file = write(VALID.replace("command: [/bin/true]", "comand: [/bin/true]"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(file + ":13: queues[0].parameters.command: is required")
+                .contains(file + ":14: queues[0].parameters.comand: is not a parameter of this driver");
+    }
+
+    @Test
+    void missingFieldsAndDuplicateNamesAreAllReportedAtOnce() throws IOException {
+        String second = VALID.substring(VALID.indexOf("  - name: q1")).replace("    site: LOCAL.Test.de\n", "");
+        Path file = write(VALID + second);
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(file + ":15: queues[1].name: 'q1' names two queues")
+                .contains(file + ":15: queues[1].site: is required");
+    }
+
+    @Test
+    void aMissingFileIsAConfigError() {
+        Cli result = Cli.run("config", "check", dir.resolve("nope.yaml").toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("nope.yaml: no such file");
+    }
+
+    @Test
+    void brokenYamlIsReportedWithItsLine() throws IOException {
+        Path file = write("queues: [\n  {name: q1,\n");
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(file + ":").contains("not valid YAML");
+    }
+}

@@ -1,0 +1,205 @@
+package io.pilotd.driver.local;
+
+import io.pilotd.driver.api.DriverContext;
+import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.OwnedPilot;
+import io.pilotd.driver.api.PilotDriver;
+import io.pilotd.driver.api.PilotPayload;
+import io.pilotd.driver.api.PilotRequest;
+import io.pilotd.driver.api.PilotState;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs each pilot as a process on this host, in a session of its own so that it outlives the
+ * director (a restart, or Ctrl-C on {@code pilotd run}). Its state lives in the pilot's
+ * {@link PilotDir}, so a restarted director finds every pilot again.
+ *
+ * <p>jobRef: {@code local://<host>/<stamp>}.
+ */
+final class LocalDriver implements PilotDriver {
+    /** Runs the pilot, then records its exit code where the director can read it. */
+    private static final String WRAPPER = """
+            "$@"
+            code=$?
+            printf '%s\\n' "$code" > "$PILOTD_PILOT_DIR/exit.tmp" && mv "$PILOTD_PILOT_DIR/exit.tmp" "$PILOTD_PILOT_DIR/exit"
+            exit "$code"
+            """;
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final int OUTPUT_TAIL_BYTES = 256 * 1024;
+
+    private final LocalConfig config;
+    private final DriverContext context;
+    private final Path pilots;
+    private final String host;
+
+    LocalDriver(LocalConfig config, DriverContext context) {
+        this.config = config;
+        this.context = context;
+        this.pilots = context.workDir().resolve("pilots");
+        this.host = hostName();
+    }
+
+    @Override
+    public Map<String, String> submit(PilotRequest request) throws DriverException {
+        Map<String, String> jobRefs = new LinkedHashMap<>();
+        for (String stamp : request.stamps()) {
+            PilotDir dir = new PilotDir(pilots.resolve(stamp));
+            try {
+                dir.create(context.directorId(), context.queue(), request.batchId());
+                Process process = start(dir, stamp, request.payload());
+                dir.started(process.toHandle());
+                jobRefs.put(stamp, jobRef(stamp));
+            } catch (IOException e) {
+                if (jobRefs.isEmpty()) {
+                    throw new DriverException("cannot start a local pilot: " + e.getMessage(), e);
+                }
+                break;
+            }
+        }
+        return jobRefs;
+    }
+
+    private Process start(PilotDir dir, String stamp, PilotPayload payload) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of("/bin/sh", "-c", WRAPPER, "pilot"));
+        command.addAll(config.command());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.path().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.output().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        Map<String, String> env = builder.environment();
+        env.putAll(config.environment());
+        env.putAll(payload.environment());
+        env.put(PilotPayload.STAMP_VARIABLE, stamp);
+        env.put("PILOTD_PILOT_DIR", dir.path().toString());
+        return builder.start();
+    }
+
+    @Override
+    public Map<String, PilotState> status(List<String> jobRefs) throws DriverException {
+        Map<String, PilotState> states = new LinkedHashMap<>();
+        Instant now = Instant.now();
+        for (String jobRef : jobRefs) {
+            Optional<PilotDir> dir = dir(jobRef);
+            if (dir.isPresent()) {
+                try {
+                    states.put(jobRef, dir.get().state(now));
+                } catch (IOException e) {
+                    throw new DriverException("cannot read local pilot " + jobRef + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return states;
+    }
+
+    @Override
+    public void kill(List<String> jobRefs) throws DriverException {
+        List<ProcessHandle> killed = new ArrayList<>();
+        for (String jobRef : jobRefs) {
+            Optional<PilotDir> dir = dir(jobRef);
+            if (dir.isEmpty()) {
+                continue;
+            }
+            try {
+                dir.get().process().ifPresent(process -> {
+                    process.descendants().forEach(ProcessHandle::destroy);
+                    process.destroy();
+                    killed.add(process);
+                });
+            } catch (IOException e) {
+                throw new DriverException("cannot read local pilot " + jobRef + ": " + e.getMessage(), e);
+            }
+        }
+        for (ProcessHandle process : killed) {
+            try {
+                process.onExit().get(config.killGrace().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> output(String jobRef) throws DriverException {
+        Optional<PilotDir> dir = dir(jobRef);
+        if (dir.isEmpty() || !Files.exists(dir.get().output())) {
+            return Optional.empty();
+        }
+        try (RandomAccessFile file = new RandomAccessFile(dir.get().output().toFile(), "r")) {
+            long start = Math.max(0, file.length() - OUTPUT_TAIL_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            return Optional.of(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new DriverException("cannot read the output of " + jobRef + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<OwnedPilot> listOwned(String directorId) throws DriverException {
+        List<OwnedPilot> owned = new ArrayList<>();
+        if (!Files.isDirectory(pilots)) {
+            return owned;
+        }
+        Instant now = Instant.now();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(pilots, Files::isDirectory)) {
+            for (Path path : dirs) {
+                PilotDir dir = new PilotDir(path);
+                if (Files.exists(path.resolve("pilot.properties")) && dir.directorId().equals(directorId)) {
+                    owned.add(new OwnedPilot(dir.stamp(), jobRef(dir.stamp()), dir.state(now)));
+                }
+            }
+        } catch (IOException e) {
+            throw new DriverException("cannot list local pilots in " + pilots + ": " + e.getMessage(), e);
+        }
+        return owned;
+    }
+
+    private String jobRef(String stamp) {
+        return "local://" + host + "/" + stamp;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /**
+     * The pilot dir of a jobRef; empty for one this driver never made. Found by the stamp alone:
+     * the host part only informs a reader, and must not lose a pilot if the host is renamed.
+     */
+    private Optional<PilotDir> dir(String jobRef) {
+        if (!jobRef.startsWith("local://")) {
+            return Optional.empty();
+        }
+        String stamp = jobRef.substring(jobRef.lastIndexOf('/') + 1);
+        if (!stamp.matches("[0-9a-f]{32}")) {
+            return Optional.empty();
+        }
+        Path path = pilots.resolve(stamp);
+        return Files.isDirectory(path) ? Optional.of(new PilotDir(path)) : Optional.empty();
+    }
+}
