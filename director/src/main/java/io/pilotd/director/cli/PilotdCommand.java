@@ -10,10 +10,14 @@ import picocli.CommandLine.Spec;
         versionProvider = PilotdCommand.Version.class,
         description = "A DIRAC-style pilot director: keeps the right number of pilots on each queue.",
         subcommands = {
+            RunCommand.class,
+            SubmitCommand.class,
             DbCommand.class,
             ConfigCommand.class,
             QueuesCommand.class,
             PilotsCommand.class,
+            TqCommand.class,
+            DemoPilotCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

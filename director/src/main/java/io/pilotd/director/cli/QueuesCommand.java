@@ -1,13 +1,21 @@
 package io.pilotd.director.cli;
 
 import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.store.CycleRecord;
+import io.pilotd.director.store.CycleStore;
 import io.pilotd.director.store.QueueCounts;
+import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "queues", description = "List the configured queues with their limits and live pilot counts.")
+@Command(name = "queues", description = {
+    "List the configured queues: limits, demand, live pilot counts, and the last cycle's",
+    "decision with the term that bound it (demand, maxWaiting, maxRunning, maxPerCycle,",
+    "backoff, disabled), the back-off and the last error."})
 final class QueuesCommand extends PilotdSubcommand {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
@@ -17,12 +25,20 @@ final class QueuesCommand extends PilotdSubcommand {
         QueueStore queues = new QueueStore(session.database().jdbi());
         queues.sync(session.config().queues());
         Map<String, QueueCounts> counts = queues.counts();
+        Map<String, CycleRecord> cycles = new CycleStore(session.database().jdbi()).latest();
+        Map<String, QueueRow> rowsByName = new HashMap<>();
+        queues.all().forEach(r -> rowsByName.put(r.name(), r));
+        Instant now = Instant.now();
         Rows rows = new Rows("queue", "site", "ce", "driver", "enabled", "maxRunning", "maxWaiting", "maxPerCycle",
-                "cycle", "alive", "waiting", "running");
+                "cycle", "demand", "alive", "waiting", "running", "lastCycle", "decidedBy", "backoffUntil", "lastError");
         for (QueueConfig q : session.config().queues()) {
             QueueCounts c = counts.getOrDefault(q.name(), QueueCounts.NONE);
+            CycleRecord last = cycles.get(q.name());
+            QueueRow row = rowsByName.get(q.name());
             rows.add(q.name(), q.site(), q.ce(), q.driver(), q.enabled(), q.limits().maxRunning(), q.limits().maxWaiting(),
-                    q.limits().maxPerCycle(), q.cycle(), c.alive(), c.waiting(), c.running());
+                    q.limits().maxPerCycle(), q.cycle(), queues.demand(q.name()), c.alive(), c.waiting(), c.running(),
+                    last == null ? null : last.startedAt(), last == null ? null : last.decidingFactor(),
+                    row.backingOff(now) ? row.backoffUntil() : null, row.lastError());
         }
         rows.print(out(), format);
         return ExitCodes.OK;

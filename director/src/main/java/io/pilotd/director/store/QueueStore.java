@@ -1,11 +1,17 @@
 package io.pilotd.director.store;
 
 import io.pilotd.director.config.QueueConfig;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** The queue table: the configured queues, mirrored so that SQL can lock and match them. */
 public final class QueueStore {
@@ -63,6 +69,98 @@ public final class QueueStore {
                 batch.execute();
             }
         });
+    }
+
+    static final String COLUMNS = """
+            name, site, ce, ce_queue, driver, vo, processors, max_running, max_waiting, max_per_cycle,
+            cycle_seconds, max_waiting_seconds, enabled, failures, backoff_until, last_error""";
+
+    /** Locks the queue's row for the rest of the transaction: the decision lock. */
+    public QueueRow lock(Handle h, String name) {
+        return h.createQuery("select " + COLUMNS + " from queue where name = :name for update")
+                .bind("name", name)
+                .map(QueueStore::row)
+                .findOne()
+                .orElseThrow(() -> new IllegalStateException("queue " + name + " is not in the database"));
+    }
+
+    public QueueRow get(String name) {
+        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from queue where name = :name")
+                .bind("name", name)
+                .map(QueueStore::row)
+                .findOne()
+                .orElseThrow(() -> new IllegalStateException("queue " + name + " is not in the database")));
+    }
+
+    public List<QueueRow> all() {
+        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from queue order by name")
+                .map(QueueStore::row).list());
+    }
+
+    /** A failed cycle: the queue submits nothing before {@code until}. */
+    public void backOff(String name, Instant until, String error) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update queue set failures = failures + 1, backoff_until = :until, last_error = :error,
+                                         updated_at = now()
+                        where name = :name""")
+                .bind("name", name).bind("until", until).bind("error", error).execute());
+    }
+
+    /** A cycle whose driver calls all succeeded ends the back-off. */
+    public void recovered(String name) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update queue set failures = 0, backoff_until = null, last_error = null, updated_at = now()
+                        where name = :name and (failures > 0 or backoff_until is not null or last_error is not null)""")
+                .bind("name", name).execute());
+    }
+
+    /** Live pilot counts of one queue, read inside the decision's transaction. */
+    public QueueCounts counts(Handle h, String name) {
+        return h.createQuery("""
+                        select count(*) as alive,
+                               count(*) filter (where status in ('Submitting', 'Submitted', 'Waiting', 'Scheduled')) as waiting,
+                               count(*) filter (where status = 'Running') as running
+                        from pilot
+                        where queue = :name and status not in ('Done', 'Failed', 'Aborted', 'Deleted')""")
+                .bind("name", name)
+                .map((rs, ctx) -> new QueueCounts(rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("running")))
+                .one();
+    }
+
+    /** Waiting jobs the queue could serve now, from the task-queue tables. */
+    public int demand(String name) {
+        return jdbi.withHandle(h -> h.createQuery("select waiting_jobs from queue_demand where queue = :name")
+                .bind("name", name).mapTo(Integer.class).findOne().orElse(0));
+    }
+
+    /** True when none of these queues has demand left or a pilot alive. */
+    public boolean idle(List<String> names) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select not exists (select 1 from queue_demand where queue = any(:names) and waiting_jobs > 0)
+                           and not exists (select 1 from pilot where queue = any(:names)
+                                           and status not in ('Done', 'Failed', 'Aborted', 'Deleted'))""")
+                .bind("names", names.toArray(String[]::new)).mapTo(Boolean.class).one());
+    }
+
+    static QueueRow row(ResultSet rs, StatementContext ctx) throws SQLException {
+        Integer maxWaitingSeconds = rs.getObject("max_waiting_seconds", Integer.class);
+        return new QueueRow(
+                rs.getString("name"),
+                rs.getString("site"),
+                rs.getString("ce"),
+                rs.getString("ce_queue"),
+                rs.getString("driver"),
+                rs.getString("vo"),
+                rs.getInt("processors"),
+                rs.getInt("max_running"),
+                rs.getInt("max_waiting"),
+                rs.getInt("max_per_cycle"),
+                Duration.ofSeconds(rs.getInt("cycle_seconds")),
+                maxWaitingSeconds == null ? null : Duration.ofSeconds(maxWaitingSeconds),
+                rs.getBoolean("enabled"),
+                rs.getInt("failures"),
+                PilotStore.instant(rs.getTimestamp("backoff_until")),
+                rs.getString("last_error"));
     }
 
     /** Live pilot counts of every queue, in one query. */

@@ -1,0 +1,80 @@
+package io.pilotd.director.cli;
+
+import io.pilotd.director.config.DefaultConfig;
+import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.daemon.Director;
+import io.pilotd.director.store.Database;
+import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.TaskQueueSpec;
+import io.pilotd.director.store.TaskQueueStore;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+@Command(name = "run", description = {
+    "Run the director: every queue's cycle on its period, until SIGTERM or SIGINT.",
+    "On SIGTERM the cycles in flight finish (their driver calls recorded) and pilotd exits 0."})
+final class RunCommand extends PilotdSubcommand {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--demo", paramLabel = "JOBS",
+            description = "Before starting, add JOBS waiting jobs of VO '" + DefaultConfig.VO + "' to the task queue"
+                    + " (what the built-in local queue serves), and stop once they are all done.")
+    int demoJobs;
+
+    @Option(names = "--exit-when-idle",
+            description = "Stop once no queue has waiting jobs it could serve and no pilot is alive.")
+    boolean exitWhenIdle;
+
+    @Override
+    protected boolean isDaemon() {
+        return true;
+    }
+
+    @Override
+    protected int execute(Session session) throws Exception {
+        Database database = session.database();
+        if (demoJobs > 0) {
+            new TaskQueueStore(database.jdbi()).add(new TaskQueueSpec(DefaultConfig.VO, "demo_user", "demo", 3600, 1, 0, 1,
+                    List.of(), List.of(), List.of(), List.of()), demoJobs);
+            log.info("demo: {} waiting jobs added to the task queue", demoJobs);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String signal : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(signal), s -> {
+                if (stop.getCount() == 0) {
+                    // A second signal while stopping: the operator wants out now.
+                    Runtime.getRuntime().halt(128 + s.getNumber());
+                }
+                log.info("SIG{} received", s.getName());
+                stop.countDown();
+            });
+        }
+        try (Director director = Director.start(session.config(), database, session.drivers(), session.dataDir())) {
+            List<String> queues = session.config().queues().stream().map(QueueConfig::name).toList();
+            QueueStore store = new QueueStore(database.jdbi());
+            while (!stop.await(1, TimeUnit.SECONDS)) {
+                if ((exitWhenIdle || demoJobs > 0) && idle(store, queues)) {
+                    log.info("no demand left and no pilot alive: stopping");
+                    break;
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static boolean idle(QueueStore store, List<String> queues) {
+        try {
+            return store.idle(queues);
+        } catch (RuntimeException e) {
+            // The database may be away for a while; the director carries on meanwhile.
+            log.debug("idle check failed: {}", e.getMessage());
+            return false;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.pilotd.director.cli;
+
+import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.cycle.Decision;
+import io.pilotd.director.cycle.SubmitResult;
+import io.pilotd.director.cycle.Submitter;
+import io.pilotd.director.daemon.DirectorId;
+import io.pilotd.director.daemon.QueueDrivers;
+import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.QueueStore;
+import java.time.Clock;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+@Command(name = "submit", description = {
+    "Submit pilots to a queue now, through the same path as the daemon's cycle: under the",
+    "queue's lock, within its limits (maxRunning, maxWaiting, maxPerCycle), so that it can",
+    "never push a queue past them, even while the daemon runs.",
+    "Prints the stamp and jobRef of each pilot; the daemon follows them."})
+final class SubmitCommand extends PilotdSubcommand {
+    @Option(names = "--queue", required = true, paramLabel = "QUEUE", description = "The queue (its name in the config).")
+    String queue;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "How many pilots (default: as many as the queue's demand calls for, like a cycle).")
+    Integer count;
+
+    @Option(names = "--dry-run", description = "Decide and print, but submit nothing.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = {
+        "Submit --count pilots whatever the queue's limits, back-off or enabled state say.",
+        "The decision is still recorded as 'forced'."})
+    boolean force;
+
+    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Override
+    protected int execute(Session session) {
+        if (force && count == null) {
+            throw new ParameterException(spec.commandLine(), "--force needs --count");
+        }
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count must be at least 1, not " + count);
+        }
+        QueueConfig queueConfig = session.config().queue(queue);
+        String directorId = DirectorId.of(session.config().director());
+        new QueueStore(session.database().jdbi()).sync(session.config().queues());
+        SubmitResult result;
+        try (QueueDrivers drivers = QueueDrivers.create(List.of(queueConfig), session.drivers(), directorId, session.dataDir())) {
+            Submitter submitter = new Submitter(session.database().jdbi(),
+                    new PilotEnvironment(session.config().pilot(), directorId), directorId, Clock.systemUTC());
+            result = submitter.submit(queue, drivers.get(queue), new Decision.Request(count, force), dryRun);
+        }
+        err().printf("%s: demand %d, waiting %d, alive %d: %s %d pilot(s) (decided by %s)%n", queue, result.demand(),
+                result.supply().waiting(), result.supply().alive(), dryRun ? "would submit" : "submitting",
+                result.decision().count(), result.decision().factor());
+        Rows rows = new Rows("stamp", "jobRef", "status");
+        result.jobRefs().forEach((stamp, jobRef) -> rows.add(stamp, jobRef, "Submitted"));
+        result.aborted().forEach(stamp -> rows.add(stamp, null, "Aborted"));
+        rows.print(out(), format);
+        if (result.error() != null) {
+            err().println("pilotd: submission refused: " + result.error());
+            return ExitCodes.FAILURE;
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,21 @@
+package io.pilotd.director.cycle;
+
+/**
+ * Which term bound the number of new pilots of a cycle, so that "why no pilots?" has a stored
+ * answer. The names are what {@code pilotd queues} and the reports show.
+ */
+public enum DecidingFactor {
+    /** Waiting jobs the queue can serve, less the pilots already waiting for them. */
+    demand,
+    /** A manual submission's {@code --count}. */
+    requested,
+    maxWaiting,
+    maxRunning,
+    maxPerCycle,
+    /** The queue is in back-off after failures. */
+    backoff,
+    /** The queue is disabled in the config. */
+    disabled,
+    /** A manual submission with {@code --force}: the queue's limits were not applied. */
+    forced
+}

@@ -1,0 +1,41 @@
+package io.pilotd.director.cycle;
+
+import io.pilotd.director.store.QueueCounts;
+import io.pilotd.director.store.QueueRow;
+import java.time.Instant;
+
+/**
+ * How many pilots to start now, and which term of
+ * {@code min(demand − waiting, maxWaiting − waiting, maxRunning − alive, maxPerCycle)} bound it.
+ * Never below zero.
+ */
+public record Decision(int count, DecidingFactor factor) {
+
+    /** What a manual submission asked for; the cycle asks for its demand. */
+    public record Request(Integer count, boolean force) {
+        public static final Request CYCLE = new Request(null, false);
+    }
+
+    public static Decision decide(QueueRow queue, QueueCounts supply, int demand, Request request, Instant now) {
+        if (request.force() && request.count() != null) {
+            return new Decision(Math.max(0, request.count()), DecidingFactor.forced);
+        }
+        if (!queue.enabled()) {
+            return new Decision(0, DecidingFactor.disabled);
+        }
+        if (queue.backingOff(now)) {
+            return new Decision(0, DecidingFactor.backoff);
+        }
+        Decision best = request.count() != null
+                ? new Decision(request.count(), DecidingFactor.requested)
+                : new Decision(demand - supply.waiting(), DecidingFactor.demand);
+        best = tighter(best, queue.maxWaiting() - supply.waiting(), DecidingFactor.maxWaiting);
+        best = tighter(best, queue.maxRunning() - supply.alive(), DecidingFactor.maxRunning);
+        best = tighter(best, queue.maxPerCycle(), DecidingFactor.maxPerCycle);
+        return new Decision(Math.max(0, best.count()), best.factor());
+    }
+
+    private static Decision tighter(Decision current, int bound, DecidingFactor factor) {
+        return bound < current.count() ? new Decision(bound, factor) : current;
+    }
+}

@@ -1,0 +1,20 @@
+package io.pilotd.director.cycle;
+
+import io.pilotd.director.store.QueueCounts;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one submission did.
+ *
+ * @param jobRefs the pilots the cloud started, by stamp
+ * @param aborted the stamps the cloud did not start
+ * @param error   the driver's refusal, or null
+ */
+public record SubmitResult(int demand, QueueCounts supply, Decision decision, String batchId,
+                           Map<String, String> jobRefs, List<String> aborted, String error) {
+
+    public int submitted() {
+        return jobRefs.size();
+    }
+}

@@ -1,0 +1,91 @@
+package io.pilotd.director.cycle;
+
+import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.PilotStore;
+import io.pilotd.director.store.QueueCounts;
+import io.pilotd.director.store.QueueRow;
+import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.SubmissionLease;
+import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.PilotDriver;
+import io.pilotd.driver.api.PilotRequest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Starts the pilots a queue needs, the same way for the cycle and for {@code pilotd submit}:
+ * <ol>
+ *   <li>take the batch's lease (so that nobody resolves its rows while the call is in flight);</li>
+ *   <li>under the queue's row lock, count supply, decide, and write the {@code Submitting} rows,
+ *       in one transaction, so that concurrent submitters can never pass a limit together;</li>
+ *   <li>call the driver once for the whole batch;</li>
+ *   <li>record the jobRefs ({@code Submitted}), or the refusal ({@code Aborted}).</li>
+ * </ol>
+ */
+public final class Submitter {
+    private final Jdbi jdbi;
+    private final QueueStore queues;
+    private final PilotStore pilots;
+    private final PilotEnvironment environment;
+    private final String directorId;
+    private final Clock clock;
+
+    public Submitter(Jdbi jdbi, PilotEnvironment environment, String directorId, Clock clock) {
+        this.jdbi = jdbi;
+        this.queues = new QueueStore(jdbi);
+        this.pilots = new PilotStore(jdbi);
+        this.environment = environment;
+        this.directorId = directorId;
+        this.clock = clock;
+    }
+
+    /** Decided, and with {@code dryRun} nothing written. */
+    private record Plan(QueueRow queue, QueueCounts supply, Decision decision, List<String> stamps) {
+    }
+
+    public SubmitResult submit(String queueName, PilotDriver driver, Decision.Request request, boolean dryRun) {
+        int demand = queues.demand(queueName);
+        String batchId = Stamps.next();
+        if (dryRun) {
+            Plan plan = decide(queueName, demand, request, batchId, false);
+            return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
+        }
+        try (SubmissionLease lease = SubmissionLease.take(jdbi, batchId)) {
+            Plan plan = decide(queueName, demand, request, batchId, true);
+            if (plan.stamps().isEmpty()) {
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
+            }
+            PilotRequest pilotRequest = new PilotRequest(batchId, plan.stamps(), environment.payload(plan.queue()));
+            Map<String, String> jobRefs;
+            try {
+                jobRefs = driver.submit(pilotRequest);
+            } catch (DriverException e) {
+                pilots.abort(plan.stamps(), "submission refused: " + e.getMessage());
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
+                        e.getMessage());
+            }
+            pilots.recordSubmitted(jobRefs);
+            List<String> notStarted = new ArrayList<>(plan.stamps());
+            notStarted.removeAll(jobRefs.keySet());
+            pilots.abort(notStarted, "the cloud started " + jobRefs.size() + " of " + plan.stamps().size() + " pilots");
+            return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, jobRefs, notStarted, null);
+        }
+    }
+
+    private Plan decide(String queueName, int demand, Decision.Request request, String batchId, boolean write) {
+        return jdbi.inTransaction(h -> {
+            QueueRow queue = queues.lock(h, queueName);
+            QueueCounts supply = queues.counts(h, queueName);
+            Decision decision = Decision.decide(queue, supply, demand, request, clock.instant());
+            if (!write || decision.count() == 0) {
+                return new Plan(queue, supply, decision, List.of());
+            }
+            List<String> stamps = Stamps.next(decision.count());
+            pilots.insertSubmitting(h, queue, batchId, stamps, directorId);
+            return new Plan(queue, supply, decision, stamps);
+        });
+    }
+}

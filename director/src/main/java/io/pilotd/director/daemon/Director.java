@@ -1,0 +1,75 @@
+package io.pilotd.director.daemon;
+
+import io.pilotd.director.config.PilotdConfig;
+import io.pilotd.director.cycle.QueueCycle;
+import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.CycleRecord;
+import io.pilotd.director.store.Database;
+import io.pilotd.director.store.QueueStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon: mirrors the configured queues into the database, builds their drivers, and has
+ * Quartz run each queue's cycle on its period until it is stopped.
+ */
+public final class Director implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Director.class);
+
+    private final PilotdConfig config;
+    private final String directorId;
+    private final QueueDrivers drivers;
+    private final QueueCycle cycle;
+    private QueueScheduler scheduler;
+
+    private Director(PilotdConfig config, Database database, String directorId, QueueDrivers drivers) {
+        this.config = config;
+        this.directorId = directorId;
+        this.drivers = drivers;
+        this.cycle = new QueueCycle(database.jdbi(), new PilotEnvironment(config.pilot(), directorId),
+                directorId, Clock.systemUTC());
+    }
+
+    /** Starts the director on a database whose schema is current. */
+    public static Director start(PilotdConfig config, Database database, DriverCatalog catalog, Path dataDir)
+            throws SchedulerException {
+        String directorId = DirectorId.of(config.director());
+        new QueueStore(database.jdbi()).sync(config.queues());
+        QueueDrivers drivers = QueueDrivers.create(config.queues(), catalog, directorId, dataDir);
+        Director director = new Director(config, database, directorId, drivers);
+        try {
+            director.scheduler = QueueScheduler.start(director, database.dataSource(), directorId,
+                    config.director().clustered(), config.director().threads(), config.queues());
+        } catch (SchedulerException | RuntimeException e) {
+            drivers.close();
+            throw e;
+        }
+        log.info("director {} started: {} queue(s) on {}{}", directorId, config.queues().size(),
+                database.description(), config.director().clustered() ? ", clustered" : "");
+        return director;
+    }
+
+    public String id() {
+        return directorId;
+    }
+
+    /** Runs one cycle of a queue now (Quartz calls this on the queue's period). */
+    public CycleRecord cycle(String queue) {
+        return cycle.run(queue, drivers.get(queue));
+    }
+
+    /** Finishes the cycles in flight (their driver calls recorded), then releases everything. */
+    @Override
+    public void close() {
+        log.info("director {} stopping: finishing the cycles in flight", directorId);
+        if (scheduler != null) {
+            scheduler.stop(config.director().shutdownGrace());
+        }
+        drivers.close();
+        log.info("director {} stopped", directorId);
+    }
+}

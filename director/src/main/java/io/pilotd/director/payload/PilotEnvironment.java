@@ -1,0 +1,45 @@
+package io.pilotd.director.payload;
+
+import io.pilotd.director.config.PilotSettings;
+import io.pilotd.director.store.QueueRow;
+import io.pilotd.driver.api.PilotPayload;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What every pilot of a queue is told through its environment: where it runs (DIRAC's site, CE
+ * and queue) and the DIRAC pilot options. Each pilot's own stamp is added by the driver.
+ */
+public final class PilotEnvironment {
+    private final PilotSettings pilot;
+    private final String directorId;
+
+    public PilotEnvironment(PilotSettings pilot, String directorId) {
+        this.pilot = pilot;
+        this.directorId = directorId;
+    }
+
+    public PilotPayload payload(QueueRow queue) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PILOTD_QUEUE", queue.name());
+        env.put("PILOTD_DIRECTOR_ID", directorId);
+        env.put("DIRAC_SITE", queue.site());
+        env.put("DIRAC_CE", queue.ce());
+        env.put("DIRAC_QUEUE", queue.ceQueue());
+        putIfSet(env, "DIRAC_VO", queue.vo());
+        putIfSet(env, "DIRAC_SETUP", pilot.setup());
+        putIfSet(env, "DIRAC_CONFIGURATION_SERVER", pilot.configurationServer());
+        putIfSet(env, "DIRAC_VERSION", pilot.version());
+        putIfSet(env, "DIRAC_PROJECT", pilot.project());
+        if (!pilot.extraOptions().isEmpty()) {
+            env.put("DIRAC_PILOT_OPTIONS", String.join(" ", pilot.extraOptions()));
+        }
+        return new PilotPayload(env, "");
+    }
+
+    private static void putIfSet(Map<String, String> env, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            env.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.pilotd.director.store;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/** The record of the director's cycles, for {@code pilotd queues} and the reports. */
+public final class CycleStore {
+    private final Jdbi jdbi;
+
+    public CycleStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public void record(CycleRecord cycle) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into director_cycle (queue, director_id, started_at, ended_at, demand, waiting, alive,
+                                                    submitted, deciding_factor, errors)
+                        values (:queue, :directorId, :startedAt, :endedAt, :demand, :waiting, :alive,
+                                :submitted, :decidingFactor, :errors)""")
+                .bindMethods(cycle)
+                .execute());
+    }
+
+    /** The latest cycle of every queue. */
+    public Map<String, CycleRecord> latest() {
+        Map<String, CycleRecord> latest = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        select distinct on (queue) queue, director_id, started_at, ended_at, demand, waiting, alive,
+                               submitted, deciding_factor, errors
+                        from director_cycle order by queue, started_at desc""")
+                .map((rs, ctx) -> new CycleRecord(rs.getString("queue"), rs.getString("director_id"),
+                        PilotStore.instant(rs.getTimestamp("started_at")), PilotStore.instant(rs.getTimestamp("ended_at")),
+                        rs.getInt("demand"), rs.getInt("waiting"), rs.getInt("alive"), rs.getInt("submitted"),
+                        rs.getString("deciding_factor"), rs.getString("errors")))
+                .forEach(c -> latest.put(c.queue(), c)));
+        return latest;
+    }
+}
