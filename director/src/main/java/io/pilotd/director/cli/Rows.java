@@ -3,6 +3,7 @@ package io.pilotd.director.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -72,7 +73,9 @@ final class Rows {
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
         columns.forEach(schema::addColumn);
         List<List<String>> text = rows.stream().map(r -> r.stream().map(Rows::text).toList()).toList();
-        return new CsvMapper().writer(schema.build()).writeValueAsString(text);
+        // Quote only the values that need it, so that plain values read back as they are.
+        CsvMapper csv = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
+        return csv.writer(schema.build()).writeValueAsString(text);
     }
 
     private String table() {

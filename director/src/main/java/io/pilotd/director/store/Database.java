@@ -48,7 +48,12 @@ public final class Database implements AutoCloseable {
         }
         String user = settings.user() != null ? settings.user() : env.getOrDefault("PILOTD_DB_USER", "pilotd");
         HikariDataSource pool = pool(url, user, password(settings, env), settings.poolSize());
-        return new Database(pool, null, url + " as " + user);
+        return new Database(pool, null, withoutSecrets(url) + " as " + user);
+    }
+
+    /** A JDBC URL may carry a password among its parameters: never show it. */
+    static String withoutSecrets(String url) {
+        return url.replaceAll("(?i)(password|sslpassword)=[^&]*", "$1=***");
     }
 
     private static String password(DatabaseSettings settings, Map<String, String> env) {

@@ -1,0 +1,271 @@
+package io.pilotd.director.cycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pilotd.director.config.PilotSettings;
+import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.CycleRecord;
+import io.pilotd.director.store.Database;
+import io.pilotd.director.store.PilotRecord;
+import io.pilotd.director.store.PilotStore;
+import io.pilotd.director.store.QueueRow;
+import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.SubmissionLease;
+import io.pilotd.director.testing.FakeCloud;
+import io.pilotd.director.testing.MutableClock;
+import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.TestDatabases;
+import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.PilotDriver;
+import io.pilotd.driver.api.PilotStatus;
+import io.pilotd.driver.api.RetryableDriverException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class QueueCycleTest {
+    private static final String DIRECTOR = "cycle-test";
+
+    private Database db;
+    private MutableClock clock;
+    private QueueCycle cycle;
+    private PilotStore pilots;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabases.fresh();
+        clock = new MutableClock();
+        cycle = newCycle();
+        pilots = new PilotStore(db.jdbi());
+    }
+
+    private QueueCycle newCycle() {
+        return new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private List<PilotRecord> pilotsOf(String queue) {
+        return pilots.list(queue, null, 10_000);
+    }
+
+    private Map<PilotStatus, Long> byStatus(String queue) {
+        return pilotsOf(queue).stream().collect(Collectors.groupingBy(PilotRecord::status, Collectors.counting()));
+    }
+
+    @Test
+    void oneCycleSubmitsAtMostMaxPerCycleInOneDriverCall() {
+        QueueConfig q = Queues.queue("q", 100, 100, 7);
+        Queues.sync(db, q);
+        Queues.demand(db, "q", 100);
+        FakeCloud cloud = new FakeCloud();
+
+        CycleRecord record = cycle.run("q", cloud.driver(DIRECTOR));
+
+        assertThat(record.submitted()).isEqualTo(7);
+        assertThat(record.decidingFactor()).isEqualTo("maxPerCycle");
+        assertThat(record.demand()).isEqualTo(100);
+        assertThat(cloud.submitCalls).hasValue(1);
+        assertThat(cloud.resources()).hasSize(7);
+        // followed in the same cycle, with one status call for all of them
+        assertThat(cloud.statusCalls).hasValue(1);
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Waiting, 7L));
+        assertThat(pilotsOf("q")).allSatisfy(p -> assertThat(p.jobRef()).startsWith("fake://cloud/"));
+    }
+
+    @Test
+    void demandIsMetAndThenNothingMoreIsSubmitted() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 3);
+        FakeCloud cloud = new FakeCloud();
+        PilotDriver driver = cloud.driver(DIRECTOR);
+
+        assertThat(cycle.run("q", driver).submitted()).isEqualTo(3);
+        CycleRecord second = cycle.run("q", driver);
+
+        assertThat(second.submitted()).isZero();
+        assertThat(second.decidingFactor()).isEqualTo("demand");
+        assertThat(cloud.submitCalls).hasValue(1);
+    }
+
+    @Test
+    void aFailingDriverBacksItsQueueOffExponentiallyAndOtherQueuesCarryOn() {
+        Queues.sync(db, Queues.queue("broken", 10, 10, 10), Queues.queue("fine", 10, 10, 10));
+        Queues.demand(db, "broken", 5);
+        Queues.demand(db, "fine", 5);
+        FakeCloud brokenCloud = new FakeCloud();
+        brokenCloud.failSubmit = new DriverException("InvalidAMIID.NotFound: the image ami-123 does not exist");
+        FakeCloud fineCloud = new FakeCloud();
+        QueueStore queues = new QueueStore(db.jdbi());
+
+        CycleRecord failed = cycle.run("broken", brokenCloud.driver(DIRECTOR));
+        CycleRecord fine = cycle.run("fine", fineCloud.driver(DIRECTOR));
+
+        assertThat(failed.errors()).contains("InvalidAMIID.NotFound");
+        assertThat(byStatus("broken")).containsExactly(Map.entry(PilotStatus.Aborted, 5L));
+        assertThat(pilotsOf("broken")).allSatisfy(p -> assertThat(p.statusReason()).contains("the image ami-123 does not exist"));
+        QueueRow broken = queues.get("broken");
+        assertThat(broken.failures()).isEqualTo(1);
+        assertThat(broken.backoffUntil()).isEqualTo(clock.instant().plus(Duration.ofMinutes(1)));
+        assertThat(broken.lastError()).contains("InvalidAMIID.NotFound");
+        assertThat(fine.submitted()).isEqualTo(5);
+
+        CycleRecord inBackOff = cycle.run("broken", brokenCloud.driver(DIRECTOR));
+        assertThat(inBackOff.decidingFactor()).isEqualTo("backoff");
+        assertThat(brokenCloud.submitCalls).hasValue(1);
+
+        clock.advance(Duration.ofSeconds(61));
+        cycle.run("broken", brokenCloud.driver(DIRECTOR));
+        assertThat(brokenCloud.submitCalls).hasValue(2);
+        assertThat(queues.get("broken").failures()).isEqualTo(2);
+        assertThat(queues.get("broken").backoffUntil()).isEqualTo(clock.instant().plus(Duration.ofMinutes(2)));
+
+        brokenCloud.failSubmit = null;
+        clock.advance(Duration.ofMinutes(3));
+        CycleRecord recovered = cycle.run("broken", brokenCloud.driver(DIRECTOR));
+        assertThat(recovered.submitted()).isEqualTo(5);
+        assertThat(queues.get("broken").failures()).isZero();
+        assertThat(queues.get("broken").backoffUntil()).isNull();
+    }
+
+    @Test
+    void throttlingBacksOffToo() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 2);
+        FakeCloud cloud = new FakeCloud();
+        cloud.failSubmit = new RetryableDriverException("RequestLimitExceeded");
+
+        CycleRecord record = cycle.run("q", cloud.driver(DIRECTOR));
+
+        assertThat(record.errors()).contains("RequestLimitExceeded");
+        assertThat(new QueueStore(db.jdbi()).get("q").backingOff(clock.instant())).isTrue();
+    }
+
+    @Test
+    void aFailedStatusCallChangesNoPilot() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 4);
+        FakeCloud cloud = new FakeCloud();
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        cloud.move(PilotStatus.Waiting, PilotStatus.Running);
+        cloud.resources().forEach(r -> cloud.forget(r.jobRef()));
+        cloud.failStatus = new RetryableDriverException("503 Service Unavailable");
+
+        CycleRecord record = cycle.run("q", driver);
+
+        assertThat(record.errors()).contains("following pilots: 503 Service Unavailable");
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Waiting, 4L));
+    }
+
+    @Test
+    void pilotsAreFollowedToTheirEndAndAVanishedOneBecomesUnknown() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 3);
+        FakeCloud cloud = new FakeCloud();
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        List<FakeCloud.Resource> started = cloud.resources();
+        cloud.set(started.get(0).jobRef(), PilotStatus.Done);
+        cloud.set(started.get(1).jobRef(), PilotStatus.Failed);
+        cloud.forget(started.get(2).jobRef());
+
+        cycle.run("q", driver);
+
+        assertThat(pilots.find(started.get(0).jobRef()).orElseThrow().status()).isEqualTo(PilotStatus.Done);
+        assertThat(pilots.find(started.get(1).jobRef()).orElseThrow().status()).isEqualTo(PilotStatus.Failed);
+        PilotRecord vanished = pilots.find(started.get(2).jobRef()).orElseThrow();
+        assertThat(vanished.status()).isEqualTo(PilotStatus.Unknown);
+        assertThat(vanished.statusReason()).isEqualTo(PilotFollower.VANISHED);
+    }
+
+    @Test
+    void aCrashBetweenTheCloudCallAndTheDatabaseWriteLeavesNoOrphanAndNoDuplicate() {
+        QueueConfig q = Queues.queue("q", 6, 6, 6);
+        Queues.sync(db, q);
+        Queues.demand(db, "q", 20);
+        FakeCloud cloud = new FakeCloud();
+        cloud.crashAfterSubmit = true;
+
+        assertThatThrownBy(() -> cycle.run("q", cloud.driver(DIRECTOR))).isInstanceOf(FakeCloud.Crash.class);
+        assertThat(cloud.resources()).hasSize(6);
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Submitting, 6L));
+
+        // The director restarts: a new cycle, the same database and cloud.
+        cloud.crashAfterSubmit = false;
+        QueueCycle restarted = newCycle();
+        for (int i = 0; i < 3; i++) {
+            restarted.run("q", cloud.driver(DIRECTOR));
+        }
+
+        assertThat(cloud.resources()).as("no duplicate: the limits held across the crash").hasSize(6);
+        Set<String> cloudRefs = cloud.resources().stream().map(FakeCloud.Resource::jobRef).collect(Collectors.toSet());
+        Set<String> knownRefs = pilotsOf("q").stream().map(PilotRecord::jobRef).collect(Collectors.toSet());
+        assertThat(knownRefs).as("no orphan: every cloud resource has its row").isEqualTo(cloudRefs);
+        assertThat(pilotsOf("q")).allSatisfy(p -> {
+            assertThat(p.status()).isEqualTo(PilotStatus.Waiting);
+            assertThat(cloud.resources()).anySatisfy(r -> {
+                assertThat(r.stamp()).isEqualTo(p.stamp());
+                assertThat(r.jobRef()).isEqualTo(p.jobRef());
+            });
+        });
+    }
+
+    @Test
+    void aSubmissionCutShortBeforeTheCloudCallIsAborted() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        insertSubmitting("q", "00000000000000000000000000000001", List.of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+
+        cycle.run("q", new FakeCloud().driver(DIRECTOR));
+
+        PilotRecord row = pilots.find("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").orElseThrow();
+        assertThat(row.status()).isEqualTo(PilotStatus.Aborted);
+        assertThat(row.statusReason()).isEqualTo(InterruptedSubmissions.NEVER_STARTED);
+    }
+
+    @Test
+    void aSubmissionStillInFlightIsLeftAlone() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        String batch = "00000000000000000000000000000002";
+        try (SubmissionLease lease = SubmissionLease.take(db.jdbi(), batch)) {
+            insertSubmitting("q", batch, List.of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+            cycle.run("q", new FakeCloud().driver(DIRECTOR));
+            assertThat(pilots.find("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").orElseThrow().status())
+                    .isEqualTo(PilotStatus.Submitting);
+        }
+    }
+
+    @Test
+    void pilotsWaitingLongerThanTheQueueAllowsAreKilled() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 2);
+        FakeCloud cloud = new FakeCloud();
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        db.jdbi().useHandle(h -> h.execute("update pilot set submitted_at = now() - interval '2 hours'"));
+
+        cycle.run("q", driver);
+
+        assertThat(cloud.killCalls).hasValue(1);
+        assertThat(cloud.resources()).isEmpty();
+        assertThat(pilotsOf("q")).allSatisfy(p -> {
+            assertThat(p.status()).isEqualTo(PilotStatus.Deleted);
+            assertThat(p.statusReason()).contains("not running after 1h");
+        });
+    }
+
+    private void insertSubmitting(String queue, String batch, List<String> stamps) {
+        db.jdbi().useTransaction(h -> pilots.insertSubmitting(h, new QueueStore(db.jdbi()).lock(h, queue), batch, stamps,
+                DIRECTOR));
+    }
+}

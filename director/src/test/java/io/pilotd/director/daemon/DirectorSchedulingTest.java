@@ -1,0 +1,117 @@
+package io.pilotd.director.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pilotd.director.config.DirectorSettings;
+import io.pilotd.director.config.Matching;
+import io.pilotd.director.config.PilotdConfig;
+import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.config.QueueLimits;
+import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.store.Database;
+import io.pilotd.director.store.PilotRecord;
+import io.pilotd.director.store.PilotStore;
+import io.pilotd.director.testing.FakeDriverFactory;
+import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.TestDatabases;
+import io.pilotd.driver.api.PilotStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon with Quartz on the real database: periods, one cycle at a time, a clean stop. */
+class DirectorSchedulingTest {
+    private Database db;
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabases.fresh();
+        FakeDriverFactory.reset();
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private static QueueConfig queue(String name, Duration cycle, Duration delay, int maxPerCycle) {
+        return new QueueConfig(name, "SITE." + name + ".de", "ce", "default", "fake", true, cycle,
+                new QueueLimits(100, 100, maxPerCycle, Duration.ofHours(1)),
+                new Matching(Queues.VO, null, null, null, null, 1, null, null), Map.of("delay", delay.toMillis() + "ms"));
+    }
+
+    private static PilotdConfig config(QueueConfig... queues) {
+        return new PilotdConfig(new DirectorSettings("sched-test", null, null, false, 4, Duration.ofMinutes(1)),
+                null, null, null, List.of(queues));
+    }
+
+    private record Cycle(Instant start, Instant end) {
+    }
+
+    private List<Cycle> cycles(String queue) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "select started_at, ended_at from director_cycle where queue = :q order by started_at")
+                .bind("q", queue)
+                .map((rs, ctx) -> new Cycle(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant())).list());
+    }
+
+    @Test
+    void eachQueueCyclesOnItsOwnPeriodAndNeverTwiceAtOnce() throws Exception {
+        // "slow" takes 1.5 s per driver call on a 1 s period: its cycles must queue up, not overlap.
+        PilotdConfig config = config(queue("fast", Duration.ofSeconds(1), Duration.ZERO, 2),
+                queue("slow", Duration.ofSeconds(1), Duration.ofMillis(1500), 2));
+        Queues.sync(db, config.queues().toArray(QueueConfig[]::new));
+        Queues.demand(db, "fast", 50);
+        Queues.demand(db, "slow", 50);
+
+        try (Director director = Director.start(config, db, DriverCatalog.load(), dataDir)) {
+            Thread.sleep(6_000);
+        }
+
+        List<Cycle> fast = cycles("fast");
+        assertThat(fast).hasSizeGreaterThanOrEqualTo(4);
+        for (int i = 1; i < fast.size(); i++) {
+            assertThat(Duration.between(fast.get(i - 1).start(), fast.get(i).start()))
+                    .as("cycle %d of fast started a period after the one before", i)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        }
+        List<Cycle> slow = cycles("slow");
+        assertThat(slow).hasSizeGreaterThanOrEqualTo(2);
+        for (int i = 1; i < slow.size(); i++) {
+            assertThat(slow.get(i).start()).as("cycle %d of slow began after the one before ended", i)
+                    .isAfterOrEqualTo(slow.get(i - 1).end());
+        }
+        assertThat(FakeDriverFactory.mostInFlight("slow")).isEqualTo(1);
+        // maxPerCycle 2 per cycle, whatever the demand
+        assertThat(FakeDriverFactory.cloud("fast").resources()).hasSizeLessThanOrEqualTo(2 * fast.size());
+    }
+
+    @Test
+    void stoppingFinishesTheDriverCallInFlightAndRecordsIt() throws Exception {
+        PilotdConfig config = config(queue("q", Duration.ofMinutes(10), Duration.ofMillis(2000), 5));
+        Queues.sync(db, config.queues().toArray(QueueConfig[]::new));
+        Queues.demand(db, "q", 5);
+
+        Director director = Director.start(config, db, DriverCatalog.load(), dataDir);
+        while (FakeDriverFactory.cloud("q").submitCalls.get() == 0) {
+            Thread.sleep(20);
+        }
+        director.close();
+
+        List<PilotRecord> pilots = new PilotStore(db.jdbi()).list("q", null, 100);
+        assertThat(pilots).hasSize(5).allSatisfy(p -> {
+            assertThat(p.status()).isNotEqualTo(PilotStatus.Submitting);
+            assertThat(p.jobRef()).isNotNull();
+        });
+        assertThat(cycles("q")).hasSize(1);
+    }
+}

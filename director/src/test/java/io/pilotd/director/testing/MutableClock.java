@@ -1,0 +1,33 @@
+package io.pilotd.director.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/** A clock a test moves by hand. */
+public final class MutableClock extends Clock {
+    // Microseconds, as PostgreSQL keeps them, so that times read back compare equal.
+    private volatile Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+    public void advance(Duration duration) {
+        now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+}

@@ -1,0 +1,114 @@
+package io.pilotd.dist;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** The built distribution's launcher, run as a user would: one command, or the daemon in the background. */
+final class Pilotd {
+    static final Path HOME = Path.of(System.getProperty("pilotd.home"));
+    static final Path SOURCE = Path.of(System.getProperty("pilotd.source"));
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Pilotd() {
+    }
+
+    private static ProcessBuilder builder(Path dataDir, Path out, Path err, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(HOME.resolve("bin/pilotd").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("PILOTD_DATA_DIR", dataDir.toString());
+        builder.environment().remove("PILOTD_CONFIG");
+        builder.environment().remove("PILOTD_DB_URL");
+        return builder;
+    }
+
+    static Run run(Path dataDir, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("pilotd", ".out");
+        Path err = Files.createTempFile("pilotd", ".err");
+        Process process = builder(dataDir, out, err, args).start();
+        if (!process.waitFor(3, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("pilotd " + String.join(" ", args) + " did not finish in 3 minutes");
+        }
+        return new Run(process.exitValue(), read(out), read(err));
+    }
+
+    /** A {@code pilotd run} in the background; {@link #close()} sends SIGTERM and waits. */
+    static final class Daemon implements AutoCloseable {
+        final Process process;
+        final Path log;
+
+        Daemon(Path dataDir, String... args) throws IOException {
+            Path out = Files.createTempFile("pilotd-daemon", ".out");
+            log = Files.createTempFile("pilotd-daemon", ".log");
+            List<String> all = new ArrayList<>(List.of("run"));
+            all.addAll(List.of(args));
+            process = builder(dataDir, out, log, all.toArray(String[]::new)).start();
+            await(Duration.ofMinutes(2), () -> log().contains("started:"), "the daemon to start");
+        }
+
+        String log() {
+            return read(log);
+        }
+
+        /** SIGTERM, then the exit code. */
+        int stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("the daemon did not stop within 2 minutes of SIGTERM:\n" + log());
+            }
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                stop();
+            }
+        }
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition, String what) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** A connection to the embedded PostgreSQL of a data dir, found as pilotd finds it. */
+    static Connection database(Path dataDir) throws IOException, SQLException {
+        List<String> pid = Files.readAllLines(dataDir.resolve("pgdata/postmaster.pid"));
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres", "postgres", "");
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.pilotd.driver.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pilotd.driver.api.DriverContext;
+import io.pilotd.driver.api.DriverParameters;
+import io.pilotd.driver.api.InvalidParametersException;
+import io.pilotd.driver.api.OwnedPilot;
+import io.pilotd.driver.api.PilotDriver;
+import io.pilotd.driver.api.PilotPayload;
+import io.pilotd.driver.api.PilotRequest;
+import io.pilotd.driver.api.PilotState;
+import io.pilotd.driver.api.PilotStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalDriverTest {
+    private static final String A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1";
+    private static final String B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2";
+    private static final String C = "ccccccccccccccccccccccccccccccc3";
+
+    @TempDir
+    Path workDir;
+
+    private PilotDriver driver(List<String> command) throws InvalidParametersException {
+        return new LocalDriverFactory().create(new DriverParameters(Map.of("command", command, "killGrace", "2s")),
+                new DriverContext("director-1", "local-q", workDir));
+    }
+
+    private static PilotRequest request(String... stamps) {
+        return new PilotRequest("batch-1", List.of(stamps), new PilotPayload(Map.of("PILOTD_QUEUE", "local-q"), ""));
+    }
+
+    private static PilotState awaitFinal(PilotDriver driver, String jobRef) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            PilotState state = driver.status(List.of(jobRef)).get(jobRef);
+            if (state != null && state.status().isFinal()) {
+                return state;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(jobRef + " did not end within 30 s");
+    }
+
+    @Test
+    void eachPilotRunsWithItsStampAndEndsDoneOrFailedByItsExitCode() throws Exception {
+        PilotDriver driver = driver(List.of("/bin/sh", "-c",
+                "echo \"pilot $DIRAC_PILOT_STAMP of $PILOTD_QUEUE\"; [ \"$DIRAC_PILOT_STAMP\" != " + B + " ] || exit 3"));
+
+        Map<String, String> jobRefs = driver.submit(request(A, B));
+
+        assertThat(jobRefs).containsOnlyKeys(A, B);
+        assertThat(jobRefs.get(A)).startsWith("local://").endsWith("/" + A);
+        assertThat(awaitFinal(driver, jobRefs.get(A))).isEqualTo(PilotState.of(PilotStatus.Done, "exit code 0"));
+        assertThat(awaitFinal(driver, jobRefs.get(B))).isEqualTo(PilotState.of(PilotStatus.Failed, "exit code 3"));
+        assertThat(driver.output(jobRefs.get(A))).hasValue("pilot " + A + " of local-q\n");
+    }
+
+    @Test
+    void pilotsOutliveTheDriverAndAreFoundAgainByANewOne() throws Exception {
+        Path release = workDir.resolve("release");
+        PilotDriver first = driver(List.of("/bin/sh", "-c", "while [ ! -e " + release + " ]; do sleep 0.05; done"));
+        String jobRef = first.submit(request(C)).get(C);
+        first.close();
+
+        PilotDriver restarted = driver(List.of("/bin/true"));
+        assertThat(restarted.status(List.of(jobRef)).get(jobRef).status()).isEqualTo(PilotStatus.Running);
+        List<OwnedPilot> owned = restarted.listOwned("director-1");
+        assertThat(owned).singleElement().satisfies(p -> {
+            assertThat(p.stamp()).isEqualTo(C);
+            assertThat(p.jobRef()).isEqualTo(jobRef);
+        });
+        assertThat(restarted.listOwned("another-director")).isEmpty();
+
+        Files.createFile(release);
+        assertThat(awaitFinal(restarted, jobRef).status()).isEqualTo(PilotStatus.Done);
+    }
+
+    @Test
+    void killStopsThePilotAndItsChildren() throws Exception {
+        PilotDriver driver = driver(List.of("/bin/sh", "-c", "sleep 60 & wait"));
+        String jobRef = driver.submit(request(A)).get(A);
+        assertThat(driver.status(List.of(jobRef)).get(jobRef).status()).isEqualTo(PilotStatus.Running);
+
+        driver.kill(List.of(jobRef));
+
+        PilotState state = awaitFinal(driver, jobRef);
+        assertThat(state.status()).isEqualTo(PilotStatus.Failed);
+        assertThat(state.reason()).contains("without an exit code");
+    }
+
+    @Test
+    void aJobRefItNeverMadeIsNotInTheAnswer() throws Exception {
+        PilotDriver driver = driver(List.of("/bin/true"));
+        assertThat(driver.status(List.of("local://host/" + B, "ec2://eu-west-1/i-0abc"))).isEmpty();
+    }
+
+    @Test
+    void badParametersAreAllNamed() {
+        assertThatThrownBy(() -> new LocalDriverFactory().create(
+                new DriverParameters(Map.of("comand", List.of("/bin/true"), "killGrace", "soon")),
+                new DriverContext("d", "q", workDir)))
+                .isInstanceOf(InvalidParametersException.class)
+                .hasMessageContaining("command: is required")
+                .hasMessageContaining("killGrace: 'soon' is not a duration")
+                .hasMessageContaining("comand: is not a parameter of this driver");
+    }
+
+    @Test
+    void aPilotThatIsNeverStartedIsReportedFailedAfterAWhile() throws Exception {
+        Path dir = workDir.resolve("pilots").resolve(A);
+        new PilotDir(dir).create("director-1", "local-q", "batch-1");
+        PilotDir pilot = new PilotDir(dir);
+        assertThat(pilot.state(Instant.now()).status()).isEqualTo(PilotStatus.Submitted);
+        assertThat(pilot.state(Instant.now().plus(PilotDir.START_TIMEOUT).plus(Duration.ofSeconds(1))).status())
+                .isEqualTo(PilotStatus.Failed);
+    }
+}
