@@ -36,7 +36,8 @@ class ClusterIT {
 
     private Path config(String directorId) throws Exception {
         Path file = dataDir.resolve(directorId + ".yaml");
-        Files.writeString(file, "director: {id: " + directorId + ", clustered: true}\nqueues:\n"
+        Files.writeString(file, "director: {id: " + directorId + ", clustered: true}\n"
+                + "sites: {CLUSTER.Test.de: {}}\nqueues:\n"
                 + QUEUE.formatted("c1") + QUEUE.formatted("c2") + QUEUE.formatted("c3"));
         return file;
     }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             DbCommand.class,
             ConfigCommand.class,
             QueuesCommand.class,
+            SitesCommand.class,
             PilotsCommand.class,
             TqCommand.class,
             DemoPilotCommand.class,

@@ -1,6 +1,7 @@
 package io.pilotd.director.cli;
 
 import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleRecord;
 import io.pilotd.director.store.CycleStore;
 import io.pilotd.director.store.QueueCounts;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "queues", description = {
     "List the configured queues: limits, demand, live pilot counts, and the last cycle's",
     "decision with the term that bound it (demand, maxWaiting, maxRunning, maxPerCycle,",
-    "backoff, disabled), the back-off and the last error."})
+    "siteMaxRunning, siteMaxWaiting, siteMaxCores, backoff, disabled), the back-off and the",
+    "last error."})
 final class QueuesCommand extends PilotdSubcommand {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
@@ -23,8 +25,9 @@ final class QueuesCommand extends PilotdSubcommand {
     @Override
     protected int execute(Session session) {
         QueueStore queues = new QueueStore(session.database().jdbi());
-        queues.sync(session.config().queues());
+        ConfigMirror.sync(session.database().jdbi(), session.config());
         Map<String, QueueCounts> counts = queues.counts();
+        Map<String, Integer> demands = queues.demands();
         Map<String, CycleRecord> cycles = new CycleStore(session.database().jdbi()).latest();
         Map<String, QueueRow> rowsByName = new HashMap<>();
         queues.all().forEach(r -> rowsByName.put(r.name(), r));
@@ -36,7 +39,7 @@ final class QueuesCommand extends PilotdSubcommand {
             CycleRecord last = cycles.get(q.name());
             QueueRow row = rowsByName.get(q.name());
             rows.add(q.name(), q.site(), q.ce(), q.driver(), q.enabled(), q.limits().maxRunning(), q.limits().maxWaiting(),
-                    q.limits().maxPerCycle(), q.cycle(), queues.demand(q.name()), c.alive(), c.waiting(), c.running(),
+                    q.limits().maxPerCycle(), q.cycle(), demands.getOrDefault(q.name(), 0), c.alive(), c.waiting(), c.running(),
                     last == null ? null : last.startedAt(), last == null ? null : last.decidingFactor(),
                     row.backingOff(now) ? row.backoffUntil() : null, row.lastError());
         }

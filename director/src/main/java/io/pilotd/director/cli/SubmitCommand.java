@@ -7,7 +7,7 @@ import io.pilotd.director.cycle.Submitter;
 import io.pilotd.director.daemon.DirectorId;
 import io.pilotd.director.daemon.QueueDrivers;
 import io.pilotd.director.payload.PilotEnvironment;
-import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.ConfigMirror;
 import java.time.Clock;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -16,8 +16,9 @@ import picocli.CommandLine.ParameterException;
 
 @Command(name = "submit", description = {
     "Submit pilots to a queue now, through the same path as the daemon's cycle: under the",
-    "queue's lock, within its limits (maxRunning, maxWaiting, maxPerCycle), so that it can",
-    "never push a queue past them, even while the daemon runs.",
+    "queue's lock and its site's, within the queue's limits (maxRunning, maxWaiting,",
+    "maxPerCycle) and its part of the site's caps, so that it can never push a queue or a",
+    "site past them, even while the daemon runs.",
     "Prints the stamp and jobRef of each pilot; the daemon follows them."})
 final class SubmitCommand extends PilotdSubcommand {
     @Option(names = "--queue", required = true, paramLabel = "QUEUE", description = "The queue (its name in the config).")
@@ -32,7 +33,8 @@ final class SubmitCommand extends PilotdSubcommand {
 
     @Option(names = "--force", description = {
         "Submit --count pilots whatever the queue's limits, back-off or enabled state say.",
-        "The decision is still recorded as 'forced'."})
+        "Site caps (sites.<site>.maxRunning, maxWaiting, maxCores) still apply: a site's quota",
+        "is the cloud's, and --force cannot raise it."})
     boolean force;
 
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
@@ -48,7 +50,7 @@ final class SubmitCommand extends PilotdSubcommand {
         }
         QueueConfig queueConfig = session.config().queue(queue);
         String directorId = DirectorId.of(session.config().director());
-        new QueueStore(session.database().jdbi()).sync(session.config().queues());
+        ConfigMirror.sync(session.database().jdbi(), session.config());
         SubmitResult result;
         try (QueueDrivers drivers = QueueDrivers.create(List.of(queueConfig), session.drivers(), directorId, session.dataDir())) {
             Submitter submitter = new Submitter(session.database().jdbi(),

@@ -64,7 +64,7 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(syntaxProblem(name, e)));
         }
         if (config == null) {
-            config = new PilotdConfig(null, null, null, null, null);
+            config = new PilotdConfig(null, null, null, null, null, null);
         }
         List<ConfigValidator.Finding> findings = new ArrayList<>(unknownKeys);
         findings.addAll(validator.validate(config));

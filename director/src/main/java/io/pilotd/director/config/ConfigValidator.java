@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * and each driver's own parameters (the driver names what is wrong).
  */
 public final class ConfigValidator {
+    /** Connections Quartz's job store uses beside the cycles: scheduling, misfires, cluster check-in. */
+    static final int QUARTZ_CONNECTIONS = 3;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** One problem, before it is given its file and line. */
@@ -34,9 +36,16 @@ public final class ConfigValidator {
         List<Finding> findings = new ArrayList<>();
         director(config.director(), FieldPath.ROOT.key("director"), findings);
         database(config.database(), FieldPath.ROOT.key("database"), findings);
+        int needed = config.director().threads() + QUARTZ_CONNECTIONS;
+        if (config.database().poolSize() < needed) {
+            findings.add(new Finding(FieldPath.ROOT.key("database").key("poolSize"), "must be at least director.threads + "
+                    + QUARTZ_CONNECTIONS + " = " + needed + " (a connection per cycle, and Quartz's own), not "
+                    + config.database().poolSize()));
+        }
         if (config.proxy().minLifetime().isNegative()) {
             findings.add(new Finding(FieldPath.ROOT.key("proxy").key("minLifetime"), "must not be negative"));
         }
+        config.sites().forEach((name, site) -> site(site, FieldPath.ROOT.key("sites").key(name), findings));
         Set<String> names = new HashSet<>();
         for (int i = 0; i < config.queues().size(); i++) {
             FieldPath at = FieldPath.ROOT.key("queues").index(i);
@@ -49,8 +58,28 @@ public final class ConfigValidator {
                 findings.add(new Finding(at.key("name"), "'" + queue.name() + "' names two queues"));
             }
             queue(queue, at, config.director(), findings);
+            if (queue.site() != null && !queue.site().isBlank() && !config.sites().containsKey(queue.site())) {
+                findings.add(new Finding(at.key("site"), "'" + queue.site() + "' is not in the sites section"
+                        + " (declared: " + String.join(", ", config.sites().keySet()) + ")"));
+            }
         }
         return findings;
+    }
+
+    private static void site(SiteConfig site, FieldPath at, List<Finding> findings) {
+        if (site == null) {
+            findings.add(new Finding(at, "is empty: write {} for a site without caps"));
+            return;
+        }
+        cap(site.maxRunning(), at.key("maxRunning"), findings);
+        cap(site.maxWaiting(), at.key("maxWaiting"), findings);
+        cap(site.maxCores(), at.key("maxCores"), findings);
+    }
+
+    private static void cap(Integer value, FieldPath at, List<Finding> findings) {
+        if (value != null && value < 1) {
+            findings.add(new Finding(at, "must be at least 1, not " + value + " (leave the cap out for no cap)"));
+        }
     }
 
     private static void director(DirectorSettings director, FieldPath at, List<Finding> findings) {

@@ -14,19 +14,20 @@ import java.util.Map;
 public final class DefaultConfig {
     public static final String QUEUE = "local";
     public static final String VO = "demo";
+    public static final String SITE = "LOCAL.Demo.local";
 
     private DefaultConfig() {
     }
 
     public static PilotdConfig create(Path dataDir) {
         QueueConfig local = new QueueConfig(
-                QUEUE, "LOCAL.Demo.local", "localhost", "default", "local", true,
+                QUEUE, SITE, "localhost", "default", "local", true,
                 Duration.ofSeconds(5),
                 new QueueLimits(4, 4, 4, Duration.ofMinutes(10)),
                 new Matching(VO, null, null, null, null, 1, null, null),
                 Map.of("command", demoPilotCommand(dataDir)));
         return new PilotdConfig(DirectorSettings.defaults().withDataDir(dataDir.toString()),
-                null, null, null, List.of(local));
+                null, null, null, Map.of(SITE, SiteConfig.uncapped()), List.of(local));
     }
 
     /** This same program, by the same JVM and class path, running the demo pilot. */

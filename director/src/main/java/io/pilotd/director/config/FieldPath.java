@@ -11,8 +11,10 @@ import java.util.List;
 record FieldPath(String dotted, JsonPointer pointer) {
     static final FieldPath ROOT = new FieldPath("", JsonPointer.empty());
 
+    /** A key; one with dots in it (a site name) is shown in brackets to stay readable. */
     FieldPath key(String name) {
-        return new FieldPath(dotted.isEmpty() ? name : dotted + "." + name, pointer.appendProperty(name));
+        String shown = name.contains(".") ? dotted + "[\"" + name + "\"]" : dotted.isEmpty() ? name : dotted + "." + name;
+        return new FieldPath(shown, pointer.appendProperty(name));
     }
 
     FieldPath index(int i) {

@@ -1,6 +1,9 @@
 package io.pilotd.director.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole configuration, as read from one YAML file (or the built-in default) and checked by
@@ -11,6 +14,7 @@ public record PilotdConfig(
         DatabaseSettings database,
         ProxySettings proxy,
         PilotSettings pilot,
+        Map<String, SiteConfig> sites,
         List<QueueConfig> queues) {
 
     public PilotdConfig {
@@ -18,6 +22,7 @@ public record PilotdConfig(
         database = database == null ? DatabaseSettings.none() : database;
         proxy = proxy == null ? ProxySettings.none() : proxy;
         pilot = pilot == null ? PilotSettings.none() : pilot;
+        sites = sites == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sites));
         queues = queues == null ? List.of() : List.copyOf(queues);
     }
 

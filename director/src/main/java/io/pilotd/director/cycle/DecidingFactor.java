@@ -12,10 +12,16 @@ public enum DecidingFactor {
     maxWaiting,
     maxRunning,
     maxPerCycle,
+    /** The queue's part of its site's cap on pilots alive. */
+    siteMaxRunning,
+    /** The queue's part of its site's cap on pilots not yet running. */
+    siteMaxWaiting,
+    /** The queue's part of its site's cap on cores. */
+    siteMaxCores,
     /** The queue is in back-off after failures. */
     backoff,
     /** The queue is disabled in the config. */
     disabled,
-    /** A manual submission with {@code --force}: the queue's limits were not applied. */
+    /** A manual submission with {@code --force}: the queue's limits were not applied (its site's were). */
     forced
 }

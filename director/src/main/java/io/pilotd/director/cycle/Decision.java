@@ -6,8 +6,8 @@ import java.time.Instant;
 
 /**
  * How many pilots to start now, and which term of
- * {@code min(demand − waiting, maxWaiting − waiting, maxRunning − alive, maxPerCycle)} bound it.
- * Never below zero.
+ * {@code min(demand − waiting, maxWaiting − waiting, maxRunning − alive, maxPerCycle,
+ * the queue's part of each site cap)} bound it. Never below zero.
  */
 public record Decision(int count, DecidingFactor factor) {
 
@@ -16,9 +16,10 @@ public record Decision(int count, DecidingFactor factor) {
         public static final Request CYCLE = new Request(null, false);
     }
 
-    public static Decision decide(QueueRow queue, QueueCounts supply, int demand, Request request, Instant now) {
+    public static Decision decide(QueueRow queue, QueueCounts supply, int demand, Request request,
+                                  SiteAllowance site, Instant now) {
         if (request.force() && request.count() != null) {
-            return new Decision(Math.max(0, request.count()), DecidingFactor.forced);
+            return siteBound(new Decision(request.count(), DecidingFactor.forced), site);
         }
         if (!queue.enabled()) {
             return new Decision(0, DecidingFactor.disabled);
@@ -32,6 +33,21 @@ public record Decision(int count, DecidingFactor factor) {
         best = tighter(best, queue.maxWaiting() - supply.waiting(), DecidingFactor.maxWaiting);
         best = tighter(best, queue.maxRunning() - supply.alive(), DecidingFactor.maxRunning);
         best = tighter(best, queue.maxPerCycle(), DecidingFactor.maxPerCycle);
+        return siteBound(best, site);
+    }
+
+    /** Site caps bind even a forced submission. */
+    private static Decision siteBound(Decision decision, SiteAllowance site) {
+        Decision best = decision;
+        if (site.running() != null) {
+            best = tighter(best, site.running(), DecidingFactor.siteMaxRunning);
+        }
+        if (site.waiting() != null) {
+            best = tighter(best, site.waiting(), DecidingFactor.siteMaxWaiting);
+        }
+        if (site.cores() != null) {
+            best = tighter(best, site.cores(), DecidingFactor.siteMaxCores);
+        }
         return new Decision(Math.max(0, best.count()), best.factor());
     }
 

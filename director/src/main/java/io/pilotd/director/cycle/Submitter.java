@@ -5,22 +5,27 @@ import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.SiteRow;
+import io.pilotd.director.store.SiteStore;
 import io.pilotd.director.store.SubmissionLease;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Starts the pilots a queue needs, the same way for the cycle and for {@code pilotd submit}:
  * <ol>
  *   <li>take the batch's lease (so that nobody resolves its rows while the call is in flight);</li>
- *   <li>under the queue's row lock, count supply, decide, and write the {@code Submitting} rows,
- *       in one transaction, so that concurrent submitters can never pass a limit together;</li>
+ *   <li>under the queue's row lock and its site's, count supply, decide, and write the
+ *       {@code Submitting} rows, in one transaction, so that concurrent submitters can never
+ *       pass a queue limit or a site cap together;</li>
  *   <li>call the driver once for the whole batch;</li>
  *   <li>record the jobRefs ({@code Submitted}), or the refusal ({@code Aborted}).</li>
  * </ol>
@@ -29,6 +34,7 @@ public final class Submitter {
     private final Jdbi jdbi;
     private final QueueStore queues;
     private final PilotStore pilots;
+    private final SiteStore sites;
     private final PilotEnvironment environment;
     private final String directorId;
     private final Clock clock;
@@ -37,6 +43,7 @@ public final class Submitter {
         this.jdbi = jdbi;
         this.queues = new QueueStore(jdbi);
         this.pilots = new PilotStore(jdbi);
+        this.sites = new SiteStore(jdbi);
         this.environment = environment;
         this.directorId = directorId;
         this.clock = clock;
@@ -50,11 +57,12 @@ public final class Submitter {
         int demand = queues.demand(queueName);
         String batchId = Stamps.next();
         if (dryRun) {
-            Plan plan = decide(queueName, demand, request, batchId, false);
+            Plan plan = jdbi.withHandle(h -> decide(h, queueName, demand, request, batchId, false));
             return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
         }
         try (SubmissionLease lease = SubmissionLease.take(jdbi, batchId)) {
-            Plan plan = decide(queueName, demand, request, batchId, true);
+            Handle h = lease.handle();
+            Plan plan = decide(h, queueName, demand, request, batchId, true);
             if (plan.stamps().isEmpty()) {
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
             }
@@ -63,23 +71,28 @@ public final class Submitter {
             try {
                 jobRefs = driver.submit(pilotRequest);
             } catch (DriverException e) {
-                pilots.abort(plan.stamps(), "submission refused: " + e.getMessage());
+                pilots.abort(h, plan.stamps(), "submission refused: " + e.getMessage());
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
                         e.getMessage());
             }
-            pilots.recordSubmitted(jobRefs);
+            pilots.recordSubmitted(h, jobRefs);
             List<String> notStarted = new ArrayList<>(plan.stamps());
             notStarted.removeAll(jobRefs.keySet());
-            pilots.abort(notStarted, "the cloud started " + jobRefs.size() + " of " + plan.stamps().size() + " pilots");
+            pilots.abort(h, notStarted, "the cloud started " + jobRefs.size() + " of " + plan.stamps().size() + " pilots");
             return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, jobRefs, notStarted, null);
         }
     }
 
-    private Plan decide(String queueName, int demand, Decision.Request request, String batchId, boolean write) {
-        return jdbi.inTransaction(h -> {
+    private Plan decide(Handle handle, String queueName, int demand, Decision.Request request, String batchId,
+                        boolean write) {
+        return handle.inTransaction(h -> {
+            Instant now = clock.instant();
             QueueRow queue = queues.lock(h, queueName);
             QueueCounts supply = queues.counts(h, queueName);
-            Decision decision = Decision.decide(queue, supply, demand, request, clock.instant());
+            SiteRow site = sites.lock(h, queue.site());
+            SiteAllowance allowance = site.capped()
+                    ? SiteAllowance.of(site, sites.queues(h, site.name()), queueName, now) : SiteAllowance.NONE;
+            Decision decision = Decision.decide(queue, supply, demand, request, allowance, now);
             if (!write || decision.count() == 0) {
                 return new Plan(queue, supply, decision, List.of());
             }

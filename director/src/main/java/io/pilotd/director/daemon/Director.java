@@ -4,9 +4,9 @@ import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleRecord;
 import io.pilotd.director.store.Database;
-import io.pilotd.director.store.QueueStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.quartz.SchedulerException;
@@ -38,7 +38,7 @@ public final class Director implements AutoCloseable {
     public static Director start(PilotdConfig config, Database database, DriverCatalog catalog, Path dataDir)
             throws SchedulerException {
         String directorId = DirectorId.of(config.director());
-        new QueueStore(database.jdbi()).sync(config.queues());
+        ConfigMirror.sync(database.jdbi(), config);
         QueueDrivers drivers = QueueDrivers.create(config.queues(), catalog, directorId, dataDir);
         Director director = new Director(config, database, directorId, drivers);
         try {

@@ -61,12 +61,12 @@ public final class PilotStore {
     }
 
     /** Records what the cloud answered: each stamp's jobRef, and the pilot {@code Submitted}. */
-    public void recordSubmitted(Map<String, String> jobRefs) {
+    public void recordSubmitted(Handle h, Map<String, String> jobRefs) {
         if (jobRefs.isEmpty()) {
             return;
         }
-        jdbi.useTransaction(h -> {
-            PreparedBatch batch = h.prepareBatch("""
+        h.useTransaction(tx -> {
+            PreparedBatch batch = tx.prepareBatch("""
                     update pilot set job_ref = :jobRef, status = 'Submitted', status_reason = 'accepted by the cloud'
                     where stamp = :stamp and status = 'Submitting'""");
             jobRefs.forEach((stamp, jobRef) -> batch.bind("stamp", stamp).bind("jobRef", jobRef).add());
@@ -75,14 +75,18 @@ public final class PilotStore {
     }
 
     /** Rows still {@code Submitting} that the cloud never started become {@code Aborted}, with why. */
-    public void abort(Collection<String> stamps, String reason) {
+    public void abort(Handle h, Collection<String> stamps, String reason) {
         if (stamps.isEmpty()) {
             return;
         }
-        jdbi.useHandle(h -> h.createUpdate("""
+        h.createUpdate("""
                         update pilot set status = 'Aborted', status_reason = :reason
                         where stamp = any(:stamps) and status = 'Submitting'""")
-                .bind("reason", reason).bind("stamps", stamps.toArray(String[]::new)).execute());
+                .bind("reason", reason).bind("stamps", stamps.toArray(String[]::new)).execute();
+    }
+
+    public void abort(Collection<String> stamps, String reason) {
+        jdbi.useHandle(h -> abort(h, stamps, reason));
     }
 
     /** Adopts pilots found at the cloud after their submission was cut short. */

@@ -8,6 +8,9 @@ import org.jdbi.v3.core.Jdbi;
  * connection of its own for as long as the driver call lasts. The lock dies with its process,
  * so a batch whose lock is free while its rows are still {@code Submitting} was cut short
  * (a crash, a kill -9), and only then may its rows be resolved.
+ *
+ * <p>The submission does all its database work on the lease's {@link #handle()}, so that it
+ * needs one connection, never two at once (which a full pool could deadlock).
  */
 public final class SubmissionLease implements AutoCloseable {
     private static final String KEY = "hashtextextended(:batch, 0)";
@@ -30,6 +33,10 @@ public final class SubmissionLease implements AutoCloseable {
             handle.close();
             throw e;
         }
+    }
+
+    public Handle handle() {
+        return handle;
     }
 
     /** True when no live process holds this batch's lease. */

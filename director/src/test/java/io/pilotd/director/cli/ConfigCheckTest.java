@@ -15,6 +15,8 @@ class ConfigCheckTest {
     private static final String VALID = """
             director:
               id: test-director
+            sites:
+              LOCAL.Test.de: {maxCores: 8}
             queues:
               - name: q1
                 site: LOCAL.Test.de
@@ -57,7 +59,7 @@ class ConfigCheckTest {
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err())
-                .contains(file + ":12: queues[0].limits.maxWaitng: unknown key 'maxWaitng'")
+                .contains(file + ":14: queues[0].limits.maxWaitng: unknown key 'maxWaitng'")
                 .contains("maxWaiting")
                 // the key it meant is then missing: reported too, in the same run
                 .contains("queues[0].limits.maxWaiting: is required");
@@ -68,7 +70,7 @@ class ConfigCheckTest {
         Path file = write(VALID.replace("maxWaiting: 5", "maxWaiting: -3"));
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains(file + ":12: queues[0].limits.maxWaiting: must not be negative, not -3");
+        assertThat(result.err()).contains(file + ":14: queues[0].limits.maxWaiting: must not be negative, not -3");
     }
 
     @Test
@@ -76,7 +78,7 @@ class ConfigCheckTest {
         Path file = write(VALID.replace("driver: local", "driver: lokal"));
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains(file + ":8: queues[0].driver: unknown driver 'lokal' (installed: ").containsPattern("installed: [a-z, ]*local");
+        assertThat(result.err()).contains(file + ":10: queues[0].driver: unknown driver 'lokal' (installed: ").containsPattern("installed: [a-z, ]*local");
     }
 
     @Test
@@ -84,7 +86,7 @@ class ConfigCheckTest {
         Path file = write(VALID.replace("maxRunning: 10", "maxRunning: ten"));
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains(file + ":11: queues[0].limits.maxRunning: 'ten' is not a whole number");
+        assertThat(result.err()).contains(file + ":13: queues[0].limits.maxRunning: 'ten' is not a whole number");
     }
 
     @Test
@@ -92,7 +94,7 @@ class ConfigCheckTest {
         Path file = write(VALID.replace("cycle: 1m", "cycle: 1 minute"));
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains(file + ":9: queues[0].cycle: '1 minute' is not a duration");
+        assertThat(result.err()).contains(file + ":11: queues[0].cycle: '1 minute' is not a duration");
     }
 
     @Test
@@ -101,8 +103,8 @@ class ConfigCheckTest {
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err())
-                .contains(file + ":13: queues[0].parameters.command: is required")
-                .contains(file + ":14: queues[0].parameters.comand: is not a parameter of this driver");
+                .contains(file + ":15: queues[0].parameters.command: is required")
+                .contains(file + ":16: queues[0].parameters.comand: is not a parameter of this driver");
     }
 
     @Test
@@ -112,8 +114,27 @@ class ConfigCheckTest {
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err())
-                .contains(file + ":15: queues[1].name: 'q1' names two queues")
-                .contains(file + ":15: queues[1].site: is required");
+                .contains(file + ":17: queues[1].name: 'q1' names two queues")
+                .contains(file + ":17: queues[1].site: is required");
+    }
+
+    @Test
+    void aQueueMustNameADeclaredSite() throws IOException {
+        Path file = write(VALID.replace("site: LOCAL.Test.de", "site: LOCAL.Tset.de"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(file + ":7: queues[0].site: 'LOCAL.Tset.de' is not in the sites section"
+                + " (declared: LOCAL.Test.de)");
+    }
+
+    @Test
+    void aZeroOrNegativeSiteCapIsNamedWithItsSite() throws IOException {
+        Path file = write(VALID.replace("{maxCores: 8}", "{maxCores: 0, maxRunning: -2}"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(file + ":4: sites[\"LOCAL.Test.de\"].maxCores: must be at least 1, not 0")
+                .contains(file + ":4: sites[\"LOCAL.Test.de\"].maxRunning: must be at least 1, not -2");
     }
 
     @Test

@@ -31,7 +31,7 @@ class DecisionTest {
             QueueCounts supply = new QueueCounts(alive, waiting, alive - waiting);
 
             Decision d = Decision.decide(queue(maxRunning, maxWaiting, maxPerCycle, true, null), supply, demand,
-                    Decision.Request.CYCLE, NOW);
+                    Decision.Request.CYCLE, SiteAllowance.NONE, NOW);
 
             String at = "case " + i + ": " + supply + " demand=" + demand + " limits=" + maxRunning + "/" + maxWaiting + "/" + maxPerCycle;
             assertThat(d.count()).as(at).isNotNegative().isLessThanOrEqualTo(maxPerCycle);
@@ -56,22 +56,22 @@ class DecisionTest {
     void aManualCountIsBoundByTheLimitsUnlessForced() {
         QueueRow queue = queue(10, 4, 3, true, null);
         QueueCounts supply = new QueueCounts(2, 1, 1);
-        assertThat(Decision.decide(queue, supply, 0, new Decision.Request(2, false), NOW))
+        assertThat(Decision.decide(queue, supply, 0, new Decision.Request(2, false), SiteAllowance.NONE, NOW))
                 .isEqualTo(new Decision(2, DecidingFactor.requested));
-        assertThat(Decision.decide(queue, supply, 0, new Decision.Request(50, false), NOW))
+        assertThat(Decision.decide(queue, supply, 0, new Decision.Request(50, false), SiteAllowance.NONE, NOW))
                 .isEqualTo(new Decision(3, DecidingFactor.maxWaiting));
-        assertThat(Decision.decide(queue, supply, 0, new Decision.Request(50, true), NOW))
+        assertThat(Decision.decide(queue, supply, 0, new Decision.Request(50, true), SiteAllowance.NONE, NOW))
                 .isEqualTo(new Decision(50, DecidingFactor.forced));
     }
 
     @Test
     void aDisabledQueueOrOneInBackOffGetsNothing() {
         QueueCounts none = QueueCounts.NONE;
-        assertThat(Decision.decide(queue(10, 10, 10, false, null), none, 5, Decision.Request.CYCLE, NOW))
+        assertThat(Decision.decide(queue(10, 10, 10, false, null), none, 5, Decision.Request.CYCLE, SiteAllowance.NONE, NOW))
                 .isEqualTo(new Decision(0, DecidingFactor.disabled));
-        assertThat(Decision.decide(queue(10, 10, 10, true, NOW.plusSeconds(1)), none, 5, Decision.Request.CYCLE, NOW))
+        assertThat(Decision.decide(queue(10, 10, 10, true, NOW.plusSeconds(1)), none, 5, Decision.Request.CYCLE, SiteAllowance.NONE, NOW))
                 .isEqualTo(new Decision(0, DecidingFactor.backoff));
-        assertThat(Decision.decide(queue(10, 10, 10, true, NOW.minusSeconds(1)), none, 5, Decision.Request.CYCLE, NOW))
+        assertThat(Decision.decide(queue(10, 10, 10, true, NOW.minusSeconds(1)), none, 5, Decision.Request.CYCLE, SiteAllowance.NONE, NOW))
                 .isEqualTo(new Decision(5, DecidingFactor.demand));
     }
 

@@ -7,6 +7,7 @@ import io.pilotd.director.config.Matching;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
+import io.pilotd.director.config.SiteConfig;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.PilotRecord;
@@ -18,6 +19,7 @@ import io.pilotd.driver.api.PilotStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +52,12 @@ class DirectorSchedulingTest {
     }
 
     private static PilotdConfig config(QueueConfig... queues) {
+        Map<String, SiteConfig> sites = new HashMap<>();
+        for (QueueConfig queue : queues) {
+            sites.put(queue.site(), SiteConfig.uncapped());
+        }
         return new PilotdConfig(new DirectorSettings("sched-test", null, null, false, 4, Duration.ofMinutes(1)),
-                null, null, null, List.of(queues));
+                null, null, null, sites, List.of(queues));
     }
 
     private record Cycle(Instant start, Instant end) {

@@ -47,7 +47,7 @@ public final class TestDatabases {
 
     /** A new database with pilotd's schema. */
     public static Database fresh() {
-        Database db = Database.open(new DatabaseSettings(newDatabaseUrl(), "postgres", null, null, 8),
+        Database db = Database.open(new DatabaseSettings(newDatabaseUrl(), "postgres", null, null, 12),
                 Path.of("unused"), Map.of());
         db.migrate();
         return db;

@@ -1,0 +1,51 @@
+package io.pilotd.director.cycle;
+
+import io.pilotd.director.store.SiteQueue;
+import io.pilotd.director.store.SiteRow;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * How many more pilots one queue may start under each of its site's caps (null: no cap), its
+ * part of each cap shared among the site's queues by {@link SiteShare}.
+ */
+public record SiteAllowance(Integer running, Integer waiting, Integer cores) {
+    public static final SiteAllowance NONE = new SiteAllowance(null, null, null);
+
+    public static SiteAllowance of(SiteRow site, List<SiteQueue> queues, String queue, Instant now) {
+        if (!site.capped()) {
+            return NONE;
+        }
+        SiteQueue mine = queues.stream().filter(q -> q.name().equals(queue)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("queue " + queue + " is not a queue of site " + site.name()));
+        Integer running = site.maxRunning() == null ? null
+                : allowance(site.maxRunning(), queues, queue, SiteQueue::alive, now, 1);
+        Integer waiting = site.maxWaiting() == null ? null
+                : allowance(site.maxWaiting(), queues, queue, SiteQueue::waiting, now, 1);
+        Integer cores = site.maxCores() == null ? null
+                : allowance(site.maxCores(), queues, queue, q -> (long) q.alive() * q.processors(), now, 0)
+                        / mine.processors();
+        return new SiteAllowance(running, waiting, cores);
+    }
+
+    /**
+     * @param unitPerPilot 1 to count pilots; 0 to count each pilot as its queue's processors
+     */
+    private static int allowance(int cap, List<SiteQueue> queues, String queue, ToLongFunction<SiteQueue> held,
+                                 Instant now, int unitPerPilot) {
+        List<SiteShare.Claim> claims = queues.stream().map(q -> {
+            long unit = unitPerPilot == 1 ? 1 : q.processors();
+            return new SiteShare.Claim(q.name(), q.demand(), held.applyAsLong(q), want(q, now) * unit);
+        }).toList();
+        return (int) SiteShare.allowance(queue, cap, claims);
+    }
+
+    /** What the queue would start by its own limits and demand, site caps aside. */
+    static long want(SiteQueue q, Instant now) {
+        if (!q.enabled() || (q.backoffUntil() != null && q.backoffUntil().isAfter(now))) {
+            return 0;
+        }
+        return Math.max(0, Math.min(q.demand() - q.waiting(), Math.min(q.maxWaiting() - q.waiting(), q.maxRunning() - q.alive())));
+    }
+}

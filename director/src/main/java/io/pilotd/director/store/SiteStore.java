@@ -1,0 +1,82 @@
+package io.pilotd.director.store;
+
+import io.pilotd.director.config.SiteConfig;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** The site table: caps over all of a site's queues, and what the queues hold together. */
+public final class SiteStore {
+    private static final String USAGE = "select site, max_running, max_waiting, max_cores, alive, waiting, cores from site_usage";
+
+    private final Jdbi jdbi;
+
+    public SiteStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Writes the configured sites; sites gone from the config keep their rows, uncapped. */
+    public void sync(Map<String, SiteConfig> sites) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                    update site set configured = false, max_running = null, max_waiting = null, max_cores = null""").execute();
+            if (sites.isEmpty()) {
+                return;
+            }
+            PreparedBatch batch = h.prepareBatch("""
+                    insert into site (name, max_running, max_waiting, max_cores, configured)
+                    values (:name, :maxRunning, :maxWaiting, :maxCores, true)
+                    on conflict (name) do update set max_running = excluded.max_running,
+                        max_waiting = excluded.max_waiting, max_cores = excluded.max_cores,
+                        configured = true, updated_at = now()""");
+            sites.forEach((name, site) -> batch.bind("name", name).bind("maxRunning", site.maxRunning())
+                    .bind("maxWaiting", site.maxWaiting()).bind("maxCores", site.maxCores()).add());
+            batch.execute();
+        });
+    }
+
+    /**
+     * Locks the site's row for the rest of the transaction (take the queue's lock first), then
+     * reads its caps and what its queues hold.
+     */
+    public SiteRow lock(Handle h, String site) {
+        h.createQuery("select name from site where name = :site for update").bind("site", site).mapTo(String.class)
+                .findOne().orElseThrow(() -> new IllegalStateException("site " + site + " is not in the database"));
+        return h.createQuery(USAGE + " where site = :site").bind("site", site).map(SiteStore::row).one();
+    }
+
+    /** The site's queues with their demand and what they hold, for sharing its caps. */
+    public List<SiteQueue> queues(Handle h, String site) {
+        return h.createQuery("""
+                        select q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
+                               coalesce(d.waiting_jobs, 0) as demand,
+                               count(p.id) as alive,
+                               count(p.id) filter (where p.status in ('Submitting', 'Submitted', 'Waiting', 'Scheduled')) as waiting
+                        from queue q
+                        left join queue_demand d on d.queue = q.name
+                        left join pilot p on p.queue = q.name and p.status not in ('Done', 'Failed', 'Aborted', 'Deleted')
+                        where q.site = :site
+                        group by q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until, d.waiting_jobs
+                        order by q.name""")
+                .bind("site", site)
+                .map((rs, ctx) -> new SiteQueue(rs.getString("name"), rs.getInt("processors"), rs.getInt("demand"),
+                        rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("max_running"), rs.getInt("max_waiting"),
+                        rs.getBoolean("enabled"), PilotStore.instant(rs.getTimestamp("backoff_until"))))
+                .list();
+    }
+
+    public List<SiteRow> all() {
+        return jdbi.withHandle(h -> h.createQuery(USAGE + " order by site").map(SiteStore::row).list());
+    }
+
+    private static SiteRow row(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new SiteRow(rs.getString("site"), rs.getObject("max_running", Integer.class),
+                rs.getObject("max_waiting", Integer.class), rs.getObject("max_cores", Integer.class),
+                rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("cores"));
+    }
+}
