@@ -53,6 +53,18 @@ class LauncherIT {
     }
 
     @Test
+    void theExamplesCommentedAwsQueuesAreValidOnceUncommented() throws Exception {
+        String example = Files.readString(Pilotd.SOURCE.resolve("etc/pilotd.example.yaml"))
+                .replace("  # CLOUD.AWS-Frankfurt.de: {maxCores: 512}", "  CLOUD.AWS-Frankfurt.de: {maxCores: 512}")
+                .replaceAll("(?m)^  # (?=- |  )", "  ");
+        Path file = dataDir.resolve("aws.yaml");
+        Files.writeString(file, example);
+        Pilotd.Run check = Pilotd.run(dataDir, "config", "check", file.toString());
+        assertThat(check.exitCode()).as(check.err()).isZero();
+        assertThat(check.out()).contains("OK, 3 queue(s)");
+    }
+
+    @Test
     void helpListsTheExitCodes() throws Exception {
         Pilotd.Run help = Pilotd.run(dataDir, "--help");
         assertThat(help.exitCode()).isZero();

@@ -84,6 +84,7 @@ public final class ConfigLoader {
         mapper.registerModule(durations);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         // Unknown keys are collected rather than thrown, so that one run names every typo.
         mapper.addHandler(new DeserializationProblemHandler() {
             @Override

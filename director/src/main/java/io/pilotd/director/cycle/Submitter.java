@@ -8,6 +8,7 @@ import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.SiteRow;
 import io.pilotd.director.store.SiteStore;
 import io.pilotd.director.store.SubmissionLease;
+import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
@@ -55,7 +56,7 @@ public final class Submitter {
 
     public SubmitResult submit(String queueName, PilotDriver driver, Decision.Request request, boolean dryRun) {
         int demand = queues.demand(queueName);
-        String batchId = Stamps.next();
+        String batchId = BatchIds.next();
         if (dryRun) {
             Plan plan = jdbi.withHandle(h -> decide(h, queueName, demand, request, batchId, false));
             return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
@@ -96,7 +97,7 @@ public final class Submitter {
             if (!write || decision.count() == 0) {
                 return new Plan(queue, supply, decision, List.of());
             }
-            List<String> stamps = Stamps.next(decision.count());
+            List<String> stamps = BatchStamps.stamps(batchId, decision.count());
             pilots.insertSubmitting(h, queue, batchId, stamps, directorId);
             return new Plan(queue, supply, decision, stamps);
         });

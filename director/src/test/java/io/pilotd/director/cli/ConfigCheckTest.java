@@ -138,6 +138,14 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aKeyWrittenTwiceIsNamed() throws IOException {
+        Path file = write(VALID.replace("maxWaiting: 5", "maxWaiting: 5\n      maxWaiting: 6"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(file + ":15:").contains("Duplicate field 'maxWaiting'");
+    }
+
+    @Test
     void aMissingFileIsAConfigError() {
         Cli result = Cli.run("config", "check", dir.resolve("nope.yaml").toString());
         assertThat(result.exitCode()).isEqualTo(2);

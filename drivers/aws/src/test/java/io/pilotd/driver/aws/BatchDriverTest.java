@@ -1,0 +1,249 @@
+package io.pilotd.driver.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pilotd.driver.api.DriverContractTest;
+import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.DriverParameters;
+import io.pilotd.driver.api.InvalidParametersException;
+import io.pilotd.driver.api.OwnedPilot;
+import io.pilotd.driver.api.PilotDriver;
+import io.pilotd.driver.api.PilotPayload;
+import io.pilotd.driver.api.PilotRequest;
+import io.pilotd.driver.api.PilotState;
+import io.pilotd.driver.api.PilotStatus;
+import io.pilotd.driver.api.RetryableDriverException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The aws-batch driver: the real SDK client against a fake Batch speaking REST-JSON on 127.0.0.1. */
+class BatchDriverTest extends DriverContractTest {
+    private FakeAws fake;
+
+    @BeforeAll
+    static void credentials() {
+        AwsTesting.credentials();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        fake = new FakeAws();
+    }
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    private PilotDriver driver(Map<String, Object> extra) throws InvalidParametersException {
+        Map<String, Object> p = AwsTesting.aws(fake);
+        p.put("jobQueue", "pilots");
+        p.put("jobDefinition", "dirac-pilot:3");
+        p.put("jobTimeout", "12h");
+        p.put("tags", Map.of("project", "lhcb"));
+        p.putAll(extra);
+        return new BatchDriverFactory().create(new DriverParameters(p), AwsTesting.context(DIRECTOR));
+    }
+
+    @Override
+    protected PilotDriver driver() throws Exception {
+        return driver(Map.of());
+    }
+
+    @Override
+    protected String unknownJobRef() {
+        return "awsbatch://eu-central-1/pilots/job-unknown";
+    }
+
+    private JsonNode lastSubmit() {
+        List<FakeAws.Call> calls = fake.calls("Batch.submitjob");
+        return FakeBatch.tree(calls.get(calls.size() - 1).body());
+    }
+
+    private static String env(JsonNode submit, String name) {
+        for (JsonNode pair : submit.path("containerOverrides").path("environment")) {
+            if (pair.path("name").asText().equals(name)) {
+                return pair.path("value").asText();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void onePilotIsOnePlainJobWithItsStamp() throws Exception {
+        PilotRequest request = request(1);
+        Map<String, String> jobRefs = driver().submit(request);
+
+        assertThat(fake.count("Batch.submitjob")).isEqualTo(1);
+        JsonNode submit = lastSubmit();
+        assertThat(submit.has("arrayProperties")).isFalse();
+        assertThat(env(submit, PilotPayload.STAMP_VARIABLE)).isEqualTo(request.stamps().get(0));
+        assertThat(jobRefs.get(request.stamps().get(0))).matches("awsbatch://eu-central-1/pilots/job-\\d+");
+    }
+
+    @Test
+    void sevenAndFiveHundredPilotsAreOneArrayJobEach() throws Exception {
+        PilotDriver driver = driver();
+        for (int n : new int[] {7, 500}) {
+            int before = fake.count("Batch.submitjob");
+            PilotRequest request = request(n);
+            Map<String, String> jobRefs = driver.submit(request);
+
+            assertThat(fake.count("Batch.submitjob") - before).as("SubmitJob calls for %d pilots", n).isEqualTo(1);
+            JsonNode submit = lastSubmit();
+            assertThat(submit.path("arrayProperties").path("size").asInt()).isEqualTo(n);
+            assertThat(submit.path("jobName").asText()).isEqualTo("pilotd-" + DIRECTOR + "-" + request.stamps().get(0));
+            assertThat(submit.path("jobQueue").asText()).isEqualTo("pilots");
+            assertThat(submit.path("jobDefinition").asText()).isEqualTo("dirac-pilot:3");
+            assertThat(submit.path("timeout").path("attemptDurationSeconds").asInt()).isEqualTo(12 * 3600);
+            assertThat(submit.path("tags").path("pilotd:director").asText()).isEqualTo(DIRECTOR);
+            assertThat(submit.path("tags").path("pilotd:queue").asText()).isEqualTo("contract-q");
+            assertThat(submit.path("tags").path("pilotd:batch").asText()).isEqualTo(request.batchId());
+            assertThat(submit.path("tags").path("project").asText()).isEqualTo("lhcb");
+            assertThat(env(submit, "PILOTD_BATCH")).isEqualTo(request.batchId());
+            assertThat(env(submit, "PILOTD_QUEUE")).isEqualTo("contract-q");
+            String jobId = jobRefs.get(request.stamps().get(0));
+            jobId = jobId.substring(jobId.lastIndexOf('/') + 1, jobId.indexOf(':', "awsbatch://".length()));
+            for (int i = 0; i < n; i++) {
+                assertThat(jobRefs.get(request.stamps().get(i))).endsWith("/" + jobId + ":" + i);
+            }
+            assertThat(RequestSize.of(software.amazon.awssdk.services.batch.model.SubmitJobRequest.builder()
+                    .jobName(submit.path("jobName").asText()).build())).isLessThan(BatchDriver.REQUEST_LIMIT);
+        }
+    }
+
+    @Test
+    void statusMapsEveryBatchStateWithItsReason() throws Exception {
+        PilotDriver driver = driver();
+        Map<String, String> jobRefs = driver.submit(request(8));
+        List<String> refs = new ArrayList<>(jobRefs.values());
+        String[] batchStates = {"SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED", "FAILED"};
+        for (int i = 0; i < refs.size(); i++) {
+            String id = refs.get(i).substring(refs.get(i).lastIndexOf('/') + 1);
+            boolean started = i != 7;
+            fake.batch.set(id, batchStates[i], started ? 1000L : null,
+                    i == 6 ? "Essential container in task exited" : i == 7 ? "CannotPullContainerError" : null,
+                    i == 6 ? 2 : null);
+        }
+
+        Map<String, PilotState> states = driver.status(refs);
+
+        assertThat(refs.stream().map(r -> states.get(r).status()).toList()).containsExactly(
+                PilotStatus.Waiting, PilotStatus.Waiting, PilotStatus.Waiting, PilotStatus.Scheduled,
+                PilotStatus.Running, PilotStatus.Done, PilotStatus.Failed, PilotStatus.Aborted);
+        assertThat(states.get(refs.get(6)).reason()).isEqualTo("FAILED: Essential container in task exited (exit code 2)");
+        assertThat(states.get(refs.get(7)).reason()).isEqualTo("FAILED: CannotPullContainerError");
+    }
+
+    @Test
+    void statusReadsAHundredJobsPerCall() throws Exception {
+        PilotDriver driver = driver();
+        List<String> refs = new ArrayList<>(driver.submit(request(250)).values());
+        int before = fake.count("Batch.describejobs");
+
+        assertThat(driver.status(refs)).hasSize(250);
+
+        List<FakeAws.Call> calls = fake.calls("Batch.describejobs");
+        assertThat(calls.size() - before).isEqualTo(3);
+        assertThat(calls.subList(before, calls.size()))
+                .allSatisfy(c -> assertThat(FakeBatch.tree(c.body()).path("jobs").size()).isLessThanOrEqualTo(100));
+    }
+
+    @Test
+    void killTerminatesAndOutputIsTheJobsLogStream() throws Exception {
+        PilotDriver driver = driver();
+        String jobRef = driver.submit(request(1)).values().iterator().next();
+        String jobId = jobRef.substring(jobRef.lastIndexOf('/') + 1);
+        fake.logStreams.put("pilot/default/" + jobId, List.of("pilot starting", "matched job 42"));
+
+        assertThat(driver.output(jobRef)).hasValue("pilot starting\nmatched job 42\n");
+        driver.kill(List.of(jobRef));
+        assertThat(FakeBatch.tree(fake.calls("Batch.terminatejob").get(0).body()).path("jobId").asText()).isEqualTo(jobId);
+        assertThat(driver.status(List.of(jobRef)).get(jobRef).status()).isEqualTo(PilotStatus.Aborted);
+    }
+
+    @Test
+    void listOwnedFollowsListJobsPages() throws Exception {
+        fake.batch.pageSize = 2;
+        PilotDriver driver = driver();
+        List<String> stamps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            stamps.addAll(driver.submit(request(i % 2 == 0 ? 1 : 3)).keySet());
+        }
+        List<OwnedPilot> owned = driver.listOwned(DIRECTOR);
+        assertThat(owned.stream().map(OwnedPilot::stamp)).containsExactlyInAnyOrderElementsOf(stamps);
+        assertThat(fake.count("Batch.listjobs")).isEqualTo(3);
+    }
+
+    @Test
+    void throttlingIsRetriedThenSucceeds() throws Exception {
+        fake.fail("Batch.submitjob", 2, FakeAws.batchError(429, "TooManyRequestsException", "Too Many Requests"));
+        Map<String, String> jobRefs = driver().submit(request(3));
+        assertThat(jobRefs).hasSize(3);
+        assertThat(fake.count("Batch.submitjob")).isEqualTo(3);
+    }
+
+    @Test
+    void throttlingThatLastsIsRetryableAndARefusalIsNot() throws Exception {
+        PilotDriver driver = driver();
+        fake.fail("Batch.submitjob", 10, FakeAws.batchError(429, "TooManyRequestsException", "Too Many Requests"));
+        assertThatThrownBy(() -> driver.submit(request(1))).isInstanceOf(RetryableDriverException.class)
+                .hasMessageContaining("TooManyRequestsException");
+
+        fake.close();
+        fake = new FakeAws();
+        fake.fail("Batch.submitjob", 1, FakeAws.batchError(400, "ClientException", "Job queue pilots does not exist"));
+        assertThatThrownBy(() -> driver().submit(request(1)))
+                .isInstanceOf(DriverException.class).isNotInstanceOf(RetryableDriverException.class)
+                .hasMessage("SubmitJob: ClientException: Job queue pilots does not exist");
+    }
+
+    private static PilotRequest bigRequest(int n) {
+        PilotRequest small = request(n);
+        return new PilotRequest(small.batchId(), small.stamps(),
+                new PilotPayload(Map.of("PILOTD_WRAPPER", "x".repeat(40_000)), ""));
+    }
+
+    @Test
+    void aPayloadOverThe30KiBLimitIsRefusedBeforeTheCallWithoutABucket() throws Exception {
+        assertThatThrownBy(() -> driver().submit(bigRequest(5)))
+                .isInstanceOf(DriverException.class)
+                .hasMessageContaining("over AWS Batch's 30720-byte SubmitJob limit: set stagingBucket");
+        assertThat(fake.count("Batch.submitjob")).isZero();
+    }
+
+    @Test
+    void aPayloadOverTheLimitTravelsThroughS3WhenABucketIsSet() throws Exception {
+        PilotRequest request = bigRequest(5);
+        driver(Map.of("stagingBucket", "pilotd-staging", "stagingPrefix", "payloads/")).submit(request);
+
+        assertThat(fake.s3Objects).containsKey("/pilotd-staging/payloads/" + request.batchId() + "/payload.env");
+        assertThat(fake.s3Objects.values().iterator().next()).contains("export PILOTD_WRAPPER='xxxx");
+        JsonNode submit = lastSubmit();
+        assertThat(env(submit, "PILOTD_PAYLOAD_URL")).contains("/pilotd-staging/payloads/" + request.batchId())
+                .contains("X-Amz-Signature=");
+        assertThat(env(submit, "PILOTD_WRAPPER")).isNull();
+        assertThat(env(submit, "PILOTD_BATCH")).isEqualTo(request.batchId());
+    }
+
+    @Test
+    void badParametersAreAllNamed() {
+        Map<String, Object> p = Map.of("region", "Frankfurt", "jobDefinition", "d", "jobTimeout", "30s",
+                "tags", Map.of("pilotd:queue", "x"), "stagingBucket", "Not_A_Bucket", "roleArn", "admin");
+        assertThatThrownBy(() -> new BatchDriverFactory().create(new DriverParameters(p), AwsTesting.context("d")))
+                .isInstanceOf(InvalidParametersException.class)
+                .hasMessageContaining("region: 'Frankfurt' is not an AWS region name")
+                .hasMessageContaining("jobQueue: is required")
+                .hasMessageContaining("jobTimeout: must be at least 60s")
+                .hasMessageContaining("tags.pilotd:queue: the prefixes pilotd: and aws: are reserved")
+                .hasMessageContaining("stagingBucket: 'Not_A_Bucket' is not an S3 bucket name")
+                .hasMessageContaining("roleArn: 'admin' is not an IAM role ARN");
+    }
+}

@@ -1,0 +1,173 @@
+package io.pilotd.driver.aws;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** EC2's Query/XML API over an in-memory set of instances. */
+final class FakeEc2 {
+    private static final String NS = " xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"";
+
+    /** One instance. */
+    static final class Instance {
+        final String id;
+        final int launchIndex;
+        final Map<String, String> tags = new LinkedHashMap<>();
+        final Map<String, String> run;
+        volatile String state = "pending";
+        volatile String reasonCode;
+        volatile String reasonMessage;
+        volatile Instant launchTime = Instant.now();
+
+        Instance(String id, int launchIndex, Map<String, String> run) {
+            this.id = id;
+            this.launchIndex = launchIndex;
+            this.run = run;
+        }
+    }
+
+    final Map<String, Instance> instances = new LinkedHashMap<>();
+    private final Map<String, List<Instance>> byClientToken = new LinkedHashMap<>();
+    /** How many more instances the region can start; fewer than asked starts what fits. */
+    int capacity = Integer.MAX_VALUE;
+    /** DescribeInstances returns at most this many per page. */
+    int pageSize = 1000;
+
+    synchronized void set(String id, String state, String reasonCode, String reasonMessage) {
+        Instance instance = instances.get(id);
+        instance.state = state;
+        instance.reasonCode = reasonCode;
+        instance.reasonMessage = reasonMessage;
+    }
+
+    synchronized FakeAws.Reply handle(Map<String, String> form) {
+        return switch (form.getOrDefault("Action", "")) {
+            case "RunInstances" -> run(form);
+            case "DescribeInstances" -> describe(form);
+            case "TerminateInstances" -> terminate(form);
+            case "GetConsoleOutput" -> console(form);
+            case "CreateTags" -> createTags(form);
+            default -> FakeAws.ec2Error(400, "InvalidAction", "unknown action");
+        };
+    }
+
+    private FakeAws.Reply run(Map<String, String> form) {
+        if (form.get("ImageId").endsWith("dead")) {
+            return FakeAws.ec2Error(400, "InvalidAMIID.NotFound", "The image id '[" + form.get("ImageId") + "]' does not exist");
+        }
+        String token = form.get("ClientToken");
+        List<Instance> started = byClientToken.get(token);
+        if (started == null) {
+            int min = Integer.parseInt(form.get("MinCount"));
+            int max = Integer.parseInt(form.get("MaxCount"));
+            int count = Math.min(max, capacity);
+            if (count < min) {
+                return FakeAws.ec2Error(500, "InsufficientInstanceCapacity", "We currently do not have sufficient capacity");
+            }
+            capacity -= count;
+            started = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Instance instance = new Instance(String.format("i-%017x", FakeAws.IDS.incrementAndGet()), i, form);
+                for (int s = 1; form.containsKey("TagSpecification." + s + ".ResourceType"); s++) {
+                    if ("instance".equals(form.get("TagSpecification." + s + ".ResourceType"))) {
+                        for (int t = 1; form.containsKey("TagSpecification." + s + ".Tag." + t + ".Key"); t++) {
+                            instance.tags.put(form.get("TagSpecification." + s + ".Tag." + t + ".Key"),
+                                    form.get("TagSpecification." + s + ".Tag." + t + ".Value"));
+                        }
+                    }
+                }
+                instances.put(instance.id, instance);
+                started.add(instance);
+            }
+            byClientToken.put(token, started);
+        }
+        StringBuilder xml = new StringBuilder("<RunInstancesResponse" + NS + "><requestId>1</requestId>"
+                + "<reservationId>r-1</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet>");
+        started.forEach(instance -> xml.append(item(instance)));
+        return FakeAws.Reply.xml(xml.append("</instancesSet></RunInstancesResponse>").toString());
+    }
+
+    private FakeAws.Reply describe(Map<String, String> form) {
+        List<Instance> matching = new ArrayList<>();
+        for (Instance instance : instances.values()) {
+            boolean match = true;
+            for (int f = 1; form.containsKey("Filter." + f + ".Name"); f++) {
+                String name = form.get("Filter." + f + ".Name");
+                String value = form.get("Filter." + f + ".Value.1");
+                if (name.startsWith("tag:") && !value.equals(instance.tags.get(name.substring(4)))) {
+                    match = false;
+                }
+            }
+            if (match) {
+                matching.add(instance);
+            }
+        }
+        int from = form.containsKey("NextToken") ? Integer.parseInt(form.get("NextToken")) : 0;
+        int to = Math.min(matching.size(), from + Math.min(pageSize,
+                Integer.parseInt(form.getOrDefault("MaxResults", "1000"))));
+        StringBuilder xml = new StringBuilder("<DescribeInstancesResponse" + NS + "><requestId>1</requestId><reservationSet>");
+        for (Instance instance : matching.subList(from, to)) {
+            xml.append("<item><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet>")
+                    .append(item(instance)).append("</instancesSet></item>");
+        }
+        xml.append("</reservationSet>");
+        if (to < matching.size()) {
+            xml.append("<nextToken>").append(to).append("</nextToken>");
+        }
+        return FakeAws.Reply.xml(xml.append("</DescribeInstancesResponse>").toString());
+    }
+
+    private static String item(Instance instance) {
+        StringBuilder xml = new StringBuilder("<item><instanceId>").append(instance.id).append("</instanceId>")
+                .append("<imageId>").append(instance.run.get("ImageId")).append("</imageId>")
+                .append("<instanceState><code>0</code><name>").append(instance.state).append("</name></instanceState>")
+                .append("<amiLaunchIndex>").append(instance.launchIndex).append("</amiLaunchIndex>")
+                .append("<instanceType>").append(instance.run.get("InstanceType")).append("</instanceType>")
+                .append("<launchTime>").append(instance.launchTime).append("</launchTime>");
+        if (instance.reasonCode != null) {
+            xml.append("<stateReason><code>").append(instance.reasonCode).append("</code><message>")
+                    .append(instance.reasonMessage).append("</message></stateReason>");
+        }
+        xml.append("<tagSet>");
+        instance.tags.forEach((k, v) -> xml.append("<item><key>").append(k).append("</key><value>").append(escape(v))
+                .append("</value></item>"));
+        return xml.append("</tagSet></item>").toString();
+    }
+
+    private FakeAws.Reply terminate(Map<String, String> form) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; form.containsKey("InstanceId." + i); i++) {
+            ids.add(form.get("InstanceId." + i));
+        }
+        for (String id : ids) {
+            if (!instances.containsKey(id)) {
+                return FakeAws.ec2Error(400, "InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist");
+            }
+        }
+        for (String id : ids) {
+            set(id, "shutting-down", "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown");
+        }
+        return FakeAws.Reply.xml("<TerminateInstancesResponse" + NS + "><requestId>1</requestId><instancesSet/></TerminateInstancesResponse>");
+    }
+
+    private FakeAws.Reply console(Map<String, String> form) {
+        String id = form.get("InstanceId");
+        String output = Base64.getEncoder().encodeToString(("cloud-init: booted " + id + "\n").getBytes(StandardCharsets.UTF_8));
+        return FakeAws.Reply.xml("<GetConsoleOutputResponse" + NS + "><requestId>1</requestId><instanceId>" + id
+                + "</instanceId><timestamp>2026-01-01T00:00:00Z</timestamp><output>" + output + "</output></GetConsoleOutputResponse>");
+    }
+
+    private FakeAws.Reply createTags(Map<String, String> form) {
+        Instance instance = instances.get(form.get("ResourceId.1"));
+        instance.tags.put(form.get("Tag.1.Key"), form.get("Tag.1.Value"));
+        return FakeAws.Reply.xml("<CreateTagsResponse" + NS + "><requestId>1</requestId><return>true</return></CreateTagsResponse>");
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
