@@ -67,7 +67,7 @@ public final class Submitter {
             if (plan.stamps().isEmpty()) {
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
             }
-            PilotRequest pilotRequest = new PilotRequest(batchId, plan.stamps(), environment.payload(plan.queue()));
+            PilotRequest pilotRequest = new PilotRequest(batchId, plan.stamps(), environment.payload(plan.queue(), batchId));
             Map<String, String> jobRefs;
             try {
                 jobRefs = driver.submit(pilotRequest);

@@ -7,10 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What every pilot of a queue is told through its environment: where it runs (DIRAC's site, CE
- * and queue) and the DIRAC pilot options. Each pilot's own stamp is added by the driver.
+ * What every pilot of a submission is told through its environment: where it runs (DIRAC's
+ * site, CE and queue), its batch (from which it derives its stamp where the driver cannot set
+ * it), and the DIRAC pilot options; and the user-data and bootstrap that carry them into a VM
+ * or a container.
  */
 public final class PilotEnvironment {
+    private static final PayloadRenderer RENDERER = PayloadRenderer.fromClasspath();
+
     private final PilotSettings pilot;
     private final String directorId;
 
@@ -19,8 +23,9 @@ public final class PilotEnvironment {
         this.directorId = directorId;
     }
 
-    public PilotPayload payload(QueueRow queue) {
+    public PilotPayload payload(QueueRow queue, String batchId) {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("PILOTD_BATCH", batchId);
         env.put("PILOTD_QUEUE", queue.name());
         env.put("PILOTD_DIRECTOR_ID", directorId);
         env.put("DIRAC_SITE", queue.site());
@@ -34,7 +39,7 @@ public final class PilotEnvironment {
         if (!pilot.extraOptions().isEmpty()) {
             env.put("DIRAC_PILOT_OPTIONS", String.join(" ", pilot.extraOptions()));
         }
-        return new PilotPayload(env, "");
+        return new PilotPayload(env, RENDERER.userData(env), RENDERER.bootstrap());
     }
 
     private static void putIfSet(Map<String, String> env, String name, String value) {

@@ -9,7 +9,9 @@ import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +126,11 @@ final class BatchDriver implements PilotDriver {
         env.put("PILOTD_STAMP_OFFSET", Integer.toString(offset));
         if (stamps.size() == 1) {
             env.put(PilotPayload.STAMP_VARIABLE, stamps.get(0));
+        }
+        if (!request.payload().bootstrap().isEmpty()) {
+            // The job definition's command runs it: sh -c 'echo "$PILOTD_BOOTSTRAP" | base64 -d | gunzip | sh'
+            env.put("PILOTD_BOOTSTRAP", Base64.getEncoder().encodeToString(Ec2Driver.gzip(
+                    request.payload().bootstrap().getBytes(StandardCharsets.UTF_8))));
         }
         return env;
     }

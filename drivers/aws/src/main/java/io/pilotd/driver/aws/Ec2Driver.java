@@ -138,7 +138,7 @@ final class Ec2Driver implements PilotDriver {
         return bytes.length == 0 ? "" : Base64.getEncoder().encodeToString(bytes);
     }
 
-    private static byte[] gzip(byte[] bytes) {
+    static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(bytes);

@@ -15,9 +15,13 @@ import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.driver.api.RetryableDriverException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +90,16 @@ class BatchDriverTest extends DriverContractTest {
         assertThat(submit.has("arrayProperties")).isFalse();
         assertThat(env(submit, PilotPayload.STAMP_VARIABLE)).isEqualTo(request.stamps().get(0));
         assertThat(jobRefs.get(request.stamps().get(0))).matches("awsbatch://eu-central-1/pilots/job-\\d+");
+    }
+
+    @Test
+    void theBootstrapTravelsGzippedInTheEnvironment() throws Exception {
+        PilotRequest plain = request(2);
+        String script = "#!/bin/sh\necho pilot $DIRAC_PILOT_STAMP\n";
+        driver().submit(new PilotRequest(plain.batchId(), plain.stamps(), new PilotPayload(Map.of(), "", script)));
+        byte[] gz = Base64.getDecoder().decode(env(lastSubmit(), "PILOTD_BOOTSTRAP"));
+        assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(gz)).readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(script);
     }
 
     @Test
