@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -37,9 +38,15 @@ final class Pilotd {
     }
 
     static Run run(Path dataDir, String... args) throws IOException, InterruptedException {
+        return run(dataDir, Map.of(), args);
+    }
+
+    static Run run(Path dataDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("pilotd", ".out");
         Path err = Files.createTempFile("pilotd", ".err");
-        Process process = builder(dataDir, out, err, args).start();
+        ProcessBuilder builder = builder(dataDir, out, err, args);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         if (!process.waitFor(3, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("pilotd " + String.join(" ", args) + " did not finish in 3 minutes");

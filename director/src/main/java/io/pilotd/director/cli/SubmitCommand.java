@@ -17,8 +17,9 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "submit", description = {
     "Submit pilots to a queue now, through the same path as the daemon's cycle: under the",
     "queue's lock and its site's, within the queue's limits (maxRunning, maxWaiting,",
-    "maxPerCycle) and its part of the site's caps, so that it can never push a queue or a",
-    "site past them, even while the daemon runs.",
+    "maxPerCycle) and its site's caps, so that it can never push a queue or a site past",
+    "them, even while the daemon runs. With --count it may take all the site has left; without,",
+    "it takes the queue's share of the site, as a cycle does.",
     "Prints the stamp and jobRef of each pilot; the daemon follows them."})
 final class SubmitCommand extends PilotdSubcommand {
     @Option(names = "--queue", required = true, paramLabel = "QUEUE", description = "The queue (its name in the config).")

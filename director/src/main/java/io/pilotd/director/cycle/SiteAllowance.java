@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * How many more pilots one queue may start under each of its site's caps (null: no cap), its
- * part of each cap shared among the site's queues by {@link SiteShare}.
+ * How many more pilots one queue may start under each of its site's caps (null: no cap): in a
+ * cycle, its part of each cap shared among the site's queues by {@link SiteShare}; for a manual
+ * submission of a given count, what the site has left, since an operator asked for exactly that.
  */
 public record SiteAllowance(Integer running, Integer waiting, Integer cores) {
     public static final SiteAllowance NONE = new SiteAllowance(null, null, null);
@@ -17,8 +18,7 @@ public record SiteAllowance(Integer running, Integer waiting, Integer cores) {
         if (!site.capped()) {
             return NONE;
         }
-        SiteQueue mine = queues.stream().filter(q -> q.name().equals(queue)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("queue " + queue + " is not a queue of site " + site.name()));
+        SiteQueue mine = mine(queues, queue, site);
         Integer running = site.maxRunning() == null ? null
                 : allowance(site.maxRunning(), queues, queue, SiteQueue::alive, now, 1);
         Integer waiting = site.maxWaiting() == null ? null
@@ -27,6 +27,23 @@ public record SiteAllowance(Integer running, Integer waiting, Integer cores) {
                 : allowance(site.maxCores(), queues, queue, q -> (long) q.alive() * q.processors(), now, 0)
                         / mine.processors();
         return new SiteAllowance(running, waiting, cores);
+    }
+
+    /** What the site has left under each cap, whoever takes it. */
+    public static SiteAllowance headroom(SiteRow site, List<SiteQueue> queues, String queue) {
+        if (!site.capped()) {
+            return NONE;
+        }
+        SiteQueue mine = mine(queues, queue, site);
+        return new SiteAllowance(
+                site.maxRunning() == null ? null : Math.max(0, site.maxRunning() - site.alive()),
+                site.maxWaiting() == null ? null : Math.max(0, site.maxWaiting() - site.waiting()),
+                site.maxCores() == null ? null : Math.max(0, site.maxCores() - site.cores()) / mine.processors());
+    }
+
+    private static SiteQueue mine(List<SiteQueue> queues, String queue, SiteRow site) {
+        return queues.stream().filter(q -> q.name().equals(queue)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("queue " + queue + " is not a queue of site " + site.name()));
     }
 
     /**

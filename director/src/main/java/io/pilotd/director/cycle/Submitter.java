@@ -91,8 +91,12 @@ public final class Submitter {
             QueueRow queue = queues.lock(h, queueName);
             QueueCounts supply = queues.counts(h, queueName);
             SiteRow site = sites.lock(h, queue.site());
-            SiteAllowance allowance = site.capped()
-                    ? SiteAllowance.of(site, sites.queues(h, site.name()), queueName, now) : SiteAllowance.NONE;
+            SiteAllowance allowance = SiteAllowance.NONE;
+            if (site.capped()) {
+                allowance = request.count() == null
+                        ? SiteAllowance.of(site, sites.queues(h, site.name()), queueName, now)
+                        : SiteAllowance.headroom(site, sites.queues(h, site.name()), queueName);
+            }
             Decision decision = Decision.decide(queue, supply, demand, request, allowance, now);
             if (!write || decision.count() == 0) {
                 return new Plan(queue, supply, decision, List.of());

@@ -191,6 +191,22 @@ class SiteCapsTest {
     }
 
     @Test
+    void aManualCountTakesWhatTheSiteHasLeftEvenWithoutDemand() {
+        String site = "MANUAL.site.de";
+        QueueConfig q = queue("manual-q", site, 2, 100, 100, 100);
+        Queues.sync(db, Map.of(site, new SiteConfig(null, null, 10)), q);
+        FakeCloud cloud = new FakeCloud();
+
+        SubmitResult first = submitter().submit(q.name(), cloud.driver(DIRECTOR), new Decision.Request(3, false), false);
+        SubmitResult second = submitter().submit(q.name(), cloud.driver(DIRECTOR), new Decision.Request(3, false), false);
+
+        assertThat(first.submitted()).isEqualTo(3);
+        assertThat(second.submitted()).as("10 cores, 2 per pilot: 2 more fit").isEqualTo(2);
+        assertThat(second.decision().factor()).isEqualTo(DecidingFactor.siteMaxCores);
+        assertThat(usage(site).cores()).isEqualTo(10);
+    }
+
+    @Test
     void twoBusyQueuesOfACappedSiteShareItByDemandNeitherStarved() {
         String site = "SHARE.site.de";
         QueueConfig big = queue("share-big", site, 1, 100, 100, 4);
