@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +40,7 @@ final class LocalDriver implements PilotDriver {
             exit "$code"
             """;
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final Set<String> INHERITED = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR");
     private static final int OUTPUT_TAIL_BYTES = 256 * 1024;
 
     private final LocalConfig config;
@@ -85,7 +87,9 @@ final class LocalDriver implements PilotDriver {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.output().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        // A pilot gets a clean environment, never the director's (which may hold credentials).
         Map<String, String> env = builder.environment();
+        env.keySet().retainAll(INHERITED);
         env.putAll(config.environment());
         env.putAll(payload.environment());
         env.put(PilotPayload.STAMP_VARIABLE, stamp);

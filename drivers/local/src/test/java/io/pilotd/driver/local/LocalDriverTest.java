@@ -65,6 +65,18 @@ class LocalDriverTest {
     }
 
     @Test
+    void aPilotDoesNotInheritTheDirectorsEnvironment() throws Exception {
+        PilotDriver driver = driver(List.of("/bin/sh", "-c", "env"));
+        String jobRef = driver.submit(request(A)).get(A);
+        awaitFinal(driver, jobRef);
+        String env = driver.output(jobRef).orElseThrow();
+        assertThat(env).contains("DIRAC_PILOT_STAMP=" + A).contains("PILOTD_QUEUE=local-q").contains("PATH=");
+        // set for this test run by the surefire configuration
+        assertThat(System.getenv()).containsKey("AWS_SECRET_ACCESS_KEY");
+        assertThat(env).doesNotContain("AWS_SECRET_ACCESS_KEY").doesNotContain("director-only-secret");
+    }
+
+    @Test
     void pilotsOutliveTheDriverAndAreFoundAgainByANewOne() throws Exception {
         Path release = workDir.resolve("release");
         PilotDriver first = driver(List.of("/bin/sh", "-c", "while [ ! -e " + release + " ]; do sleep 0.05; done"));
