@@ -7,7 +7,6 @@ import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.QueueCounts;
-import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.testing.FakeCloud;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
@@ -43,10 +42,6 @@ class LimitsNeverExceededTest {
         db.close();
     }
 
-    private static QueueCounts counts(String queue) {
-        return db.jdbi().inTransaction(h -> new QueueStore(db.jdbi()).counts(h, queue));
-    }
-
     private static int knownToCloud(String queue) {
         return db.jdbi().withHandle(h -> h.createQuery("select count(*) from pilot where queue = :q and job_ref is not null")
                 .bind("q", queue).mapTo(Integer.class).one());
@@ -74,7 +69,7 @@ class LimitsNeverExceededTest {
                             random.nextBoolean() ? PilotStatus.Running : PilotStatus.Done);
                     default -> Queues.demand(db, queue.name(), random.nextInt(20));
                 }
-                QueueCounts c = counts(queue.name());
+                QueueCounts c = Queues.counts(db, queue.name());
                 String at = queue.name() + " step " + step + ": " + c;
                 assertThat(c.alive()).as(at).isLessThanOrEqualTo(queue.limits().maxRunning());
                 assertThat(c.waiting()).as(at).isLessThanOrEqualTo(queue.limits().maxWaiting());
@@ -119,7 +114,7 @@ class LimitsNeverExceededTest {
                 for (Future<?> f : done) {
                     f.get();
                 }
-                QueueCounts c = counts(queue.name());
+                QueueCounts c = Queues.counts(db, queue.name());
                 assertThat(c.alive()).as(queue.name() + ": " + c).isLessThanOrEqualTo(9);
                 assertThat(c.waiting()).as(queue.name() + ": " + c).isLessThanOrEqualTo(6);
                 assertThat(cloud.resources()).as(queue.name()).hasSize(c.alive());

@@ -5,6 +5,7 @@ import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.config.SiteConfig;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.SiteStore;
 import io.pilotd.director.store.TaskQueueSpec;
@@ -39,6 +40,11 @@ public final class Queues {
 
     public static void sync(Database db, QueueConfig... queues) {
         sync(db, Map.of(), queues);
+    }
+
+    /** The queue's live pilot counts, as the decision reads them. */
+    public static QueueCounts counts(Database db, String queue) {
+        return db.jdbi().inTransaction(h -> new QueueStore(db.jdbi()).counts(h, queue));
     }
 
     /** Adds {@code jobs} waiting jobs that only the named queue's site can run. */

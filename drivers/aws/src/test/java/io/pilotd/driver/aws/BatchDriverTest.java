@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pilotd.driver.api.DriverContractTest;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
@@ -22,38 +21,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The aws-batch driver: the real SDK client against a fake Batch speaking REST-JSON on 127.0.0.1. */
-class BatchDriverTest extends DriverContractTest {
-    private FakeAws fake;
-
-    @BeforeAll
-    static void credentials() {
-        AwsTesting.credentials();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        fake = new FakeAws();
-    }
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
-
+class BatchDriverTest extends AwsDriverTest {
     private PilotDriver driver(Map<String, Object> extra) throws InvalidParametersException {
-        Map<String, Object> p = AwsTesting.aws(fake);
+        Map<String, Object> p = aws(fake);
         p.put("jobQueue", "pilots");
         p.put("jobDefinition", "dirac-pilot:3");
         p.put("jobTimeout", "12h");
         p.put("tags", Map.of("project", "lhcb"));
         p.putAll(extra);
-        return new BatchDriverFactory().create(new DriverParameters(p), AwsTesting.context(DIRECTOR));
+        return new BatchDriverFactory().create(new DriverParameters(p), context(DIRECTOR));
     }
 
     @Override
@@ -251,7 +230,7 @@ class BatchDriverTest extends DriverContractTest {
     void badParametersAreAllNamed() {
         Map<String, Object> p = Map.of("region", "Frankfurt", "jobDefinition", "d", "jobTimeout", "30s",
                 "tags", Map.of("pilotd:queue", "x"), "stagingBucket", "Not_A_Bucket", "roleArn", "admin");
-        assertThatThrownBy(() -> new BatchDriverFactory().create(new DriverParameters(p), AwsTesting.context("d")))
+        assertThatThrownBy(() -> new BatchDriverFactory().create(new DriverParameters(p), context("d")))
                 .isInstanceOf(InvalidParametersException.class)
                 .hasMessageContaining("region: 'Frankfurt' is not an AWS region name")
                 .hasMessageContaining("jobQueue: is required")

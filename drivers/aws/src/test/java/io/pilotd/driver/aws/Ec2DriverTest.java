@@ -3,7 +3,6 @@ package io.pilotd.driver.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pilotd.driver.api.DriverContractTest;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
@@ -24,39 +23,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The ec2 driver: the real SDK client against a fake EC2 speaking Query/XML on 127.0.0.1. */
-class Ec2DriverTest extends DriverContractTest {
-    private FakeAws fake;
-
-    @BeforeAll
-    static void credentials() {
-        AwsTesting.credentials();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        fake = new FakeAws();
-    }
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
-
+class Ec2DriverTest extends AwsDriverTest {
     private PilotDriver driver(Map<String, Object> extra) throws InvalidParametersException {
-        Map<String, Object> p = AwsTesting.aws(fake);
+        Map<String, Object> p = aws(fake);
         p.put("image", "ami-0123456789abcdef0");
         p.put("instanceType", "c6i.xlarge");
         p.put("subnet", "subnet-0abc1234");
         p.put("securityGroups", List.of("sg-0abc1234"));
         p.put("tags", Map.of("project", "lhcb"));
         p.putAll(extra);
-        return new Ec2DriverFactory().create(new DriverParameters(p), AwsTesting.context(DIRECTOR));
+        return new Ec2DriverFactory().create(new DriverParameters(p), context(DIRECTOR));
     }
 
     @Override
@@ -243,7 +222,7 @@ class Ec2DriverTest extends DriverContractTest {
     void badParametersAreAllNamed() {
         Map<String, Object> p = Map.of("region", "eu-central-1", "image", "ubuntu", "securityGroups", List.of("web"),
                 "maxLifetime", "5m", "instanceType", "big");
-        assertThatThrownBy(() -> new Ec2DriverFactory().create(new DriverParameters(p), AwsTesting.context("d")))
+        assertThatThrownBy(() -> new Ec2DriverFactory().create(new DriverParameters(p), context("d")))
                 .isInstanceOf(InvalidParametersException.class)
                 .hasMessageContaining("image: 'ubuntu' is not an AMI id")
                 .hasMessageContaining("instanceType: 'big' is not an instance type")

@@ -1,16 +1,30 @@
 package io.pilotd.driver.aws;
 
 import io.pilotd.driver.api.DriverContext;
+import io.pilotd.driver.api.DriverContractTest;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
-/** The parameters and context the AWS drivers' tests share. */
-final class AwsTesting {
-    private AwsTesting() {
+/** What the AWS drivers' tests share: a fresh fake AWS per test, credentials, parameters. */
+abstract class AwsDriverTest extends DriverContractTest {
+    protected FakeAws fake;
+
+    @BeforeEach
+    void startFake() throws Exception {
+        fake = new FakeAws();
+    }
+
+    @AfterEach
+    void stopFake() {
+        fake.close();
     }
 
     /** Credentials for the SDK's default chain (its system-property provider comes first). */
+    @BeforeAll
     static void credentials() {
         System.setProperty("aws.accessKeyId", "AKIAPILOTDTEST000000");
         System.setProperty("aws.secretAccessKey", "pilotd-test-secret");
