@@ -25,10 +25,6 @@ public final class DriverParameters {
         this.values = new LinkedHashMap<>(values == null ? Map.of() : values);
     }
 
-    public Map<String, Object> asMap() {
-        return Map.copyOf(values);
-    }
-
     public String requireString(String name) {
         return optionalString(name).orElseGet(() -> {
             problem(name, "is required");
