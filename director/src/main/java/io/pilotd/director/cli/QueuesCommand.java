@@ -25,7 +25,7 @@ final class QueuesCommand extends PilotdSubcommand {
     @Override
     protected int execute(Session session) {
         QueueStore queues = new QueueStore(session.database().jdbi());
-        ConfigMirror.sync(session.database().jdbi(), session.config());
+        ConfigMirror.addMissing(session.database().jdbi(), session.config());
         Map<String, QueueCounts> counts = queues.counts();
         Map<String, Integer> demands = queues.demands();
         Map<String, CycleRecord> cycles = new CycleStore(session.database().jdbi()).latest();

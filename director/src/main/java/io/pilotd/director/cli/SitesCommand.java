@@ -17,7 +17,7 @@ final class SitesCommand extends PilotdSubcommand {
 
     @Override
     protected int execute(Session session) {
-        ConfigMirror.sync(session.database().jdbi(), session.config());
+        ConfigMirror.addMissing(session.database().jdbi(), session.config());
         Rows rows = new Rows("site", "queues", "maxRunning", "maxWaiting", "maxCores", "alive", "waiting", "cores");
         for (SiteRow site : new SiteStore(session.database().jdbi()).all()) {
             if (!session.config().sites().containsKey(site.name())) {

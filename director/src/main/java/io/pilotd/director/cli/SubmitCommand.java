@@ -51,7 +51,7 @@ final class SubmitCommand extends PilotdSubcommand {
         }
         QueueConfig queueConfig = session.config().queue(queue);
         String directorId = DirectorId.of(session.config().director());
-        ConfigMirror.sync(session.database().jdbi(), session.config());
+        ConfigMirror.addMissing(session.database().jdbi(), session.config());
         SubmitResult result;
         try (QueueDrivers drivers = QueueDrivers.create(List.of(queueConfig), session.drivers(), directorId, session.dataDir())) {
             Submitter submitter = new Submitter(session.database().jdbi(),

@@ -21,10 +21,16 @@ public final class QueueStore {
         this.jdbi = jdbi;
     }
 
-    /** Writes the configured queues; queues gone from the config keep their rows, marked unconfigured. */
-    public void sync(List<QueueConfig> queues) {
+    /**
+     * Writes the configured queues; with {@code overwrite}, queues gone from the config keep their
+     * rows, marked unconfigured, and the others take the config's values; without, only missing
+     * queues are added.
+     */
+    public void sync(List<QueueConfig> queues, boolean overwrite) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("update queue set configured = false").execute();
+            if (overwrite) {
+                h.createUpdate("update queue set configured = false").execute();
+            }
             PreparedBatch batch = h.prepareBatch("""
                     insert into queue (name, site, ce, ce_queue, driver, vo, platform, tags, required_tags,
                                        owner_groups, processors, memory_mb, max_cpu_time, max_running, max_waiting,
@@ -32,6 +38,7 @@ public final class QueueStore {
                     values (:name, :site, :ce, :ceQueue, :driver, :vo, :platform, :tags, :requiredTags,
                             :ownerGroups, :processors, :memoryMb, :maxCpuTime, :maxRunning, :maxWaiting,
                             :maxPerCycle, :cycleSeconds, :maxWaitingSeconds, :enabled, true)
+                    """ + (overwrite ? """
                     on conflict (name) do update set
                         site = excluded.site, ce = excluded.ce, ce_queue = excluded.ce_queue,
                         driver = excluded.driver, vo = excluded.vo, platform = excluded.platform,
@@ -42,7 +49,7 @@ public final class QueueStore {
                         max_per_cycle = excluded.max_per_cycle, cycle_seconds = excluded.cycle_seconds,
                         max_waiting_seconds = excluded.max_waiting_seconds, enabled = excluded.enabled,
                         configured = true, updated_at = now()
-                    """);
+                    """ : "on conflict (name) do nothing"));
             for (QueueConfig q : queues) {
                 batch.bind("name", q.name())
                         .bind("site", q.site())

@@ -20,20 +20,27 @@ public final class SiteStore {
         this.jdbi = jdbi;
     }
 
-    /** Writes the configured sites; sites gone from the config keep their rows, uncapped. */
-    public void sync(Map<String, SiteConfig> sites) {
+    /**
+     * Writes the configured sites; with {@code overwrite}, sites gone from the config keep their
+     * rows, uncapped, and the others take the config's caps; without, only missing sites are added.
+     */
+    public void sync(Map<String, SiteConfig> sites, boolean overwrite) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("""
-                    update site set configured = false, max_running = null, max_waiting = null, max_cores = null""").execute();
+            if (overwrite) {
+                h.createUpdate("""
+                        update site set configured = false, max_running = null, max_waiting = null, max_cores = null""")
+                        .execute();
+            }
             if (sites.isEmpty()) {
                 return;
             }
             PreparedBatch batch = h.prepareBatch("""
                     insert into site (name, max_running, max_waiting, max_cores, configured)
                     values (:name, :maxRunning, :maxWaiting, :maxCores, true)
+                    """ + (overwrite ? """
                     on conflict (name) do update set max_running = excluded.max_running,
                         max_waiting = excluded.max_waiting, max_cores = excluded.max_cores,
-                        configured = true, updated_at = now()""");
+                        configured = true, updated_at = now()""" : "on conflict (name) do nothing"));
             sites.forEach((name, site) -> batch.bind("name", name).bind("maxRunning", site.maxRunning())
                     .bind("maxWaiting", site.maxWaiting()).bind("maxCores", site.maxCores()).add());
             batch.execute();

@@ -34,8 +34,8 @@ public final class Queues {
         for (QueueConfig queue : queues) {
             all.putIfAbsent(queue.site(), SiteConfig.uncapped());
         }
-        new SiteStore(db.jdbi()).sync(all);
-        new QueueStore(db.jdbi()).sync(List.of(queues));
+        new SiteStore(db.jdbi()).sync(all, true);
+        new QueueStore(db.jdbi()).sync(List.of(queues), true);
     }
 
     public static void sync(Database db, QueueConfig... queues) {
