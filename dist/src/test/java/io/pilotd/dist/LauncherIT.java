@@ -69,5 +69,8 @@ class LauncherIT {
         Pilotd.Run help = Pilotd.run(dataDir, "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Exit codes:").contains("2   usage or config error");
+        Pilotd.Run submitHelp = Pilotd.run(dataDir, "submit", "--help");
+        assertThat(submitHelp.exitCode()).as("a subcommand's --help needs none of its required options").isZero();
+        assertThat(submitHelp.out()).contains("Usage: pilotd submit").contains("--force");
     }
 }

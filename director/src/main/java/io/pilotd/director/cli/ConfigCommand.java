@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommand {
 
     @Command(name = "check", description = {
-        "Check a config file: keys, types, values, and each queue's driver parameters.",
-        "Every problem is printed as FILE:LINE: PATH: MESSAGE; the exit code is 2 if there is any."})
+        "Check a config file.",
+        "Checks keys, types, values, sites, and each queue's driver parameters. Every problem is printed "
+            + "as FILE:LINE: PATH: MESSAGE; the exit code is 2 if there is any."})
     static final class Check extends PilotdSubcommand {
         @Parameters(arity = "0..1", paramLabel = "FILE", description = "The file to check (default: the config pilotd would use).")
         Path file;

@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo-pilot", description = {
-    "(demo) Act as a pilot of the local driver: take one waiting job that this pilot's queue can",
-    "serve from the task queue, 'run' it, and mark it done, as a DIRAC pilot would match and run",
-    "a job. Reads the stamp from $" + PilotPayload.STAMP_VARIABLE + " and the queue from $PILOTD_QUEUE."})
+    "(demo) The pilot the built-in local queue runs.",
+    "Takes one waiting job that this pilot's queue can serve from the task queue, 'runs' it, and marks it "
+        + "done, as a DIRAC pilot matches and runs a job. Reads the stamp from $" + PilotPayload.STAMP_VARIABLE
+        + " and the queue from $PILOTD_QUEUE."})
 final class DemoPilotCommand extends PilotdSubcommand {
     @Option(names = "--work", defaultValue = "2s", description = "How long the job 'runs' (default: ${DEFAULT-VALUE}).")
     String work;

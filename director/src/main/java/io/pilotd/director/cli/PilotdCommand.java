@@ -3,10 +3,13 @@ package io.pilotd.director.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(name = "pilotd",
         mixinStandardHelpOptions = true,
+        // every subcommand takes --help (and --version) too
+        scope = ScopeType.INHERIT,
         versionProvider = PilotdCommand.Version.class,
         description = "A DIRAC-style pilot director: keeps the right number of pilots on each queue.",
         subcommands = {

@@ -14,10 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "queues", description = {
-    "List the configured queues: limits, demand, live pilot counts, and the last cycle's",
-    "decision with the term that bound it (demand, maxWaiting, maxRunning, maxPerCycle,",
-    "siteMaxRunning, siteMaxWaiting, siteMaxCores, backoff, disabled), the back-off and the",
-    "last error."})
+    "List the queues: limits, demand, pilots, last decision.",
+    "For each configured queue: its limits, its demand, its live pilots, and its last cycle's decision "
+        + "with the term that bound it (demand, maxWaiting, maxRunning, maxPerCycle, siteMaxRunning, "
+        + "siteMaxWaiting, siteMaxCores, backoff, disabled), its back-off and its last error."})
 final class QueuesCommand extends PilotdSubcommand {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;

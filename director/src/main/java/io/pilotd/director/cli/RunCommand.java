@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 @Command(name = "run", description = {
-    "Run the director: every queue's cycle on its period, until SIGTERM or SIGINT.",
-    "On SIGTERM the cycles in flight finish (their driver calls recorded) and pilotd exits 0."})
+    "Run the director (the daemon).",
+    "Runs every queue's cycle on its period until SIGTERM or SIGINT. On SIGTERM the cycles in flight "
+        + "finish (their driver calls recorded) and pilotd exits 0; a second signal stops it at once."})
 final class RunCommand extends PilotdSubcommand {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 

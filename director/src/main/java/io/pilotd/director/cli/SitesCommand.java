@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sites", description = {
-    "List the sites with their caps (empty: no cap) and what all their queues hold now:",
-    "pilots alive, pilots not yet running, and cores (each pilot counting its queue's processors)."})
+    "List the sites: caps and what their queues hold.",
+    "For each configured site: its caps (empty: no cap) and what all its queues hold now: pilots alive, "
+        + "pilots not yet running, and cores (each pilot counting its queue's processors)."})
 final class SitesCommand extends PilotdSubcommand {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;

@@ -15,11 +15,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 @Command(name = "submit", description = {
-    "Submit pilots to a queue now, through the same path as the daemon's cycle: under the",
-    "queue's lock and its site's, within the queue's limits (maxRunning, maxWaiting,",
-    "maxPerCycle) and its site's caps, so that it can never push a queue or a site past",
-    "them, even while the daemon runs. With --count it may take all the site has left; without,",
-    "it takes the queue's share of the site, as a cycle does.",
+    "Submit pilots to a queue now, through the daemon's own path.",
+    "The decision holds the queue's lock and its site's, within the queue's limits (maxRunning, "
+        + "maxWaiting, maxPerCycle) and its site's caps, so that it never pushes a queue or a site past "
+        + "them, even while the daemon runs. With --count it may take all the site has left; without, "
+        + "it takes the queue's share of the site, as a cycle does.",
     "Prints the stamp and jobRef of each pilot; the daemon follows them."})
 final class SubmitCommand extends PilotdSubcommand {
     @Option(names = "--queue", required = true, paramLabel = "QUEUE", description = "The queue (its name in the config).")
@@ -32,10 +32,9 @@ final class SubmitCommand extends PilotdSubcommand {
     @Option(names = "--dry-run", description = "Decide and print, but submit nothing.")
     boolean dryRun;
 
-    @Option(names = "--force", description = {
-        "Submit --count pilots whatever the queue's limits, back-off or enabled state say.",
-        "Site caps (sites.<site>.maxRunning, maxWaiting, maxCores) still apply: a site's quota",
-        "is the cloud's, and --force cannot raise it."})
+    @Option(names = "--force", description = "Submit --count pilots whatever the queue's limits, back-off or "
+            + "enabled state say. Site caps (sites.<site>.maxRunning, maxWaiting, maxCores) still apply: a site's "
+            + "quota is the cloud's, and --force cannot raise it.")
     boolean force;
 
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
