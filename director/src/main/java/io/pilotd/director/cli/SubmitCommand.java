@@ -65,7 +65,7 @@ final class SubmitCommand extends PilotdSubcommand {
         result.aborted().forEach(stamp -> rows.add(stamp, null, "Aborted"));
         rows.print(out(), format);
         if (result.error() != null) {
-            err().println("pilotd: submission refused: " + result.error());
+            err().println("pilotd: submission " + result.error());
             return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;

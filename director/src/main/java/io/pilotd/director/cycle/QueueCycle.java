@@ -66,7 +66,7 @@ public final class QueueCycle {
         step(outcome, "submitting", () -> {
             outcome.submission = submitter.submit(queueName, driver, Decision.Request.CYCLE, false);
             if (outcome.submission.error() != null) {
-                outcome.errors.add("submission refused: " + outcome.submission.error());
+                outcome.errors.add("submission " + outcome.submission.error());
             }
         });
         step(outcome, "following pilots", () -> outcome.changed = follower.follow(queueName, driver));

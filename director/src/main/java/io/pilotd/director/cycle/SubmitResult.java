@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param jobRefs the pilots the cloud started, by stamp
  * @param aborted the stamps the cloud did not start
- * @param error   the driver's refusal, or null
+ * @param error   what went wrong ("refused: ..." or "failed, ...: ..."), or null
  */
 public record SubmitResult(int demand, QueueCounts supply, Decision decision, String batchId,
                            Map<String, String> jobRefs, List<String> aborted, String error) {

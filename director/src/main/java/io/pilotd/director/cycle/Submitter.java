@@ -12,6 +12,7 @@ import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
+import io.pilotd.driver.api.RetryableDriverException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.jdbi.v3.core.Jdbi;
  *       {@code Submitting} rows, in one transaction, so that concurrent submitters can never
  *       pass a queue limit or a site cap together;</li>
  *   <li>call the driver once for the whole batch;</li>
- *   <li>record the jobRefs ({@code Submitted}), or the refusal ({@code Aborted}).</li>
+ *   <li>record the jobRefs ({@code Submitted}), or the refusal ({@code Aborted}); after a
+ *       failure that leaves the outcome unknown, leave the rows to {@link InterruptedSubmissions}.</li>
  * </ol>
  */
 public final class Submitter {
@@ -71,10 +73,15 @@ public final class Submitter {
             Map<String, String> jobRefs;
             try {
                 jobRefs = driver.submit(pilotRequest);
+            } catch (RetryableDriverException e) {
+                // A time-out or a 5xx does not say whether the cloud started anything: the rows stay
+                // Submitting, and the next cycle adopts what the cloud has (InterruptedSubmissions).
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
+                        "failed, what the cloud started is found by the next cycle: " + e.getMessage());
             } catch (DriverException e) {
                 pilots.abort(h, plan.stamps(), "submission refused: " + e.getMessage());
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
-                        e.getMessage());
+                        "refused: " + e.getMessage());
             }
             pilots.recordSubmitted(h, jobRefs);
             List<String> notStarted = new ArrayList<>(plan.stamps());

@@ -139,7 +139,7 @@ class QueueCycleTest {
     }
 
     @Test
-    void throttlingBacksOffToo() {
+    void throttlingBacksOffAndItsRowsAreResolvedByTheNextCycle() {
         Queues.sync(db, Queues.queue("q", 10, 10, 10));
         Queues.demand(db, "q", 2);
         FakeCloud cloud = new FakeCloud();
@@ -149,6 +149,32 @@ class QueueCycleTest {
 
         assertThat(record.errors()).contains("RequestLimitExceeded");
         assertThat(new QueueStore(db.jdbi()).get("q").backingOff(clock.instant())).isTrue();
+        assertThat(byStatus("q")).as("a retryable failure does not say nothing started")
+                .containsExactly(Map.entry(PilotStatus.Submitting, 2L));
+
+        cycle.run("q", cloud.driver(DIRECTOR));
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Aborted, 2L));
+        assertThat(pilotsOf("q")).allSatisfy(p -> assertThat(p.statusReason()).isEqualTo(InterruptedSubmissions.NEVER_STARTED));
+    }
+
+    @Test
+    void pilotsStartedByACallThatTimedOutAreAdoptedNotLost() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 3);
+        FakeCloud cloud = new FakeCloud();
+        cloud.timeOutAfterSubmit = true;
+        cycle.run("q", cloud.driver(DIRECTOR));
+        assertThat(cloud.resources()).hasSize(3);
+
+        cloud.timeOutAfterSubmit = false;
+        cycle.run("q", cloud.driver(DIRECTOR));
+
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Waiting, 3L));
+        assertThat(pilotsOf("q")).allSatisfy(p -> assertThat(cloud.resources()).anySatisfy(r -> {
+            assertThat(r.stamp()).isEqualTo(p.stamp());
+            assertThat(r.jobRef()).isEqualTo(p.jobRef());
+        }));
+        assertThat(cloud.resources()).as("nothing submitted twice").hasSize(3);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
+import io.pilotd.driver.api.RetryableDriverException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,8 @@ public final class FakeCloud {
     public volatile DriverException failSubmit;
     public volatile DriverException failStatus;
     public volatile boolean crashAfterSubmit;
+    /** Starts the pilots, then answers as if the call timed out. */
+    public volatile boolean timeOutAfterSubmit;
 
     public PilotDriver driver(String directorId) {
         return new Driver(directorId);
@@ -86,6 +89,9 @@ public final class FakeCloud {
             }
             if (crashAfterSubmit) {
                 throw new Crash();
+            }
+            if (timeOutAfterSubmit) {
+                throw new RetryableDriverException("Read timed out");
             }
             return jobRefs;
         }
