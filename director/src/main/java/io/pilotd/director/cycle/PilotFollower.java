@@ -19,6 +19,12 @@ import java.util.Map;
  */
 public final class PilotFollower {
     static final String VANISHED = "the cloud no longer knows this pilot";
+    /**
+     * How long a pilot may stay Unknown before it is given up as Failed. Until then it counts
+     * against the limits (a cloud may be slow to show a new resource); after, it would block
+     * the queue forever (EC2 forgets a terminated instance within the hour).
+     */
+    public static final Duration UNKNOWN_GRACE = Duration.ofHours(2);
 
     private final PilotStore pilots;
 
@@ -43,6 +49,15 @@ public final class PilotFollower {
                 changes.put(pilot.jobRef(), state);
             }
         }
+        return pilots.applyStates(changes);
+    }
+
+    /** Gives up the pilots Unknown for longer than {@link #UNKNOWN_GRACE}; @return how many. */
+    public int expireUnknown(String queue) {
+        PilotState failed = PilotState.of(PilotStatus.Failed,
+                "unknown to the cloud for longer than " + Durations.format(UNKNOWN_GRACE));
+        Map<String, PilotState> changes = new LinkedHashMap<>();
+        pilots.unknownLongerThan(queue, UNKNOWN_GRACE).forEach(p -> changes.put(p.jobRef(), failed));
         return pilots.applyStates(changes);
     }
 

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One cycle of one queue (DESIGN §3): resolve interrupted submissions, count demand and supply,
- * decide and submit, follow the live pilots, kill the ones waiting too long, and record the
- * cycle with its deciding factor. A failing driver call backs the queue off; it never stops the
+ * decide and submit, follow the live pilots (giving up those unknown for too long), kill the
+ * ones waiting too long, and record the cycle with its deciding factor. A failing driver call backs the queue off; it never stops the
  * cycle's other steps, nor another queue.
  */
 public final class QueueCycle {
@@ -69,7 +69,8 @@ public final class QueueCycle {
                 outcome.errors.add("submission " + outcome.submission.error());
             }
         });
-        step(outcome, "following pilots", () -> outcome.changed = follower.follow(queueName, driver));
+        step(outcome, "following pilots", () -> outcome.changed = follower.follow(queueName, driver)
+                + follower.expireUnknown(queueName));
         if (queue.maxWaitingTime() != null) {
             step(outcome, "killing pilots waiting too long",
                     () -> outcome.killed = follower.killWaitingTooLong(queueName, queue.maxWaitingTime(), driver));

@@ -136,6 +136,14 @@ public final class PilotStore {
                 .bind("queue", queue).bind("seconds", limit.toSeconds()).map(PilotStore::pilot).list());
     }
 
+    /** Pilots the cloud has not known for longer than {@code limit}. */
+    public List<PilotRecord> unknownLongerThan(String queue, Duration limit) {
+        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
+                        + " where queue = :queue and status = 'Unknown'"
+                        + " and updated_at < now() - make_interval(secs => :seconds)")
+                .bind("queue", queue).bind("seconds", limit.toSeconds()).map(PilotStore::pilot).list());
+    }
+
     /**
      * Writes status changes in one batch. A pilot already in a final state is left as it is.
      *

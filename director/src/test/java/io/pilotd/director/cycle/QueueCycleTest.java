@@ -216,6 +216,26 @@ class QueueCycleTest {
     }
 
     @Test
+    void aPilotUnknownForLongerThanTheGraceIsGivenUpAndStopsBlockingTheQueue() {
+        Queues.sync(db, Queues.queue("q", 2, 2, 2));
+        Queues.demand(db, "q", 10);
+        FakeCloud cloud = new FakeCloud();
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        cloud.resources().forEach(r -> cloud.forget(r.jobRef()));
+        cycle.run("q", driver);
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Unknown, 2L));
+        assertThat(cycle.run("q", driver).decidingFactor()).as("Unknown pilots still count").isEqualTo("maxRunning");
+
+        db.jdbi().useHandle(h -> h.execute("update pilot set updated_at = now() - interval '3 hours'"));
+        cycle.run("q", driver);
+
+        assertThat(pilots.list("q", PilotStatus.Failed, 10)).hasSize(2)
+                .allSatisfy(p -> assertThat(p.statusReason()).isEqualTo("unknown to the cloud for longer than 2h"));
+        assertThat(cycle.run("q", driver).submitted()).isEqualTo(2);
+    }
+
+    @Test
     void aCrashBetweenTheCloudCallAndTheDatabaseWriteLeavesNoOrphanAndNoDuplicate() {
         QueueConfig q = Queues.queue("q", 6, 6, 6);
         Queues.sync(db, q);
