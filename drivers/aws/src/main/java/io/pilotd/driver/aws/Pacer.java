@@ -13,9 +13,11 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * on one account do not throttle each other. One bucket per account, region and kind of call,
  * shared by every driver of that account in this director.
  *
- * <p>Rates (calls per second, burst): EC2's request token buckets for describe calls (20, 100)
- * and mutating calls such as RunInstances and TerminateInstances (5, 50); AWS Batch SubmitJob
- * (50, 50), its other calls (20, 40); CloudWatch Logs GetLogEvents (10, 10).
+ * <p>Rates (calls per second, burst): EC2 describe calls as EC2's published non-mutating request
+ * bucket (20, 100); EC2 mutating calls such as RunInstances and TerminateInstances (5, 50), kept
+ * well under EC2's mutating buckets because they also draw on its per-instance resource buckets;
+ * AWS Batch SubmitJob at its published 50 a second (50, 50), its other calls (20, 40);
+ * CloudWatch Logs GetLogEvents (10, 10).
  */
 final class Pacer implements ExecutionInterceptor {
     static final Pacer NONE = new Pacer(null);
