@@ -216,19 +216,40 @@ final class BatchDriver implements PilotDriver {
         return reason.toString();
     }
 
+    /**
+     * TerminateJob, which also cancels a job that has not started. An array job whose every
+     * child is to die is terminated with one call on its parent, not one per child.
+     */
     @Override
     public void kill(List<String> jobRefs) throws DriverException {
+        Map<String, List<String>> childrenByParent = new LinkedHashMap<>();
+        List<String> jobIds = new ArrayList<>();
         for (String jobRef : jobRefs) {
-            Optional<BatchJobRef> ref = BatchJobRef.parse(jobRef);
-            if (ref.isEmpty()) {
-                continue;
+            BatchJobRef.parse(jobRef).map(BatchJobRef::jobId).ifPresent(id -> {
+                int colon = id.indexOf(':');
+                if (colon < 0) {
+                    jobIds.add(id);
+                } else {
+                    childrenByParent.computeIfAbsent(id.substring(0, colon), p -> new ArrayList<>()).add(id);
+                }
+            });
+        }
+        if (!childrenByParent.isEmpty()) {
+            for (JobDetail parent : describe(new ArrayList<>(childrenByParent.keySet()))) {
+                List<String> children = childrenByParent.get(parent.jobId());
+                Integer size = parent.arrayProperties() == null ? null : parent.arrayProperties().size();
+                if (size != null && children.size() == size) {
+                    childrenByParent.put(parent.jobId(), List.of(parent.jobId()));
+                }
             }
+            childrenByParent.values().forEach(jobIds::addAll);
+        }
+        for (String jobId : jobIds) {
             try {
-                // TerminateJob also cancels a job that has not started.
-                batch.terminateJob(r -> r.jobId(ref.get().jobId()).reason("killed by pilotd"));
+                batch.terminateJob(r -> r.jobId(jobId).reason("killed by pilotd"));
             } catch (SdkException e) {
                 if (!"ClientException".equals(AwsErrors.code(e))) {
-                    throw AwsErrors.map("TerminateJob " + ref.get().jobId(), e);
+                    throw AwsErrors.map("TerminateJob " + jobId, e);
                 }
             }
         }

@@ -163,6 +163,21 @@ class BatchDriverTest extends AwsDriverTest {
     }
 
     @Test
+    void killingEveryChildOfAnArrayIsOneCallOnItsParent() throws Exception {
+        PilotDriver driver = driver();
+        List<String> all = new ArrayList<>(driver.submit(request(7)).values());
+        List<String> some = new ArrayList<>(driver.submit(request(7)).values()).subList(0, 2);
+
+        driver.kill(all);
+        assertThat(fake.count("Batch.terminatejob")).isEqualTo(1);
+        driver.kill(some);
+        assertThat(fake.count("Batch.terminatejob")).isEqualTo(3);
+
+        assertThat(driver.status(all).values()).allSatisfy(s -> assertThat(s.status()).isEqualTo(PilotStatus.Aborted));
+        assertThat(driver.status(some).values()).allSatisfy(s -> assertThat(s.status()).isEqualTo(PilotStatus.Aborted));
+    }
+
+    @Test
     void listOwnedFollowsListJobsPages() throws Exception {
         fake.batch.pageSize = 2;
         PilotDriver driver = driver();
