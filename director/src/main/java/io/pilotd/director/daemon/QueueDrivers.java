@@ -33,12 +33,20 @@ public final class QueueDrivers implements AutoCloseable {
                         new IllegalStateException("[" + queue.name() + "] unknown driver '" + queue.driver() + "'"));
                 DriverContext context = new DriverContext(directorId, queue.name(), DataDirs.driverDir(dataDir, queue.name()));
                 drivers.put(queue.name(), factory.create(new DriverParameters(queue.parameters()), context));
+                log.debug("[{}] driver {} with {}", queue.name(), factory.name(), masked(queue.parameters(), factory));
             }
         } catch (InvalidParametersException e) {
             drivers.values().forEach(PilotDriver::close);
             throw new IllegalStateException("invalid driver parameters: " + e.getMessage(), e);
         }
         return new QueueDrivers(drivers);
+    }
+
+    /** The parameters as they may be logged: the driver's secret ones masked. */
+    static Map<String, Object> masked(Map<String, Object> parameters, PilotDriverFactory factory) {
+        Map<String, Object> masked = new LinkedHashMap<>(parameters);
+        factory.secretParameters().forEach(name -> masked.computeIfPresent(name, (k, v) -> "***"));
+        return masked;
     }
 
     public PilotDriver get(String queue) {
