@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -143,7 +144,7 @@ public final class ConfigLoader {
         if (List.class.isAssignableFrom(type)) {
             return "a list";
         }
-        if (type.isRecord() || java.util.Map.class.isAssignableFrom(type)) {
+        if (type.isRecord() || Map.class.isAssignableFrom(type)) {
             return "a mapping of keys to values";
         }
         return "a " + type.getSimpleName();
