@@ -170,10 +170,7 @@ class QueueCycleTest {
         cycle.run("q", cloud.driver(DIRECTOR));
 
         assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Waiting, 3L));
-        assertThat(pilotsOf("q")).allSatisfy(p -> assertThat(cloud.resources()).anySatisfy(r -> {
-            assertThat(r.stamp()).isEqualTo(p.stamp());
-            assertThat(r.jobRef()).isEqualTo(p.jobRef());
-        }));
+        assertEachPilotIsACloudResource("q", cloud);
         assertThat(cloud.resources()).as("nothing submitted twice").hasSize(3);
     }
 
@@ -258,13 +255,8 @@ class QueueCycleTest {
         Set<String> cloudRefs = cloud.resources().stream().map(FakeCloud.Resource::jobRef).collect(Collectors.toSet());
         Set<String> knownRefs = pilotsOf("q").stream().map(PilotRecord::jobRef).collect(Collectors.toSet());
         assertThat(knownRefs).as("no orphan: every cloud resource has its row").isEqualTo(cloudRefs);
-        assertThat(pilotsOf("q")).allSatisfy(p -> {
-            assertThat(p.status()).isEqualTo(PilotStatus.Waiting);
-            assertThat(cloud.resources()).anySatisfy(r -> {
-                assertThat(r.stamp()).isEqualTo(p.stamp());
-                assertThat(r.jobRef()).isEqualTo(p.jobRef());
-            });
-        });
+        assertThat(pilotsOf("q")).allSatisfy(p -> assertThat(p.status()).isEqualTo(PilotStatus.Waiting));
+        assertEachPilotIsACloudResource("q", cloud);
     }
 
     @Test
@@ -308,6 +300,14 @@ class QueueCycleTest {
             assertThat(p.status()).isEqualTo(PilotStatus.Deleted);
             assertThat(p.statusReason()).contains("not running after 1h");
         });
+    }
+
+    /** Every pilot row has its cloud resource, with the same stamp and jobRef. */
+    private void assertEachPilotIsACloudResource(String queue, FakeCloud cloud) {
+        assertThat(pilotsOf(queue)).allSatisfy(p -> assertThat(cloud.resources()).anySatisfy(r -> {
+            assertThat(r.stamp()).isEqualTo(p.stamp());
+            assertThat(r.jobRef()).isEqualTo(p.jobRef());
+        }));
     }
 
     private void insertSubmitting(String queue, String batch, List<String> stamps) {
