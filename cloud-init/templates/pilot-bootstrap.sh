@@ -14,14 +14,31 @@ if [ -n "${PILOTD_PAYLOAD_URL:-}" ]; then
     rm -f "$payload"
 fi
 
+# The launch index from the instance metadata service (IMDSv2), a few tries apart; nothing
+# when it cannot be had. Never a guess: two VMs that both guessed 0 would run one stamp.
+launch_index() {
+    for _ in 1 2 3; do
+        token=$(curl -fsS --connect-timeout 2 --max-time 5 -X PUT \
+            -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token 2>/dev/null) \
+            && curl -fsS --connect-timeout 2 --max-time 5 -H "X-aws-ec2-metadata-token: $token" \
+                http://169.254.169.254/latest/meta-data/ami-launch-index 2>/dev/null \
+            && return 0
+        sleep 2
+    done
+    return 1
+}
+
 if [ -z "${DIRAC_PILOT_STAMP:-}" ]; then
     index=${AWS_BATCH_JOB_ARRAY_INDEX:-}
     if [ -z "$index" ]; then
-        token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" \
-            http://169.254.169.254/latest/api/token 2>/dev/null || true)
-        index=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" \
-            http://169.254.169.254/latest/meta-data/ami-launch-index 2>/dev/null || echo 0)
+        index=$(launch_index) || index=
     fi
+    case "$index" in
+        '' | *[!0-9]*)
+            echo "pilotd: cannot learn this pilot's index (no AWS_BATCH_JOB_ARRAY_INDEX, no instance metadata): not running a pilot" >&2
+            exit 3
+            ;;
+    esac
     DIRAC_PILOT_STAMP=$(printf '%s:%s' "$PILOTD_BATCH" "$((${PILOTD_STAMP_OFFSET:-0} + index))" \
         | sha256sum | cut -c1-32)
 fi

@@ -3,6 +3,7 @@ package io.pilotd.director.config;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverParameters;
+import io.pilotd.driver.api.Durations;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.PilotDriverFactory;
 import java.time.Duration;
@@ -90,6 +91,7 @@ public final class ConfigValidator {
         range(director.metricsPort(), 0, 65535, at.key("metricsPort"), findings);
         range(director.threads(), 1, 256, at.key("threads"), findings);
         positive(director.shutdownGrace(), at.key("shutdownGrace"), findings);
+        range(director.sweepEvery(), 1, 10_000, at.key("sweepEvery"), findings);
     }
 
     private static void database(DatabaseSettings database, FieldPath at, List<Finding> findings) {
@@ -113,6 +115,9 @@ public final class ConfigValidator {
         required(queue.queue(), at.key("queue"), findings);
         if (queue.cycle().compareTo(Duration.ofSeconds(1)) < 0) {
             findings.add(new Finding(at.key("cycle"), "must be at least 1s"));
+        }
+        if (queue.consistencyWindow() != null && queue.consistencyWindow().isNegative()) {
+            findings.add(new Finding(at.key("consistencyWindow"), "must not be negative"));
         }
         limits(queue.limits(), at.key("limits"), findings);
         matching(queue.matching(), at.key("matching"), findings);
@@ -151,6 +156,10 @@ public final class ConfigValidator {
         }
         range(limits.maxPerCycle(), 0, Integer.MAX_VALUE, at.key("maxPerCycle"), findings);
         positive(limits.maxWaitingTime(), at.key("maxWaitingTime"), findings);
+        if (limits.maxLifetime().compareTo(QueueLimits.MIN_LIFETIME) < 0) {
+            findings.add(new Finding(at.key("maxLifetime"), "must be at least "
+                    + Durations.format(QueueLimits.MIN_LIFETIME) + ", not " + Durations.format(limits.maxLifetime())));
+        }
     }
 
     private static void matching(Matching matching, FieldPath at, List<Finding> findings) {

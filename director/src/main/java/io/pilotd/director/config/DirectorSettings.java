@@ -12,11 +12,14 @@ import java.time.Duration;
  *                    clustered job store): each queue is cycled by one of them at a time
  * @param threads     how many queue cycles may run at once
  * @param shutdownGrace how long SIGTERM waits for the cycles in flight
+ * @param sweepEvery  every how many cycles of a queue the orphan sweep runs (and at start-up)
  */
 public record DirectorSettings(String id, String dataDir, Integer metricsPort, Boolean clustered,
-                               Integer threads, Duration shutdownGrace) {
+                               Integer threads, Duration shutdownGrace, Integer sweepEvery) {
+    public static final int DEFAULT_SWEEP_EVERY = 10;
+
     public static DirectorSettings defaults() {
-        return new DirectorSettings(null, null, null, null, null, null);
+        return new DirectorSettings(null, null, null, null, null, null, null);
     }
 
     public DirectorSettings {
@@ -24,9 +27,10 @@ public record DirectorSettings(String id, String dataDir, Integer metricsPort, B
         clustered = clustered != null && clustered;
         threads = threads == null ? 4 : threads;
         shutdownGrace = shutdownGrace == null ? Duration.ofMinutes(2) : shutdownGrace;
+        sweepEvery = sweepEvery == null ? DEFAULT_SWEEP_EVERY : sweepEvery;
     }
 
     public DirectorSettings withDataDir(String dir) {
-        return new DirectorSettings(id, dir, metricsPort, clustered, threads, shutdownGrace);
+        return new DirectorSettings(id, dir, metricsPort, clustered, threads, shutdownGrace, sweepEvery);
     }
 }

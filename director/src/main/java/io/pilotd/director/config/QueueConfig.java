@@ -9,6 +9,8 @@ import java.util.Map;
  * @param name  this queue's unique name in pilotd (what the CLI takes)
  * @param queue the queue's name at the CE (DIRAC's Queue)
  * @param cycle how often this queue's cycle runs (DIRAC PollingTime)
+ * @param consistencyWindow how long a new pilot may be missing from the cloud's listings before
+ *                          its absence means anything (null: the driver's own default)
  */
 public record QueueConfig(
         String name,
@@ -18,6 +20,7 @@ public record QueueConfig(
         String driver,
         Boolean enabled,
         Duration cycle,
+        Duration consistencyWindow,
         QueueLimits limits,
         Matching matching,
         Map<String, Object> parameters) {

@@ -1,5 +1,6 @@
 package io.pilotd.director.config;
 
+import io.pilotd.driver.api.PilotRequest;
 import java.time.Duration;
 
 /**
@@ -7,17 +8,23 @@ import java.time.Duration;
  * @param maxWaiting     at most this many pilots not yet running (DIRAC MaxWaitingJobs); required
  * @param maxPerCycle    at most this many new pilots in one cycle (DIRAC MaxPilotsToSubmit)
  * @param maxWaitingTime a pilot not running after this long is killed
+ * @param maxLifetime    a pilot alive after this long is ended: by the cloud (a VM's own power-off
+ *                       timer, a Batch job's timeout) even when the director is gone, and killed
+ *                       by the director
  */
-public record QueueLimits(Integer maxRunning, Integer maxWaiting, Integer maxPerCycle, Duration maxWaitingTime) {
+public record QueueLimits(Integer maxRunning, Integer maxWaiting, Integer maxPerCycle, Duration maxWaitingTime,
+                          Duration maxLifetime) {
     public static final int DEFAULT_MAX_PER_CYCLE = 100;
     public static final Duration DEFAULT_MAX_WAITING_TIME = Duration.ofHours(24);
+    public static final Duration MIN_LIFETIME = Duration.ofMinutes(10);
 
     public static QueueLimits unset() {
-        return new QueueLimits(null, null, null, null);
+        return new QueueLimits(null, null, null, null, null);
     }
 
     public QueueLimits {
         maxPerCycle = maxPerCycle == null ? DEFAULT_MAX_PER_CYCLE : maxPerCycle;
         maxWaitingTime = maxWaitingTime == null ? DEFAULT_MAX_WAITING_TIME : maxWaitingTime;
+        maxLifetime = maxLifetime == null ? PilotRequest.DEFAULT_MAX_LIFETIME : maxLifetime;
     }
 }

@@ -8,21 +8,23 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Follows a queue's pilots to their end with one bulk status call, and kills the ones that wait
- * too long. A call that fails throws before anything is written: "I don't know" never becomes
- * "gone".
+ * Follows the pilots of one driver set-up to their end with one bulk status call, and kills the
+ * ones that wait or live too long. A call that fails throws before anything is written: "I don't
+ * know" never becomes "gone"; and a pilot younger than the consistency window that a successful
+ * answer leaves out keeps its status, since the cloud may not list it yet.
  */
 public final class PilotFollower {
-    static final String VANISHED = "the cloud no longer knows this pilot";
+    static final String VANISHED = "the cloud no longer lists this pilot";
     /**
      * How long a pilot may stay Unknown before it is given up as Failed. Until then it counts
-     * against the limits (a cloud may be slow to show a new resource); after, it would block
-     * the queue forever (EC2 forgets a terminated instance within the hour).
+     * against the limits (as waiting); after, it would block the queue forever (EC2 forgets a
+     * terminated instance within the hour).
      */
     public static final Duration UNKNOWN_GRACE = Duration.ofHours(2);
 
@@ -33,15 +35,21 @@ public final class PilotFollower {
     }
 
     /** @return how many pilots changed status */
-    public int follow(String queue, PilotDriver driver) throws DriverException {
-        List<PilotRecord> followed = pilots.followed(queue);
+    public int follow(long setup, PilotDriver driver, Duration window, Instant now) throws DriverException {
+        List<PilotRecord> followed = pilots.followed(setup);
         if (followed.isEmpty()) {
             return 0;
         }
         Map<String, PilotState> states = driver.status(followed.stream().map(PilotRecord::jobRef).toList());
         Map<String, PilotState> changes = new LinkedHashMap<>();
         for (PilotRecord pilot : followed) {
-            PilotState state = states.getOrDefault(pilot.jobRef(), PilotState.of(PilotStatus.Unknown, VANISHED));
+            PilotState state = states.get(pilot.jobRef());
+            if (state == null) {
+                if (pilot.submittedAt().plus(window).isAfter(now)) {
+                    continue;
+                }
+                state = PilotState.of(PilotStatus.Unknown, VANISHED);
+            }
             if (state.status() == PilotStatus.Submitting) {
                 state = PilotState.of(PilotStatus.Submitted, state.reason());
             }
@@ -53,24 +61,36 @@ public final class PilotFollower {
     }
 
     /** Gives up the pilots Unknown for longer than {@link #UNKNOWN_GRACE}; @return how many. */
-    public int expireUnknown(String queue) {
+    public int expireUnknown(long setup) {
         PilotState failed = PilotState.of(PilotStatus.Failed,
                 "unknown to the cloud for longer than " + Durations.format(UNKNOWN_GRACE));
         Map<String, PilotState> changes = new LinkedHashMap<>();
-        pilots.unknownLongerThan(queue, UNKNOWN_GRACE).forEach(p -> changes.put(p.jobRef(), failed));
+        pilots.unknownLongerThan(setup, UNKNOWN_GRACE).forEach(p -> changes.put(p.jobRef(), failed));
         return pilots.applyStates(changes);
     }
 
     /** Kills the pilots not running after the queue's {@code maxWaitingTime}; @return how many. */
-    public int killWaitingTooLong(String queue, Duration maxWaitingTime, PilotDriver driver) throws DriverException {
-        List<PilotRecord> stuck = pilots.waitingLongerThan(queue, maxWaitingTime);
-        if (stuck.isEmpty()) {
+    public int killWaitingTooLong(long setup, Duration maxWaitingTime, PilotDriver driver, Instant now) throws DriverException {
+        return kill(pilots.waitingSince(setup, now.minus(maxWaitingTime)), driver,
+                "killed: not running after " + Durations.format(maxWaitingTime) + " (queue maxWaitingTime)");
+    }
+
+    /**
+     * Kills the pilots alive past the queue's {@code maxLifetime}: the cloud's own net (a VM's
+     * timer, a Batch timeout) should have ended them; this one holds for clouds without one.
+     */
+    public int killPastLifetime(long setup, Duration maxLifetime, PilotDriver driver, Instant now) throws DriverException {
+        return kill(pilots.aliveSince(setup, now.minus(maxLifetime)), driver,
+                "killed: alive after " + Durations.format(maxLifetime) + " (queue maxLifetime)");
+    }
+
+    private int kill(List<PilotRecord> pilotsToKill, PilotDriver driver, String reason) throws DriverException {
+        if (pilotsToKill.isEmpty()) {
             return 0;
         }
-        List<String> jobRefs = stuck.stream().map(PilotRecord::jobRef).toList();
+        List<String> jobRefs = pilotsToKill.stream().map(PilotRecord::jobRef).toList();
         driver.kill(jobRefs);
-        PilotState deleted = PilotState.of(PilotStatus.Deleted,
-                "killed: not running after " + Durations.format(maxWaitingTime) + " (queue maxWaitingTime)");
+        PilotState deleted = PilotState.of(PilotStatus.Deleted, reason);
         Map<String, PilotState> changes = new LinkedHashMap<>();
         jobRefs.forEach(jobRef -> changes.put(jobRef, deleted));
         return pilots.applyStates(changes);

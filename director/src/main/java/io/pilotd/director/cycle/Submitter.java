@@ -10,6 +10,7 @@ import io.pilotd.director.store.SiteStore;
 import io.pilotd.director.store.SubmissionLease;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.RetryableDriverException;
@@ -29,8 +30,9 @@ import org.jdbi.v3.core.Jdbi;
  *       {@code Submitting} rows, in one transaction, so that concurrent submitters can never
  *       pass a queue limit or a site cap together;</li>
  *   <li>call the driver once for the whole batch;</li>
- *   <li>record the jobRefs ({@code Submitted}), or the refusal ({@code Aborted}); after a
- *       failure that leaves the outcome unknown, leave the rows to {@link InterruptedSubmissions}.</li>
+ *   <li>record the jobRefs ({@code Submitted}); a refusal or a throttled call started nothing,
+ *       so its rows become {@code Aborted} at once; a lost answer leaves them {@code Submitting}
+ *       (still counted) for {@link UnresolvedSubmissions} to resolve by asking the cloud.</li>
  * </ol>
  */
 public final class Submitter {
@@ -69,19 +71,23 @@ public final class Submitter {
             if (plan.stamps().isEmpty()) {
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
             }
-            PilotRequest pilotRequest = new PilotRequest(batchId, plan.stamps(), environment.payload(plan.queue(), batchId));
+            PilotRequest pilotRequest = environment.request(plan.queue(), batchId, plan.stamps());
             Map<String, String> jobRefs;
             try {
                 jobRefs = driver.submit(pilotRequest);
+            } catch (OutcomeUnknownException e) {
+                return unknownOutcome(demand, plan, batchId, e.getMessage());
             } catch (RetryableDriverException e) {
-                // A time-out or a 5xx does not say whether the cloud started anything: the rows stay
-                // Submitting, and the next cycle adopts what the cloud has (InterruptedSubmissions).
-                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
-                        "failed, what the cloud started is found by the next cycle: " + e.getMessage());
+                pilots.abort(h, plan.stamps(), "not started, the cloud could not take it now: " + e.getMessage());
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
+                        "not carried out: " + e.getMessage());
             } catch (DriverException e) {
                 pilots.abort(h, plan.stamps(), "submission refused: " + e.getMessage());
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
                         "refused: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // A driver's bug says nothing of what the cloud did: as safe as a lost answer.
+                return unknownOutcome(demand, plan, batchId, e.toString());
             }
             pilots.recordSubmitted(h, jobRefs);
             List<String> notStarted = new ArrayList<>(plan.stamps());
@@ -89,6 +95,12 @@ public final class Submitter {
             pilots.abort(h, notStarted, "the cloud started " + jobRefs.size() + " of " + plan.stamps().size() + " pilots");
             return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, jobRefs, notStarted, null);
         }
+    }
+
+    /** The cloud may have started the pilots: their rows stay Submitting, counted, until the cloud says. */
+    private static SubmitResult unknownOutcome(int demand, Plan plan, String batchId, String why) {
+        return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
+                "outcome unknown, asking the cloud about batch " + batchId + ": " + why);
     }
 
     private Plan decide(Handle handle, String queueName, int demand, Decision.Request request, String batchId,
@@ -109,7 +121,7 @@ public final class Submitter {
                 return new Plan(queue, supply, decision, List.of());
             }
             List<String> stamps = BatchStamps.stamps(batchId, decision.count());
-            pilots.insertSubmitting(h, queue, batchId, stamps, directorId);
+            pilots.insertSubmitting(h, queue, batchId, stamps, directorId, now);
             return new Plan(queue, supply, decision, stamps);
         });
     }

@@ -3,26 +3,81 @@ package io.pilotd.director.daemon;
 import io.pilotd.director.config.DataDirs;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.store.DriverSetups;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One driver instance per configured queue, built once at start-up and closed at the end. */
+/**
+ * One driver instance per configured queue, and one per retired driver set-up (whose pilots are
+ * still followed), built once at start-up and closed at the end.
+ */
 public final class QueueDrivers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueDrivers.class);
 
     private final Map<String, PilotDriver> drivers;
+    private final Map<Long, PilotDriver> retired = new ConcurrentHashMap<>();
 
     public QueueDrivers(Map<String, PilotDriver> drivers) {
         this.drivers = Map.copyOf(drivers);
+    }
+
+    /**
+     * Builds the drivers of retired set-ups. One that cannot be built (its driver is no longer
+     * installed, its parameters no longer valid) is skipped with an ERROR naming it: its pilots
+     * stay in the database, counted, until an operator acts.
+     *
+     * @return the set-ups that have a driver now
+     */
+    public List<DriverSetups.Setup> addRetired(List<DriverSetups.Setup> setups, DriverCatalog catalog, String directorId,
+                                               Path dataDir) {
+        List<DriverSetups.Setup> built = new ArrayList<>();
+        for (DriverSetups.Setup setup : setups) {
+            Optional<PilotDriverFactory> factory = catalog.factory(setup.driver());
+            if (factory.isEmpty()) {
+                log.error("[{}] the pilots of driver set-up {} cannot be followed: driver '{}' is not installed",
+                        setup.queue(), setup.id(), setup.driver());
+                continue;
+            }
+            DriverContext context = new DriverContext(directorId, setup.queue(), DataDirs.driverDir(dataDir, setup.queue()));
+            try {
+                retired.put(setup.id(), factory.get().create(new DriverParameters(setup.parameters()), context));
+                built.add(setup);
+                log.info("[{}] following the pilots of retired driver set-up {} ({}) to their end",
+                        setup.queue(), setup.id(), setup.driver());
+            } catch (InvalidParametersException e) {
+                log.error("[{}] the pilots of driver set-up {} cannot be followed: {}", setup.queue(), setup.id(),
+                        e.getMessage());
+            }
+        }
+        return built;
+    }
+
+    public PilotDriver retired(long setup) {
+        PilotDriver driver = retired.get(setup);
+        if (driver == null) {
+            throw new IllegalStateException("no driver for driver set-up " + setup);
+        }
+        return driver;
+    }
+
+    /** Its last pilot has ended: the driver is no longer needed. */
+    public void closeRetired(long setup) {
+        PilotDriver driver = retired.remove(setup);
+        if (driver != null) {
+            driver.close();
+        }
     }
 
     public static QueueDrivers create(List<QueueConfig> queues, DriverCatalog catalog, String directorId, Path dataDir) {
@@ -59,6 +114,7 @@ public final class QueueDrivers implements AutoCloseable {
 
     @Override
     public void close() {
+        retired.keySet().forEach(this::closeRetired);
         drivers.forEach((queue, driver) -> {
             try {
                 driver.close();

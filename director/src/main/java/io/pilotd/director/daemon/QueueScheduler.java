@@ -5,6 +5,7 @@ import io.pilotd.driver.api.Durations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
 final class QueueScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueScheduler.class);
     static final String GROUP = "queue";
+    static final String RETIRED_GROUP = "retired";
+
+    /** A retired driver set-up whose pilots are followed on its queue's period. */
+    record Retired(long setup, Duration cycle) {
+    }
     private static final String DATA_SOURCE = "pilotd";
 
     private final Scheduler scheduler;
@@ -44,7 +50,7 @@ final class QueueScheduler implements AutoCloseable {
     }
 
     static QueueScheduler start(Director director, DataSource dataSource, String directorId, boolean clustered,
-                                int threads, List<QueueConfig> queues) throws SchedulerException {
+                                int threads, List<QueueConfig> queues, List<Retired> retired) throws SchedulerException {
         DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new PoolProvider(dataSource));
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "pilotd");
@@ -62,9 +68,11 @@ final class QueueScheduler implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
-        scheduler.setJobFactory((bundle, s) -> new QueueCycleJob(director));
+        scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == RetiredSetupJob.class
+                ? new RetiredSetupJob(director) : new QueueCycleJob(director));
         QueueScheduler queueScheduler = new QueueScheduler(scheduler);
         queueScheduler.sync(queues);
+        queueScheduler.syncRetired(retired);
         scheduler.start();
         return queueScheduler;
     }
@@ -94,6 +102,22 @@ final class QueueScheduler implements AutoCloseable {
                 scheduler.deleteJob(key);
                 log.info("[{}] no longer configured: unscheduled", key.getName());
             }
+        }
+    }
+
+    /** Schedules a follow-up job for each retired set-up this director has a driver for, and no other. */
+    private void syncRetired(List<Retired> retired) throws SchedulerException {
+        scheduler.deleteJobs(new ArrayList<>(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(RETIRED_GROUP))));
+        for (Retired setup : retired) {
+            JobKey jobKey = JobKey.jobKey(Long.toString(setup.setup()), RETIRED_GROUP);
+            JobDetail job = JobBuilder.newJob(RetiredSetupJob.class).withIdentity(jobKey)
+                    .withDescription("follow-up of retired driver set-up " + setup.setup()).storeDurably().build();
+            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(jobKey.getName(), RETIRED_GROUP).forJob(jobKey)
+                    .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                            .withIntervalInMilliseconds(setup.cycle().toMillis()).repeatForever()
+                            .withMisfireHandlingInstructionNextWithRemainingCount())
+                    .build();
+            scheduler.scheduleJob(job, Set.of(trigger), true);
         }
     }
 

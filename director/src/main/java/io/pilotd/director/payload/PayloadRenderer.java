@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
@@ -45,12 +46,17 @@ public final class PayloadRenderer {
         return bootstrap;
     }
 
-    public String userData(Map<String, String> environment) {
+    /**
+     * @param maxLifetime the VM powers itself off this long after boot, whether or not anyone
+     *                    is left to kill it
+     */
+    public String userData(Map<String, String> environment, Duration maxLifetime) {
         StringBuilder file = new StringBuilder();
         environment.forEach((name, value) ->
                 file.append(name).append("='").append(value.replace("'", "'\\''")).append("'\n"));
         StringWriter out = new StringWriter();
-        userData.execute(out, Map.of("environmentBase64", base64(file.toString()), "bootstrapBase64", base64(bootstrap)));
+        userData.execute(out, Map.of("environmentBase64", base64(file.toString()), "bootstrapBase64", base64(bootstrap),
+                "maxLifetimeMinutes", Long.toString(Math.max(1, maxLifetime.toMinutes()))));
         return out.toString();
     }
 

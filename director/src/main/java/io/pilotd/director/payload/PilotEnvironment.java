@@ -3,7 +3,9 @@ package io.pilotd.director.payload;
 import io.pilotd.director.config.PilotSettings;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.driver.api.PilotPayload;
+import io.pilotd.driver.api.PilotRequest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +25,14 @@ public final class PilotEnvironment {
         this.directorId = directorId;
     }
 
+    /**
+     * The request for a batch of a queue: the same for the same batch, so that a driver can
+     * re-send it with its idempotency token when the first answer was lost.
+     */
+    public PilotRequest request(QueueRow queue, String batchId, List<String> stamps) {
+        return new PilotRequest(batchId, stamps, payload(queue, batchId), queue.maxLifetime());
+    }
+
     public PilotPayload payload(QueueRow queue, String batchId) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PILOTD_BATCH", batchId);
@@ -39,7 +49,7 @@ public final class PilotEnvironment {
         if (!pilot.extraOptions().isEmpty()) {
             env.put("DIRAC_PILOT_OPTIONS", String.join(" ", pilot.extraOptions()));
         }
-        return new PilotPayload(env, RENDERER.userData(env), RENDERER.bootstrap());
+        return new PilotPayload(env, RENDERER.userData(env, queue.maxLifetime()), RENDERER.bootstrap());
     }
 
     private static void putIfSet(Map<String, String> env, String name, String value) {

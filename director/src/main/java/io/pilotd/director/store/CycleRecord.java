@@ -16,5 +16,6 @@ public record CycleRecord(
         int alive,
         int submitted,
         String decidingFactor,
-        String errors) {
+        String errors,
+        int orphansKilled) {
 }

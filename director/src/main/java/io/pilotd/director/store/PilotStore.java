@@ -1,6 +1,5 @@
 package io.pilotd.director.store;
 
-import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
 import java.sql.ResultSet;
@@ -47,15 +46,21 @@ public final class PilotStore {
         });
     }
 
-    /** Writes one row per stamp in {@code Submitting}: the intent, before the cloud is called. */
-    public void insertSubmitting(Handle h, QueueRow queue, String batchId, List<String> stamps, String directorId) {
+    /**
+     * Writes one row per stamp in {@code Submitting}: the intent, before the cloud is called.
+     * {@code now} is the director's clock, against which pilots' ages are measured.
+     */
+    public void insertSubmitting(Handle h, QueueRow queue, String batchId, List<String> stamps, String directorId,
+                                 Instant now) {
         PreparedBatch batch = h.prepareBatch("""
-                insert into pilot (stamp, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason)
-                values (:stamp, :queue, :site, :ce, :driver, :vo, :batch, :director, 'Submitting', :reason)""");
+                insert into pilot (stamp, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
+                                   submitted_at, driver_setup_id)
+                values (:stamp, :queue, :site, :ce, :driver, :vo, :batch, :director, 'Submitting', :reason, :now, :setup)""");
         for (String stamp : stamps) {
             batch.bind("stamp", stamp).bind("queue", queue.name()).bind("site", queue.site()).bind("ce", queue.ce())
                     .bind("driver", queue.driver()).bind("vo", queue.vo()).bind("batch", batchId)
-                    .bind("director", directorId).bind("reason", "batch " + batchId).add();
+                    .bind("director", directorId).bind("reason", "batch " + batchId).bind("now", now)
+                    .bind("setup", queue.driverSetupId()).add();
         }
         batch.execute();
     }
@@ -89,59 +94,96 @@ public final class PilotStore {
         jdbi.useHandle(h -> abort(h, stamps, reason));
     }
 
-    /** Adopts pilots found at the cloud after their submission was cut short. */
-    public void adopt(Map<String, OwnedPilot> found) {
-        if (found.isEmpty()) {
-            return;
+    /**
+     * Adopts pilots found at the cloud whose rows are still {@code Submitting} (their submission's
+     * answer was lost or cut short), with the jobRef and state the cloud gave.
+     */
+    public int adopt(Map<String, String> jobRefsByStamp, String reason) {
+        if (jobRefsByStamp.isEmpty()) {
+            return 0;
         }
-        jdbi.useTransaction(h -> {
+        return jdbi.inTransaction(h -> {
             PreparedBatch batch = h.prepareBatch("""
-                    update pilot set job_ref = :jobRef, status = :status, status_reason = :reason
+                    update pilot set job_ref = :jobRef, status = 'Submitted', status_reason = :reason
                     where stamp = :stamp and status = 'Submitting'""");
-            found.forEach((stamp, owned) -> {
-                PilotStatus status = owned.state().status() == PilotStatus.Submitting ? PilotStatus.Submitted : owned.state().status();
-                batch.bind("stamp", stamp).bind("jobRef", owned.jobRef()).bind("status", status.name())
-                        .bind("reason", "adopted: found at the cloud after an interrupted submission"
-                                + (owned.state().reason().isEmpty() ? "" : "; " + owned.state().reason()))
-                        .add();
-            });
-            batch.execute();
+            jobRefsByStamp.forEach((stamp, jobRef) -> batch.bind("stamp", stamp).bind("jobRef", jobRef)
+                    .bind("reason", reason).add());
+            return Arrays.stream(batch.execute()).sum();
         });
     }
 
-    /** Pilots of a queue that the cloud knows and that have not ended: what the cycle follows. */
-    public List<PilotRecord> followed(String queue) {
+    /** Pilots of a driver set-up that the cloud knows and that have not ended: what a cycle follows. */
+    public List<PilotRecord> followed(long setup) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
-                        + " where queue = :queue and job_ref is not null"
+                        + " where driver_setup_id = :setup and job_ref is not null"
                         + " and status not in ('Submitting', 'Done', 'Failed', 'Aborted', 'Deleted')")
-                .bind("queue", queue).map(PilotStore::pilot).list());
+                .bind("setup", setup).map(PilotStore::pilot).list());
     }
 
-    /** Rows left in {@code Submitting}, by batch. */
-    public Map<String, List<PilotRecord>> submittingBatches(String queue) {
-        Map<String, List<PilotRecord>> batches = new LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("select " + COLUMNS + " from pilot where queue = :queue and status = 'Submitting'"
-                        + " order by batch_id")
-                .bind("queue", queue).map(PilotStore::pilot)
-                .forEach(p -> batches.computeIfAbsent(p.batchId(), b -> new ArrayList<>()).add(p)));
-        return batches;
+    /**
+     * A batch with rows left in {@code Submitting}: all its rows, in the order of its stamps (the
+     * order they were written in), so that its request can be made again exactly.
+     */
+    public record SubmittingBatch(String batchId, List<PilotRecord> rows) {
+        public List<PilotRecord> submitting() {
+            return rows.stream().filter(p -> p.status() == PilotStatus.Submitting).toList();
+        }
     }
 
-    /** Pilots submitted longer ago than {@code limit} that are still not running. */
-    public List<PilotRecord> waitingLongerThan(String queue, Duration limit) {
+    /** The batches of a driver set-up with rows left in {@code Submitting}. */
+    public List<SubmittingBatch> submittingBatches(long setup) {
+        Map<String, List<PilotRecord>> rows = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("select " + COLUMNS + " from pilot where batch_id in"
+                        + " (select batch_id from pilot where driver_setup_id = :setup and status = 'Submitting')"
+                        + " order by batch_id, id")
+                .bind("setup", setup).map(PilotStore::pilot)
+                .forEach(p -> rows.computeIfAbsent(p.batchId(), b -> new ArrayList<>()).add(p)));
+        return rows.entrySet().stream().map(e -> new SubmittingBatch(e.getKey(), e.getValue())).toList();
+    }
+
+    /** Pilots submitted before {@code before} that are still not seen running (and known to the cloud). */
+    public List<PilotRecord> waitingSince(long setup, Instant before) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
-                        + " where queue = :queue and job_ref is not null"
-                        + " and status in ('Submitted', 'Waiting', 'Scheduled')"
-                        + " and submitted_at < now() - make_interval(secs => :seconds)")
-                .bind("queue", queue).bind("seconds", limit.toSeconds()).map(PilotStore::pilot).list());
+                        + " where driver_setup_id = :setup and job_ref is not null"
+                        + " and status in ('Submitted', 'Waiting', 'Scheduled', 'Unknown')"
+                        + " and submitted_at < :before")
+                .bind("setup", setup).bind("before", before).map(PilotStore::pilot).list());
+    }
+
+    /** Pilots submitted before {@code before} that have not ended (and are known to the cloud). */
+    public List<PilotRecord> aliveSince(long setup, Instant before) {
+        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
+                        + " where driver_setup_id = :setup and job_ref is not null"
+                        + " and status not in ('Submitting', 'Done', 'Failed', 'Aborted', 'Deleted')"
+                        + " and submitted_at < :before")
+                .bind("setup", setup).bind("before", before).map(PilotStore::pilot).list());
     }
 
     /** Pilots the cloud has not known for longer than {@code limit}. */
-    public List<PilotRecord> unknownLongerThan(String queue, Duration limit) {
+    public List<PilotRecord> unknownLongerThan(long setup, Duration limit) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
-                        + " where queue = :queue and status = 'Unknown'"
+                        + " where driver_setup_id = :setup and status = 'Unknown'"
                         + " and updated_at < now() - make_interval(secs => :seconds)")
-                .bind("queue", queue).bind("seconds", limit.toSeconds()).map(PilotStore::pilot).list());
+                .bind("setup", setup).bind("seconds", limit.toSeconds()).map(PilotStore::pilot).list());
+    }
+
+    /** The rows of these stamps, whatever their queue or status, in one query. */
+    public Map<String, PilotRecord> byStamp(Collection<String> stamps) {
+        Map<String, PilotRecord> rows = new LinkedHashMap<>();
+        if (stamps.isEmpty()) {
+            return rows;
+        }
+        jdbi.useHandle(h -> h.createQuery("select " + COLUMNS + " from pilot where stamp = any(:stamps)")
+                .bind("stamps", stamps.toArray(String[]::new)).map(PilotStore::pilot)
+                .forEach(p -> rows.put(p.stamp(), p)));
+        return rows;
+    }
+
+    /** True while some pilot of this set-up has not ended. */
+    public boolean anyAlive(long setup) {
+        return jdbi.withHandle(h -> h.createQuery("select exists (select 1 from pilot where driver_setup_id = :setup"
+                        + " and status not in ('Done', 'Failed', 'Aborted', 'Deleted'))")
+                .bind("setup", setup).mapTo(Boolean.class).one());
     }
 
     /**

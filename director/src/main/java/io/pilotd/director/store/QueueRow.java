@@ -3,7 +3,12 @@ package io.pilotd.director.store;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A queue as the database holds it: what the decision reads under the queue's row lock. */
+/**
+ * A queue as the database holds it: what the decision reads under the queue's row lock.
+ *
+ * @param consistencyWindow the queue's own, or null for its driver's default
+ * @param driverSetupId     the driver and parameters its new pilots are started with
+ */
 public record QueueRow(
         String name,
         String site,
@@ -20,7 +25,10 @@ public record QueueRow(
         boolean enabled,
         int failures,
         Instant backoffUntil,
-        String lastError) {
+        String lastError,
+        Duration consistencyWindow,
+        Duration maxLifetime,
+        Long driverSetupId) {
 
     public boolean backingOff(Instant now) {
         return backoffUntil != null && backoffUntil.isAfter(now);

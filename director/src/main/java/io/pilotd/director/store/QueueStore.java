@@ -34,10 +34,12 @@ public final class QueueStore {
             PreparedBatch batch = h.prepareBatch("""
                     insert into queue (name, site, ce, ce_queue, driver, vo, platform, tags, required_tags,
                                        owner_groups, processors, memory_mb, max_cpu_time, max_running, max_waiting,
-                                       max_per_cycle, cycle_seconds, max_waiting_seconds, enabled, configured)
+                                       max_per_cycle, cycle_seconds, max_waiting_seconds, enabled, configured,
+                                       consistency_window_seconds, max_lifetime_seconds)
                     values (:name, :site, :ce, :ceQueue, :driver, :vo, :platform, :tags, :requiredTags,
                             :ownerGroups, :processors, :memoryMb, :maxCpuTime, :maxRunning, :maxWaiting,
-                            :maxPerCycle, :cycleSeconds, :maxWaitingSeconds, :enabled, true)
+                            :maxPerCycle, :cycleSeconds, :maxWaitingSeconds, :enabled, true,
+                            :consistencyWindowSeconds, :maxLifetimeSeconds)
                     """ + (overwrite ? """
                     on conflict (name) do update set
                         site = excluded.site, ce = excluded.ce, ce_queue = excluded.ce_queue,
@@ -48,6 +50,8 @@ public final class QueueStore {
                         max_running = excluded.max_running, max_waiting = excluded.max_waiting,
                         max_per_cycle = excluded.max_per_cycle, cycle_seconds = excluded.cycle_seconds,
                         max_waiting_seconds = excluded.max_waiting_seconds, enabled = excluded.enabled,
+                        consistency_window_seconds = excluded.consistency_window_seconds,
+                        max_lifetime_seconds = excluded.max_lifetime_seconds,
                         configured = true, updated_at = now()
                     """ : "on conflict (name) do nothing"));
             for (QueueConfig q : queues) {
@@ -70,17 +74,22 @@ public final class QueueStore {
                         .bind("cycleSeconds", Math.toIntExact(Math.max(1, q.cycle().toSeconds())))
                         .bind("maxWaitingSeconds", Math.toIntExact(q.limits().maxWaitingTime().toSeconds()))
                         .bind("enabled", q.enabled())
+                        .bind("consistencyWindowSeconds", q.consistencyWindow() == null ? null
+                                : Math.toIntExact(q.consistencyWindow().toSeconds()))
+                        .bind("maxLifetimeSeconds", Math.toIntExact(q.limits().maxLifetime().toSeconds()))
                         .add();
             }
             if (!queues.isEmpty()) {
                 batch.execute();
             }
+            DriverSetups.record(h, queues, overwrite);
         });
     }
 
     static final String COLUMNS = """
             name, site, ce, ce_queue, driver, vo, processors, max_running, max_waiting, max_per_cycle,
-            cycle_seconds, max_waiting_seconds, enabled, failures, backoff_until, last_error""";
+            cycle_seconds, max_waiting_seconds, enabled, failures, backoff_until, last_error,
+            consistency_window_seconds, max_lifetime_seconds, driver_setup_id""";
 
     /** Locks the queue's row for the rest of the transaction: the decision lock. */
     public QueueRow lock(Handle h, String name) {
@@ -125,7 +134,7 @@ public final class QueueStore {
     public QueueCounts counts(Handle h, String name) {
         return h.createQuery("""
                         select count(*) as alive,
-                               count(*) filter (where status in ('Submitting', 'Submitted', 'Waiting', 'Scheduled')) as waiting,
+                               count(*) filter (where pilot_is_waiting(status)) as waiting,
                                count(*) filter (where status = 'Running') as running
                         from pilot
                         where queue = :name and status not in ('Done', 'Failed', 'Aborted', 'Deleted')""")
@@ -160,6 +169,7 @@ public final class QueueStore {
 
     static QueueRow row(ResultSet rs, StatementContext ctx) throws SQLException {
         Integer maxWaitingSeconds = rs.getObject("max_waiting_seconds", Integer.class);
+        Integer windowSeconds = rs.getObject("consistency_window_seconds", Integer.class);
         return new QueueRow(
                 rs.getString("name"),
                 rs.getString("site"),
@@ -176,7 +186,10 @@ public final class QueueStore {
                 rs.getBoolean("enabled"),
                 rs.getInt("failures"),
                 PilotStore.instant(rs.getTimestamp("backoff_until")),
-                rs.getString("last_error"));
+                rs.getString("last_error"),
+                windowSeconds == null ? null : Duration.ofSeconds(windowSeconds),
+                Duration.ofSeconds(rs.getInt("max_lifetime_seconds")),
+                rs.getObject("driver_setup_id", Long.class));
     }
 
     /** Live pilot counts of every queue, in one query. */
@@ -185,7 +198,7 @@ public final class QueueStore {
         jdbi.useHandle(h -> h.createQuery("""
                         select queue,
                                count(*) as alive,
-                               count(*) filter (where status in ('Submitting', 'Submitted', 'Waiting', 'Scheduled')) as waiting,
+                               count(*) filter (where pilot_is_waiting(status)) as waiting,
                                count(*) filter (where status = 'Running') as running
                         from pilot
                         where status not in ('Done', 'Failed', 'Aborted', 'Deleted')

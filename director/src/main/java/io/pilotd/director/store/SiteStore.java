@@ -63,7 +63,7 @@ public final class SiteStore {
                         select q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
                                coalesce(d.waiting_jobs, 0) as demand,
                                count(p.id) as alive,
-                               count(p.id) filter (where p.status in ('Submitting', 'Submitted', 'Waiting', 'Scheduled')) as waiting
+                               count(p.id) filter (where pilot_is_waiting(p.status)) as waiting
                         from queue q
                         left join queue_demand d on d.queue = q.name
                         left join pilot p on p.queue = q.name and p.status not in ('Done', 'Failed', 'Aborted', 'Deleted')

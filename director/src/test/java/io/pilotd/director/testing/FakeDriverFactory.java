@@ -1,5 +1,6 @@
 package io.pilotd.director.testing;
 
+import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.DriverParameters;
@@ -9,6 +10,7 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
+import io.pilotd.fakes.FakeCloud;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,16 @@ public final class FakeDriverFactory implements PilotDriverFactory {
         @Override
         public Map<String, String> submit(PilotRequest request) throws DriverException {
             return call(() -> cloud.submit(request));
+        }
+
+        @Override
+        public BatchLookup lookUp(PilotRequest request, String directorId) throws DriverException {
+            return call(() -> cloud.lookUp(request, directorId));
+        }
+
+        @Override
+        public Duration consistencyWindow() {
+            return cloud.consistencyWindow();
         }
 
         @Override

@@ -1,9 +1,15 @@
 package io.pilotd.driver.api;
 
 /**
- * A call the cloud refused for good (bad credentials, unknown image, quota): retrying the same
- * call will not help. The message is the cloud's own words and becomes the reason a pilot is
- * {@code Aborted}; it must never contain a secret.
+ * A call that failed. Thrown as this class itself, it means the cloud refused for good (bad
+ * credentials, unknown image, quota): retrying the same call will not help, and a refused
+ * {@link PilotDriver#submit submit} started nothing. The message is the cloud's own words and
+ * becomes the reason a pilot is {@code Aborted}; it must never contain a secret.
+ *
+ * <p>Two subclasses say more: {@link RetryableDriverException} (not carried out, try later) and
+ * {@link OutcomeUnknownException} (the cloud may have acted). A driver throws nothing else: every
+ * error shape of its cloud (an HTML page from a load balancer, a truncated body, a dropped
+ * connection) is classified into one of the three.
  */
 public class DriverException extends Exception {
     private static final long serialVersionUID = 1L;

@@ -123,6 +123,13 @@ public final class DriverParameters {
         return strings;
     }
 
+    /** Refuses a parameter that has moved elsewhere in the config, saying where. */
+    public void moved(String name, String replacement) {
+        if (take(name) != null) {
+            problem(name, "is no longer a parameter of this driver: set " + replacement + " instead");
+        }
+    }
+
     /** Records a problem found by the driver's own checks (e.g. two parameters that conflict). */
     public void problem(String name, String message) {
         problems.add(new InvalidParametersException.Problem(name, message));

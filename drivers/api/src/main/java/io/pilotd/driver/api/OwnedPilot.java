@@ -1,5 +1,12 @@
 package io.pilotd.driver.api;
 
-/** A resource the cloud still has that carries this director's tag, found for reconciliation. */
-public record OwnedPilot(String stamp, String jobRef, PilotState state) {
+import java.time.Instant;
+
+/**
+ * A resource the cloud still has that carries this director's tag, found for reconciliation.
+ *
+ * @param createdAt when the cloud created it, or null where the cloud does not say (the sweep
+ *                  then counts its age from the first time it saw it)
+ */
+public record OwnedPilot(String stamp, String jobRef, PilotState state, Instant createdAt) {
 }

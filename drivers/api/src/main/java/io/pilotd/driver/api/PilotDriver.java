@@ -1,5 +1,6 @@
 package io.pilotd.driver.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,12 @@ import java.util.Optional;
  * whole submission and one call reads the state of many pilots.
  *
  * <p>A method that cannot get an answer throws; it never returns an empty answer in its place,
- * because the director would record "I don't know" as "gone".
+ * because the director would record "I don't know" as "gone". It throws only the contract's
+ * exceptions ({@link DriverException} and its two subclasses), never an SDK's or a runtime one.
+ *
+ * <p>Clouds are eventually consistent: a resource may be missing from listings for a while
+ * after its create succeeded. {@link #consistencyWindow()} says how long; the director never
+ * takes absence inside it as an answer.
  */
 public interface PilotDriver extends AutoCloseable {
 
@@ -18,16 +24,30 @@ public interface PilotDriver extends AutoCloseable {
      *
      * @return the jobRef of each started pilot, by stamp; a stamp missing from the map was not
      *         started (the cloud gave fewer than asked)
-     * @throws RetryableDriverException when the cloud cannot answer now; nothing was started
+     * @throws RetryableDriverException when the call was not carried out (throttled, not sent);
+     *                                  nothing was started
+     * @throws OutcomeUnknownException  when the answer was lost (time-out, 5xx, dropped
+     *                                  connection): some or all pilots may have started; the
+     *                                  director resolves it with {@link #lookUp}
      * @throws DriverException          when the cloud refused the submission; nothing was started
      */
     Map<String, String> submit(PilotRequest request) throws DriverException;
 
     /**
+     * Asks the cloud what it started for this submission, whose answer was lost. Called with the
+     * same request again, as often as needed across the consistency window; it must never start
+     * a second set of pilots (a driver whose cloud has an idempotency token may re-send the
+     * create with it; one without finds the batch by the names or tags it gave it).
+     *
+     * @param directorId the director that made the submission (in a cluster, maybe not this one)
+     */
+    BatchLookup lookUp(PilotRequest request, String directorId) throws DriverException;
+
+    /**
      * Reads the state of many pilots at once.
      *
-     * @return the state of each jobRef the cloud knows; a jobRef missing from the map is one the
-     *         cloud no longer knows
+     * @return the state of each jobRef the cloud lists; a jobRef missing from the map is one the
+     *         cloud does not list now (gone, or not listed yet: see {@link #consistencyWindow()})
      */
     Map<String, PilotState> status(List<String> jobRefs) throws DriverException;
 
@@ -37,8 +57,17 @@ public interface PilotDriver extends AutoCloseable {
     /** The pilot's log or console output where the cloud keeps one. */
     Optional<String> output(String jobRef) throws DriverException;
 
-    /** Every resource the cloud still has that carries this director id, for reconciliation. */
+    /**
+     * Every live resource the cloud has that carries this director id, for reconciliation. The
+     * listing is bounded by what is alive, never by the account's history.
+     */
     List<OwnedPilot> listOwned(String directorId) throws DriverException;
+
+    /**
+     * How long after its create a resource may still be missing from this cloud's listings.
+     * A queue may set its own ({@code consistencyWindow}); this is the driver's default.
+     */
+    Duration consistencyWindow();
 
     @Override
     default void close() {

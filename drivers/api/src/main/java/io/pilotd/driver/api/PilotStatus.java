@@ -8,8 +8,9 @@ import java.util.Set;
  *
  * <p>{@code Submitting} is the director's intent log: the row exists before the cloud resource.
  * Final states never change again. A pilot not final counts against its queue's
- * {@code maxRunning}; one in Submitting, Submitted, Waiting or Scheduled against
- * {@code maxWaiting} too (in SQL, where the cycle counts them).
+ * {@code maxRunning}; one not seen running (Submitting, Submitted, Waiting, Scheduled, and
+ * Unknown, since a cloud may list a new resource late) against {@code maxWaiting} too, as
+ * {@code pilot_is_waiting} in the schema counts them.
  */
 public enum PilotStatus {
     Submitting,

@@ -1,8 +1,10 @@
 package io.pilotd.driver.api;
 
 /**
- * A call that failed for now (throttling, time-out, 5xx): the same call may succeed later.
- * The director backs the queue off instead of recording the refusal as final.
+ * A call that was not carried out and may succeed later: throttled (429,
+ * {@code RequestLimitExceeded}), refused before it was sent (connection refused, no route), or
+ * not enough capacity now. A submit that throws this started nothing, so its pilots can be
+ * {@code Aborted} at once; the director backs the queue off.
  */
 public class RetryableDriverException extends DriverException {
     private static final long serialVersionUID = 1L;

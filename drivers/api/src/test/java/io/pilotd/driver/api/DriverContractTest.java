@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every driver must do, run by each driver's own test against its fake cloud: one jobRef
  * per started stamp, bulk status that leaves out what the cloud does not know, kill that ends a
- * pilot, and listOwned that finds this director's pilots by stamp and no one else's.
+ * pilot, listOwned that finds this director's live pilots by stamp (with their age) and no one
+ * else's, and lookUp that finds a batch again without starting it twice.
  */
 public abstract class DriverContractTest {
     protected static final String DIRECTOR = "contract-director";
@@ -76,6 +77,40 @@ public abstract class DriverContractTest {
                 assertThat(o.jobRef()).isEqualTo(pilot.getValue());
             });
         }
+        assertThat(owned).allSatisfy(o -> assertThat(o.createdAt()).isNotNull());
         assertThat(driver.listOwned("another-director")).isEmpty();
+    }
+
+    @Test
+    void lookUpFindsASubmittedBatchAndStartsNothingNew() throws Exception {
+        PilotDriver driver = driver();
+        PilotRequest request = request(3);
+        Map<String, String> jobRefs = driver.submit(request);
+        int owned = driver.listOwned(DIRECTOR).size();
+
+        BatchLookup found = driver.lookUp(request, DIRECTOR);
+
+        assertThat(found.jobRefs()).isEqualTo(jobRefs);
+        assertThat(found.definite()).isTrue();
+        assertThat(driver.listOwned(DIRECTOR)).hasSize(owned);
+    }
+
+    /**
+     * A batch whose first call never arrived may be started by its look-up (a cloud with an
+     * idempotency token re-sends it) or not (one without finds nothing), but never twice.
+     */
+    @Test
+    void lookingUpABatchTwiceNeverStartsItTwice() throws Exception {
+        PilotDriver driver = driver();
+        PilotRequest request = request(2);
+        BatchLookup first = driver.lookUp(request, DIRECTOR);
+        BatchLookup second = driver.lookUp(request, DIRECTOR);
+        assertThat(second.jobRefs()).isEqualTo(first.jobRefs());
+        assertThat(driver.listOwned(DIRECTOR)).hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void theConsistencyWindowIsSaid() throws Exception {
+        assertThat(driver().consistencyWindow().isNegative()).as("a negative window").isFalse();
     }
 }

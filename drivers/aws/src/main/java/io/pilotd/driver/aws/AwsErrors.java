@@ -1,41 +1,91 @@
 package io.pilotd.driver.aws;
 
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.RetryableDriverException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Turns the SDK's exceptions into the contract's: throttling, 5xx and network trouble are
- * retryable (the cycle backs off); anything else is the cloud refusing, in its own words.
+ * Turns whatever an SDK call threw into the contract's three answers:
+ * <ul>
+ *   <li>throttling, too little capacity, or a request that never left (connection refused, no
+ *       such host): {@link RetryableDriverException}, nothing was done;</li>
+ *   <li>a 5xx of any shape (an AWS error, a load balancer's HTML page, no body), a time-out, a
+ *       dropped connection, a body that could not be read: {@link OutcomeUnknownException} for
+ *       a call that changes something, since AWS may have acted; retryable for one that reads;</li>
+ *   <li>any other AWS error: the refusal, in AWS's words ({@link DriverException}).</li>
+ * </ul>
  */
 final class AwsErrors {
-    private static final Set<String> RETRYABLE_CODES = Set.of("RequestLimitExceeded", "Throttling", "ThrottlingException",
-            "TooManyRequestsException", "RequestThrottled", "SlowDown", "InsufficientInstanceCapacity");
+    private static final Set<String> THROTTLING_CODES = Set.of("RequestLimitExceeded", "Throttling", "ThrottlingException",
+            "TooManyRequestsException", "RequestThrottled", "RequestThrottledException", "SlowDown");
+    /** Refusals that say "not now" rather than "never": nothing was started. */
+    private static final Set<String> NOT_NOW_CODES = Set.of("InsufficientInstanceCapacity", "InsufficientHostCapacity",
+            "InsufficientReservedInstanceCapacity", "Unsupported.SpotCapacity");
 
     private AwsErrors() {
     }
 
-    static DriverException map(String what, SdkException e) {
+    /** @param mutating the call changes something at AWS, so a lost answer may hide an action */
+    static DriverException map(String what, RuntimeException e, boolean mutating) {
         if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-            String message = service.awsErrorDetails() == null || service.awsErrorDetails().errorMessage() == null
-                    ? service.getMessage() : service.awsErrorDetails().errorMessage();
-            String text = what + ": " + (code == null ? "" : code + ": ") + message;
-            if (service.isThrottlingException() || RETRYABLE_CODES.contains(code) || service.statusCode() >= 500) {
+            String code = code(service);
+            String text = what + ": " + (code.isEmpty() ? "HTTP " + service.statusCode() : code) + ": " + message(service);
+            if (isThrottling(service) || NOT_NOW_CODES.contains(code)) {
                 return new RetryableDriverException(text, e);
+            }
+            if (service.statusCode() >= 500 || code.isEmpty()) {
+                return unknown(text, e, mutating);
             }
             return new DriverException(text, e);
         }
-        if (e instanceof SdkClientException) {
-            return new RetryableDriverException(what + ": " + e.getMessage(), e);
+        String text = what + ": " + describe(e);
+        if (neverSent(e)) {
+            return new RetryableDriverException(text, e);
         }
-        return new DriverException(what + ": " + e.getMessage(), e);
+        return unknown(text, e, mutating);
     }
 
-    static String code(SdkException e) {
-        return e instanceof AwsServiceException s && s.awsErrorDetails() != null ? s.awsErrorDetails().errorCode() : "";
+    private static DriverException unknown(String text, RuntimeException e, boolean mutating) {
+        return mutating ? new OutcomeUnknownException(text + " (AWS may have acted)", e) : new RetryableDriverException(text, e);
+    }
+
+    /** What the SDK's retries may repeat for a call that has no idempotency token: only a throttled one. */
+    static boolean isThrottling(Throwable e) {
+        return e instanceof AwsServiceException s
+                && (s.isThrottlingException() || s.statusCode() == 429 || THROTTLING_CODES.contains(code(s)));
+    }
+
+    static String code(RuntimeException e) {
+        return e instanceof AwsServiceException s && s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null
+                ? s.awsErrorDetails().errorCode() : "";
+    }
+
+    private static String message(AwsServiceException e) {
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getMessage();
+        }
+        // A load balancer's HTML page says nothing an operator needs: keep its first words only.
+        String oneLine = message == null ? "no message" : message.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
+    }
+
+    private static boolean neverSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 }

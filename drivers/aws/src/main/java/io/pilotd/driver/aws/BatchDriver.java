@@ -1,8 +1,10 @@
 package io.pilotd.driver.aws;
 
+import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
@@ -10,16 +12,23 @@ import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.core.exception.SdkException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.ContainerDetail;
 import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobStatus;
+import software.amazon.awssdk.services.batch.model.JobSummary;
 import software.amazon.awssdk.services.batch.model.KeyValuePair;
 import software.amazon.awssdk.services.batch.model.KeyValuesPair;
 import software.amazon.awssdk.services.batch.model.ListJobsRequest;
@@ -37,48 +46,82 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
  * when {@code n = 1}), started by one SubmitJob. A child finds its stamp from the batch id in
  * its environment and its {@code AWS_BATCH_JOB_ARRAY_INDEX} ({@link BatchStamps}), so the
  * request's size does not grow with {@code n}.
+ *
+ * <p>SubmitJob has no idempotency token, so it is never repeated after a lost answer: the job's
+ * name ({@code pilotd-<director>-<first stamp>}) is deterministic, and {@link #lookUp} finds it
+ * by that name. Batch's listings lag behind a submit, hence the consistency window.
  */
 final class BatchDriver implements PilotDriver {
+    private static final Logger log = LoggerFactory.getLogger(BatchDriver.class);
     static final int MAX_ARRAY = 10_000;
     static final int DESCRIBE_LIMIT = 100;
     /** SubmitJob's published request limit. */
     static final int REQUEST_LIMIT = 30 * 1024;
+    static final Duration CONSISTENCY_WINDOW = Duration.ofMinutes(10);
+    /** The statuses of a job that has not ended: what listOwned lists, never the account's history. */
+    private static final List<JobStatus> LIVE = List.of(JobStatus.SUBMITTED, JobStatus.PENDING, JobStatus.RUNNABLE,
+            JobStatus.STARTING, JobStatus.RUNNING);
+    private static final int LIST_PAGE = 1000;
     private static final int OUTPUT_EVENTS = 10_000;
 
     private final BatchConfig config;
     private final DriverContext context;
     private final BatchClient batch;
+    private final BatchClient submitter;
     private final CloudWatchLogsClient logs;
     private final PayloadStaging staging;
 
-    BatchDriver(BatchConfig config, DriverContext context, BatchClient batch, CloudWatchLogsClient logs,
-                PayloadStaging staging) {
+    /**
+     * @param submitter a client whose retries repeat only throttled calls: SubmitJob's
+     */
+    BatchDriver(BatchConfig config, DriverContext context, BatchClient batch, BatchClient submitter,
+                CloudWatchLogsClient logs, PayloadStaging staging) {
         this.config = config;
         this.context = context;
         this.batch = batch;
+        this.submitter = submitter;
         this.logs = logs;
         this.staging = staging;
     }
 
-    /** Job names carry the director's id, so that listOwned finds its jobs with one ListJobs filter. */
-    private String jobNamePrefix() {
-        return "pilotd-" + context.directorId().replaceAll("[^A-Za-z0-9_-]", "_") + "-";
+    /** Job names carry the director's id, so that a director's jobs are told from others' by name. */
+    private static String jobNamePrefix(String directorId) {
+        return "pilotd-" + directorId.replaceAll("[^A-Za-z0-9_-]", "_") + "-";
     }
 
+    private static String jobName(String directorId, List<String> chunk) {
+        return jobNamePrefix(directorId) + chunk.get(0);
+    }
+
+    private static List<List<String>> chunks(List<String> stamps) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int offset = 0; offset < stamps.size(); offset += MAX_ARRAY) {
+            chunks.add(stamps.subList(offset, Math.min(stamps.size(), offset + MAX_ARRAY)));
+        }
+        return chunks;
+    }
+
+    /**
+     * One SubmitJob per 10,000 pilots. A later chunk refused or throttled leaves the earlier
+     * ones started (the rest is returned as not started); a lost answer anywhere is thrown, and
+     * {@link #lookUp} finds every chunk by its name.
+     */
     @Override
     public Map<String, String> submit(PilotRequest request) throws DriverException {
         Map<String, String> jobRefs = new LinkedHashMap<>();
-        List<String> stamps = request.stamps();
-        for (int offset = 0; offset < stamps.size(); offset += MAX_ARRAY) {
-            List<String> chunk = stamps.subList(offset, Math.min(stamps.size(), offset + MAX_ARRAY));
+        int offset = 0;
+        for (List<String> chunk : chunks(request.stamps())) {
             try {
                 jobRefs.putAll(submitChunk(request, chunk, offset));
+            } catch (OutcomeUnknownException e) {
+                throw e;
             } catch (DriverException e) {
                 if (jobRefs.isEmpty()) {
                     throw e;
                 }
                 break;
             }
+            offset += chunk.size();
         }
         return jobRefs;
     }
@@ -95,7 +138,7 @@ final class BatchDriver implements PilotDriver {
             Map<String, String> small = new LinkedHashMap<>();
             small.put("PILOTD_BATCH", request.batchId());
             small.put("PILOTD_STAMP_OFFSET", Integer.toString(offset));
-            small.put("PILOTD_PAYLOAD_URL", staging.stage(request.batchId(), env));
+            small.put(PayloadStaging.URL_VARIABLE, staging.stage(request.batchId(), offset, env));
             submit = request(request, stamps, small);
             size = RequestSize.of(submit);
             if (size > REQUEST_LIMIT) {
@@ -103,21 +146,43 @@ final class BatchDriver implements PilotDriver {
                         + REQUEST_LIMIT + "-byte SubmitJob limit: fewer or shorter tags");
             }
         }
-        SubmitJobResponse response;
-        try {
-            response = batch.submitJob(submit);
-        } catch (SdkException e) {
-            throw AwsErrors.map("SubmitJob", e);
-        }
+        SubmitJobRequest call = submit;
+        SubmitJobResponse response = AwsCall.change("SubmitJob", () -> submitter.submitJob(call));
+        return jobRefs(stamps, response.jobId());
+    }
+
+    private Map<String, String> jobRefs(List<String> stamps, String jobId) {
         Map<String, String> jobRefs = new LinkedHashMap<>();
         if (stamps.size() == 1) {
-            jobRefs.put(stamps.get(0), jobRef(response.jobId()));
+            jobRefs.put(stamps.get(0), jobRef(jobId));
         } else {
             for (int i = 0; i < stamps.size(); i++) {
-                jobRefs.put(stamps.get(i), jobRef(response.jobId() + ":" + i));
+                jobRefs.put(stamps.get(i), jobRef(jobId + ":" + i));
             }
         }
         return jobRefs;
+    }
+
+    /**
+     * Finds each chunk's job by its exact name (ListJobs' JOB_NAME filter, every status). Definite
+     * once every chunk is found; a chunk not listed yet may still show up.
+     */
+    @Override
+    public BatchLookup lookUp(PilotRequest request, String directorId) throws DriverException {
+        Map<String, String> found = new LinkedHashMap<>();
+        boolean all = true;
+        for (List<String> chunk : chunks(request.stamps())) {
+            String name = jobName(directorId, chunk);
+            ListJobsResponse page = AwsCall.read("ListJobs " + name, () -> batch.listJobs(r -> r.jobQueue(config.jobQueue())
+                    .filters(KeyValuesPair.builder().name("JOB_NAME").values(name).build())));
+            Optional<JobSummary> job = page.jobSummaryList().stream().filter(j -> name.equals(j.jobName())).findFirst();
+            if (job.isPresent()) {
+                found.putAll(jobRefs(chunk, job.get().jobId()));
+            } else {
+                all = false;
+            }
+        }
+        return new BatchLookup(found, all);
     }
 
     private static Map<String, String> environment(PilotRequest request, List<String> stamps, int offset) {
@@ -140,11 +205,11 @@ final class BatchDriver implements PilotDriver {
         config.vcpus().ifPresent(v -> resources.add(ResourceRequirement.builder().type(ResourceType.VCPU).value(v.toString()).build()));
         config.memoryMiB().ifPresent(m -> resources.add(ResourceRequirement.builder().type(ResourceType.MEMORY).value(m.toString()).build()));
         SubmitJobRequest.Builder submit = SubmitJobRequest.builder()
-                .jobName(jobNamePrefix() + stamps.get(0))
+                .jobName(jobName(context.directorId(), stamps))
                 .jobQueue(config.jobQueue())
                 .jobDefinition(config.jobDefinition())
                 .tags(Tags.of(context.directorId(), context.queue(), request.batchId(), config.tags()))
-                .timeout(t -> t.attemptDurationSeconds((int) config.jobTimeout().toSeconds()))
+                .timeout(t -> t.attemptDurationSeconds((int) Math.max(60, request.maxLifetime().toSeconds())))
                 .containerOverrides(c -> c
                         .environment(env.entrySet().stream()
                                 .map(e -> KeyValuePair.builder().name(e.getKey()).value(e.getValue()).build()).toList())
@@ -166,30 +231,72 @@ final class BatchDriver implements PilotDriver {
             BatchJobRef.parse(jobRef).ifPresent(ref -> byJobId.put(ref.jobId(), jobRef));
         }
         Map<String, PilotState> states = new LinkedHashMap<>();
-        for (JobDetail job : describe(new ArrayList<>(byJobId.keySet()))) {
+        List<JobDetail> jobs = describe(new ArrayList<>(byJobId.keySet()));
+        for (JobDetail job : jobs) {
             String jobRef = byJobId.get(job.jobId());
             if (jobRef != null) {
                 states.put(jobRef, state(job));
             }
         }
+        if (staging != null) {
+            deleteStagedPayloadsOfEndedBatches(byJobId.keySet(), jobs);
+        }
         return states;
+    }
+
+    /**
+     * A staged payload is needed until the batch's last pilot has started; it is deleted once
+     * every pilot of its job that the director still follows is seen ended (the director asks
+     * for all the live ones, so none is left to start).
+     */
+    private void deleteStagedPayloadsOfEndedBatches(Set<String> asked, List<JobDetail> jobs) {
+        Map<String, List<JobDetail>> byParent = new LinkedHashMap<>();
+        for (JobDetail job : jobs) {
+            byParent.computeIfAbsent(parent(job.jobId()), p -> new ArrayList<>()).add(job);
+        }
+        Map<String, Long> askedPerParent = new LinkedHashMap<>();
+        asked.forEach(id -> askedPerParent.merge(parent(id), 1L, Long::sum));
+        byParent.forEach((parent, children) -> {
+            boolean ended = children.size() == askedPerParent.getOrDefault(parent, 0L)
+                    && children.stream().allMatch(j -> state(j).status().isFinal());
+            Map<String, String> env = environment(children.get(0));
+            if (ended && env.containsKey(PayloadStaging.URL_VARIABLE)) {
+                try {
+                    staging.delete(env.get("PILOTD_BATCH"), Integer.parseInt(env.getOrDefault("PILOTD_STAMP_OFFSET", "0")));
+                } catch (DriverException e) {
+                    log.warn("[{}] the staged payload of job {} stays in S3 for now: {}", context.queue(), parent, e.getMessage());
+                }
+            }
+        });
+    }
+
+    private static String parent(String jobId) {
+        int colon = jobId.indexOf(':');
+        return colon < 0 ? jobId : jobId.substring(0, colon);
+    }
+
+    private static Map<String, String> environment(JobDetail job) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (job.container() != null) {
+            job.container().environment().forEach(pair -> env.put(pair.name(), pair.value()));
+        }
+        return env;
     }
 
     private List<JobDetail> describe(List<String> jobIds) throws DriverException {
         List<JobDetail> jobs = new ArrayList<>();
         for (int i = 0; i < jobIds.size(); i += DESCRIBE_LIMIT) {
             List<String> chunk = jobIds.subList(i, Math.min(jobIds.size(), i + DESCRIBE_LIMIT));
-            try {
-                jobs.addAll(batch.describeJobs(r -> r.jobs(chunk)).jobs());
-            } catch (SdkException e) {
-                throw AwsErrors.map("DescribeJobs", e);
-            }
+            jobs.addAll(AwsCall.read("DescribeJobs", () -> batch.describeJobs(r -> r.jobs(chunk)).jobs()));
         }
         return jobs;
     }
 
     static PilotState state(JobDetail job) {
         String reason = reason(job);
+        if (job.status() == null) {
+            return PilotState.of(PilotStatus.Unknown, "AWS Batch status " + job.statusAsString());
+        }
         return switch (job.status()) {
             case SUBMITTED, PENDING, RUNNABLE -> PilotState.of(PilotStatus.Waiting, reason);
             case STARTING -> PilotState.of(PilotStatus.Scheduled, reason);
@@ -226,11 +333,10 @@ final class BatchDriver implements PilotDriver {
         List<String> jobIds = new ArrayList<>();
         for (String jobRef : jobRefs) {
             BatchJobRef.parse(jobRef).map(BatchJobRef::jobId).ifPresent(id -> {
-                int colon = id.indexOf(':');
-                if (colon < 0) {
+                if (id.indexOf(':') < 0) {
                     jobIds.add(id);
                 } else {
-                    childrenByParent.computeIfAbsent(id.substring(0, colon), p -> new ArrayList<>()).add(id);
+                    childrenByParent.computeIfAbsent(parent(id), p -> new ArrayList<>()).add(id);
                 }
             });
         }
@@ -247,9 +353,10 @@ final class BatchDriver implements PilotDriver {
         for (String jobId : jobIds) {
             try {
                 batch.terminateJob(r -> r.jobId(jobId).reason("killed by pilotd"));
-            } catch (SdkException e) {
+            } catch (RuntimeException e) {
+                // A job Batch does not know (ended and forgotten) is gone already.
                 if (!"ClientException".equals(AwsErrors.code(e))) {
-                    throw AwsErrors.map("TerminateJob " + jobId, e);
+                    throw AwsErrors.map("TerminateJob " + jobId, e, true);
                 }
             }
         }
@@ -267,53 +374,54 @@ final class BatchDriver implements PilotDriver {
         }
         String stream = jobs.get(0).container().logStreamName();
         StringBuilder text = new StringBuilder();
-        try {
-            String token = null;
-            int events = 0;
-            while (events < OUTPUT_EVENTS) {
-                String next = token;
-                GetLogEventsResponse page = logs.getLogEvents(r -> r.logGroupName(config.logGroup())
-                        .logStreamName(stream).startFromHead(true).nextToken(next));
-                for (OutputLogEvent event : page.events()) {
-                    text.append(event.message()).append('\n');
-                }
-                events += page.events().size();
-                if (page.events().isEmpty() || page.nextForwardToken() == null || page.nextForwardToken().equals(token)) {
-                    break;
-                }
-                token = page.nextForwardToken();
+        String token = null;
+        int events = 0;
+        while (events < OUTPUT_EVENTS) {
+            String next = token;
+            GetLogEventsResponse page = AwsCall.read("GetLogEvents " + config.logGroup() + "/" + stream,
+                    () -> logs.getLogEvents(r -> r.logGroupName(config.logGroup()).logStreamName(stream)
+                            .startFromHead(true).nextToken(next)));
+            for (OutputLogEvent event : page.events()) {
+                text.append(event.message()).append('\n');
             }
-        } catch (SdkException e) {
-            throw AwsErrors.map("GetLogEvents " + config.logGroup() + "/" + stream, e);
+            events += page.events().size();
+            if (page.events().isEmpty() || page.nextForwardToken() == null || page.nextForwardToken().equals(token)) {
+                break;
+            }
+            token = page.nextForwardToken();
         }
         return Optional.of(text.toString());
     }
 
+    /**
+     * The job queue's live jobs (one ListJobs per live status, never the filter, which would
+     * return the whole history), kept when their name carries the director, then described in
+     * hundreds: the parents for their tags, an array's children for their states.
+     */
     @Override
     public List<OwnedPilot> listOwned(String directorId) throws DriverException {
-        String prefix = "pilotd-" + directorId.replaceAll("[^A-Za-z0-9_-]", "_") + "-";
-        List<String> parents = new ArrayList<>();
-        try {
+        String prefix = jobNamePrefix(directorId);
+        Set<String> parents = new LinkedHashSet<>();
+        for (JobStatus status : LIVE) {
             String token = null;
             do {
-                ListJobsRequest.Builder list = ListJobsRequest.builder().jobQueue(config.jobQueue())
-                        .filters(KeyValuesPair.builder().name("JOB_NAME").values(prefix + "*").build()).nextToken(token);
-                ListJobsResponse page = batch.listJobs(list.build());
-                page.jobSummaryList().forEach(job -> parents.add(job.jobId()));
+                ListJobsRequest list = ListJobsRequest.builder().jobQueue(config.jobQueue()).jobStatus(status)
+                        .maxResults(LIST_PAGE).nextToken(token).build();
+                ListJobsResponse page = AwsCall.read("ListJobs " + status, () -> batch.listJobs(list));
+                page.jobSummaryList().stream().filter(j -> j.jobName() != null && j.jobName().startsWith(prefix))
+                        .forEach(j -> parents.add(j.jobId()));
                 token = page.nextToken();
             } while (token != null);
-        } catch (SdkException e) {
-            throw AwsErrors.map("ListJobs", e);
         }
         List<OwnedPilot> owned = new ArrayList<>();
-        for (JobDetail job : describe(parents)) {
+        for (JobDetail job : describe(new ArrayList<>(parents))) {
             String batchId = job.tags().get(Tags.BATCH);
             if (batchId == null || !directorId.equals(job.tags().get(Tags.DIRECTOR))) {
                 continue;
             }
-            int offset = offset(job);
+            int offset = Integer.parseInt(environment(job).getOrDefault("PILOTD_STAMP_OFFSET", "0"));
             if (job.arrayProperties() == null || job.arrayProperties().size() == null) {
-                owned.add(new OwnedPilot(BatchStamps.stamp(batchId, offset), jobRef(job.jobId()), state(job)));
+                owned.add(owned(BatchStamps.stamp(batchId, offset), job));
                 continue;
             }
             List<String> children = new ArrayList<>();
@@ -322,27 +430,31 @@ final class BatchDriver implements PilotDriver {
             }
             for (JobDetail child : describe(children)) {
                 int index = child.arrayProperties() != null && child.arrayProperties().index() != null
-                        ? child.arrayProperties().index() : Integer.parseInt(child.jobId().substring(child.jobId().lastIndexOf(':') + 1));
-                owned.add(new OwnedPilot(BatchStamps.stamp(batchId, offset + index), jobRef(child.jobId()), state(child)));
+                        ? child.arrayProperties().index()
+                        : Integer.parseInt(child.jobId().substring(child.jobId().lastIndexOf(':') + 1));
+                OwnedPilot pilot = owned(BatchStamps.stamp(batchId, offset + index), child);
+                if (!pilot.state().status().isFinal()) {
+                    owned.add(pilot);
+                }
             }
         }
         return owned;
     }
 
-    private static int offset(JobDetail job) {
-        if (job.container() != null) {
-            for (KeyValuePair pair : job.container().environment()) {
-                if ("PILOTD_STAMP_OFFSET".equals(pair.name())) {
-                    return Integer.parseInt(pair.value());
-                }
-            }
-        }
-        return 0;
+    private OwnedPilot owned(String stamp, JobDetail job) {
+        Instant created = job.createdAt() == null ? null : Instant.ofEpochMilli(job.createdAt());
+        return new OwnedPilot(stamp, jobRef(job.jobId()), state(job), created);
+    }
+
+    @Override
+    public Duration consistencyWindow() {
+        return CONSISTENCY_WINDOW;
     }
 
     @Override
     public void close() {
         batch.close();
+        submitter.close();
         logs.close();
         if (staging != null) {
             staging.close();

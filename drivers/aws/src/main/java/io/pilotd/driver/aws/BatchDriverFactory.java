@@ -5,6 +5,7 @@ import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.services.batch.BatchClient;
@@ -24,9 +25,12 @@ public final class BatchDriverFactory implements PilotDriverFactory {
     public PilotDriver create(DriverParameters parameters, DriverContext context) throws InvalidParametersException {
         BatchConfig config = BatchConfig.from(parameters);
         AwsSettings aws = config.aws();
-        AwsCredentialsProvider credentials = AwsClients.credentials(aws);
+        AwsCredentialsProvider credentials = AwsClients.credentials(aws,
+                config.stagingBucket().isPresent() ? config.stagingUrlExpiry() : Duration.ZERO);
         Pacer pacer = Pacer.forAccount(aws);
         BatchClient batch = AwsClients.configure(BatchClient.builder(), aws, credentials, pacer).build();
+        BatchClient submitter = AwsClients.configure(BatchClient.builder(), aws, credentials, pacer,
+                AwsClients.Retries.THROTTLING_ONLY).build();
         CloudWatchLogsClient logs = AwsClients.configure(CloudWatchLogsClient.builder(), aws, credentials, pacer).build();
         PayloadStaging staging = config.stagingBucket().map(bucket -> {
             // An endpoint override is an emulator or a fake: address buckets by path there.
@@ -39,6 +43,6 @@ public final class BatchDriverFactory implements PilotDriverFactory {
             aws.endpoint().ifPresent(presigner::endpointOverride);
             return new PayloadStaging(s3, presigner.build(), bucket, config.stagingPrefix(), config.stagingUrlExpiry());
         }).orElse(null);
-        return new BatchDriver(config, context, batch, logs, staging);
+        return new BatchDriver(config, context, batch, submitter, logs, staging);
     }
 }

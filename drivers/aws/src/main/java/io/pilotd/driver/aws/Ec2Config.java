@@ -2,7 +2,6 @@ package io.pilotd.driver.aws;
 
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,12 +13,11 @@ import java.util.Optional;
  * @param instanceProfile an IAM instance profile, by name or ARN
  * @param spot            start spot instances (terminated, never stopped, when reclaimed)
  * @param volumeSize      root volume size in GiB (none: the AMI's)
- * @param maxLifetime     an instance older than this is terminated
  * @param allOrNothing    start all {@code n} or none (MinCount = n), rather than as many as fit
  */
 record Ec2Config(AwsSettings aws, String image, String instanceType, Optional<String> subnet, List<String> securityGroups,
                  Optional<String> keyName, Optional<String> instanceProfile, boolean spot, Optional<Integer> volumeSize,
-                 String rootDevice, Map<String, String> tags, Duration maxLifetime, boolean allOrNothing) {
+                 String rootDevice, Map<String, String> tags, boolean allOrNothing) {
 
     static Ec2Config from(DriverParameters p) throws InvalidParametersException {
         AwsSettings aws = AwsSettings.from(p);
@@ -43,13 +41,10 @@ record Ec2Config(AwsSettings aws, String image, String instanceType, Optional<St
         int volume = p.optionalInt("volumeSize", 0, 0, 16_384);
         String rootDevice = p.optionalString("rootDevice").orElse("/dev/xvda");
         Map<String, String> tags = Tags.check(p, "tags", p.optionalStringMap("tags"));
-        Duration maxLifetime = p.optionalDuration("maxLifetime").orElse(Duration.ofHours(48));
-        if (maxLifetime.toMinutes() < 10) {
-            p.problem("maxLifetime", "must be at least 10m");
-        }
+        p.moved("maxLifetime", "the queue's limits.maxLifetime (the VM's own power-off timer, and the director's kill)");
         boolean allOrNothing = p.optionalBoolean("allOrNothing", false);
         p.validate();
         return new Ec2Config(aws, image, instanceType, subnet, groups, keyName, profile, spot,
-                volume == 0 ? Optional.empty() : Optional.of(volume), rootDevice, tags, maxLifetime, allOrNothing);
+                volume == 0 ? Optional.empty() : Optional.of(volume), rootDevice, tags, allOrNothing);
     }
 }

@@ -1,5 +1,6 @@
 package io.pilotd.driver.aws;
 
+import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
@@ -11,8 +12,7 @@ import io.pilotd.driver.api.PilotStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
@@ -38,33 +37,64 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * Pilots as EC2 instances booted with cloud-init: {@code n} pilots are one RunInstances, whose
- * ClientToken (the batch id) makes a retried call start no second set. Each instance's stamp is
- * the one at its launch index; instances are found again by tag, in bulk, never one call per
- * pilot.
+ * ClientToken (the batch id) makes a repeated call start no second set: the SDK's retries and
+ * {@link #lookUp} re-send it, and EC2 answers with the reservation it made. Each instance's stamp
+ * is the one at its launch index; instances are found again by id and tag, in bulk, never one
+ * call per pilot.
  */
 final class Ec2Driver implements PilotDriver {
     /** EC2's limit on user-data, before base64. */
     static final int USER_DATA_LIMIT = 16 * 1024;
+    /** EC2's limit on the values of one filter. */
+    static final int FILTER_VALUES = 200;
+    static final Duration CONSISTENCY_WINDOW = Duration.ofMinutes(10);
     private static final int TERMINATE_CHUNK = 1000;
     private static final String SCHEME = "ec2://";
+    /** Not shutting down or terminated: what listOwned lists, not the last hour's dead. */
+    private static final List<String> LIVE_STATES = List.of("pending", "running", "stopping", "stopped");
 
     private final Ec2Config config;
     private final DriverContext context;
     private final Ec2Client ec2;
-    private final Clock clock;
 
-    Ec2Driver(Ec2Config config, DriverContext context, Ec2Client ec2, Clock clock) {
+    Ec2Driver(Ec2Config config, DriverContext context, Ec2Client ec2) {
         this.config = config;
         this.context = context;
         this.ec2 = ec2;
-        this.clock = clock;
     }
 
     @Override
     public Map<String, String> submit(PilotRequest request) throws DriverException {
+        RunInstancesRequest run = runRequest(request, context.directorId());
+        RunInstancesResponse response = AwsCall.change("RunInstances", () -> ec2.runInstances(run));
+        return started(request, response.instances());
+    }
+
+    /**
+     * Re-sends the batch's RunInstances with its ClientToken: EC2 answers with the reservation it
+     * made, or makes it now if the first call never arrived (its rows were counted all along).
+     * A token EC2 reports as used with other parameters is looked up by the batch's tag instead.
+     */
+    @Override
+    public BatchLookup lookUp(PilotRequest request, String directorId) throws DriverException {
+        RunInstancesRequest run = runRequest(request, directorId);
+        try {
+            return new BatchLookup(started(request, ec2.runInstances(run).instances()), true);
+        } catch (RuntimeException e) {
+            if (!"IdempotentParameterMismatch".equals(AwsErrors.code(e))) {
+                throw AwsErrors.map("RunInstances (looking up batch " + request.batchId() + ")", e, true);
+            }
+        }
+        List<Instance> tagged = instances("looking up batch " + request.batchId(),
+                Filter.builder().name("tag:" + Tags.DIRECTOR).values(directorId).build(),
+                Filter.builder().name("tag:" + Tags.BATCH).values(request.batchId()).build());
+        return new BatchLookup(started(request, tagged), false);
+    }
+
+    private RunInstancesRequest runRequest(PilotRequest request, String directorId) throws DriverException {
         String userData = userData(request.payload().userData());
         int n = request.count();
-        Map<String, String> tags = Tags.of(context.directorId(), context.queue(), request.batchId(), config.tags());
+        Map<String, String> tags = Tags.of(directorId, context.queue(), request.batchId(), config.tags());
         List<Tag> instanceTags = new ArrayList<>(tags(tags));
         instanceTags.add(Tag.builder().key("Name").value("pilotd-" + context.queue()).build());
         RunInstancesRequest.Builder run = RunInstancesRequest.builder()
@@ -98,15 +128,17 @@ final class Ec2Driver implements PilotDriver {
         }
         config.volumeSize().ifPresent(size -> run.blockDeviceMappings(b -> b.deviceName(config.rootDevice())
                 .ebs(e -> e.volumeSize(size).deleteOnTermination(true))));
-        RunInstancesResponse response;
-        try {
-            response = ec2.runInstances(run.build());
-        } catch (SdkException e) {
-            throw AwsErrors.map("RunInstances", e);
-        }
+        return run.build();
+    }
+
+    /** Each instance's stamp is the request's stamp at its launch index. */
+    private Map<String, String> started(PilotRequest request, List<Instance> instances) throws DriverException {
         Map<String, String> jobRefs = new LinkedHashMap<>();
-        boolean derived = request.stamps().equals(BatchStamps.stamps(request.batchId(), n));
-        for (Instance instance : response.instances()) {
+        boolean derived = request.stamps().equals(BatchStamps.stamps(request.batchId(), request.count()));
+        for (Instance instance : instances) {
+            if (instance.amiLaunchIndex() == null || instance.amiLaunchIndex() >= request.count()) {
+                continue;
+            }
             String stamp = request.stamps().get(instance.amiLaunchIndex());
             jobRefs.put(stamp, jobRef(instance.instanceId()));
             if (!derived) {
@@ -118,11 +150,8 @@ final class Ec2Driver implements PilotDriver {
 
     /** Stamps not derived from the batch id cannot be found from the launch index: tag each. */
     private void tagStamp(String instanceId, String stamp) throws DriverException {
-        try {
-            ec2.createTags(r -> r.resources(instanceId).tags(Tag.builder().key(Tags.STAMP).value(stamp).build()));
-        } catch (SdkException e) {
-            throw AwsErrors.map("CreateTags " + instanceId, e);
-        }
+        AwsCall.change("CreateTags " + instanceId,
+                () -> ec2.createTags(r -> r.resources(instanceId).tags(Tag.builder().key(Tags.STAMP).value(stamp).build())));
     }
 
     /** Base64 user-data, gzipped when it would not fit (cloud-init reads both). */
@@ -164,47 +193,50 @@ final class Ec2Driver implements PilotDriver {
         return id.startsWith("i-") ? Optional.of(id) : Optional.empty();
     }
 
-    /** Every instance carrying this tag, all pages of DescribeInstances. */
-    private List<Instance> instances(String tag, String value) throws DriverException {
+    /** Every instance matching all these filters, all pages of DescribeInstances. */
+    private List<Instance> instances(String what, Filter... filters) throws DriverException {
         List<Instance> instances = new ArrayList<>();
-        try {
-            String token = null;
-            do {
-                DescribeInstancesResponse page = ec2.describeInstances(DescribeInstancesRequest.builder()
-                        .filters(Filter.builder().name("tag:" + tag).values(value).build())
-                        .maxResults(1000).nextToken(token).build());
-                for (Reservation reservation : page.reservations()) {
-                    instances.addAll(reservation.instances());
-                }
-                token = page.nextToken();
-            } while (token != null && !token.isEmpty());
-        } catch (SdkException e) {
-            throw AwsErrors.map("DescribeInstances", e);
-        }
+        String token = null;
+        do {
+            DescribeInstancesRequest describe = DescribeInstancesRequest.builder().filters(filters)
+                    .maxResults(1000).nextToken(token).build();
+            DescribeInstancesResponse page = AwsCall.read("DescribeInstances (" + what + ")", () -> ec2.describeInstances(describe));
+            for (Reservation reservation : page.reservations()) {
+                instances.addAll(reservation.instances());
+            }
+            token = page.nextToken();
+        } while (token != null && !token.isEmpty());
         return instances;
     }
 
+    /**
+     * One DescribeInstances per 200 pilots, by instance id (a filter, which unlike the id list
+     * does not fail on an id EC2 does not list yet), the queue and the director: what ended long
+     * ago or belongs to another queue is never listed. A stopped instance is terminated: it would
+     * hold its volume for ever and never run a pilot again.
+     */
     @Override
     public Map<String, PilotState> status(List<String> jobRefs) throws DriverException {
         Map<String, String> byInstance = new LinkedHashMap<>();
         jobRefs.forEach(jobRef -> instanceId(jobRef).ifPresent(id -> byInstance.put(id, jobRef)));
+        List<String> ids = new ArrayList<>(byInstance.keySet());
         Map<String, PilotState> states = new LinkedHashMap<>();
-        List<String> expired = new ArrayList<>();
-        Instant oldest = clock.instant().minus(config.maxLifetime());
-        for (Instance instance : instances(Tags.QUEUE, context.queue())) {
-            String jobRef = byInstance.get(instance.instanceId());
-            if (jobRef == null) {
-                continue;
+        List<String> stopped = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += FILTER_VALUES) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + FILTER_VALUES));
+            for (Instance instance : instances("status",
+                    Filter.builder().name("instance-id").values(chunk).build(),
+                    Filter.builder().name("tag:" + Tags.DIRECTOR).values(context.directorId()).build(),
+                    Filter.builder().name("tag:" + Tags.QUEUE).values(context.queue()).build())) {
+                PilotState state = state(instance);
+                if (instance.state().name() == InstanceStateName.STOPPED) {
+                    stopped.add(instance.instanceId());
+                    state = PilotState.of(PilotStatus.Failed, state.reason() + "; terminated by pilotd: a stopped pilot VM never resumes");
+                }
+                states.put(byInstance.get(instance.instanceId()), state);
             }
-            PilotState state = state(instance);
-            if (!state.status().isFinal() && instance.launchTime() != null && instance.launchTime().isBefore(oldest)) {
-                expired.add(instance.instanceId());
-                state = PilotState.of(PilotStatus.Deleted, "terminated: older than maxLifetime "
-                        + config.maxLifetime().toHours() + "h");
-            }
-            states.put(jobRef, state);
         }
-        terminate(expired);
+        terminate(stopped);
         return states;
     }
 
@@ -212,6 +244,9 @@ final class Ec2Driver implements PilotDriver {
         InstanceStateName name = instance.state().name();
         String code = instance.stateReason() == null ? "" : instance.stateReason().code();
         String reason = name + (instance.stateReason() == null ? "" : ": " + instance.stateReason().message());
+        if (name == null) {
+            return PilotState.of(PilotStatus.Unknown, reason);
+        }
         return switch (name) {
             case PENDING -> PilotState.of(PilotStatus.Scheduled, reason);
             case RUNNING -> PilotState.of(PilotStatus.Running, reason);
@@ -238,11 +273,11 @@ final class Ec2Driver implements PilotDriver {
             List<String> chunk = instanceIds.subList(i, Math.min(instanceIds.size(), i + TERMINATE_CHUNK));
             try {
                 ec2.terminateInstances(r -> r.instanceIds(chunk));
-            } catch (SdkException e) {
+            } catch (RuntimeException e) {
                 if (!"InvalidInstanceID.NotFound".equals(AwsErrors.code(e))) {
-                    throw AwsErrors.map("TerminateInstances", e);
+                    throw AwsErrors.map("TerminateInstances", e, true);
                 }
-                // One id is gone already, which fails the whole call: the others one by one.
+                // One id is gone already (or not listed yet), which fails the whole call: the others one by one.
                 for (String id : chunk) {
                     terminateOne(id);
                 }
@@ -253,9 +288,9 @@ final class Ec2Driver implements PilotDriver {
     private void terminateOne(String instanceId) throws DriverException {
         try {
             ec2.terminateInstances(r -> r.instanceIds(instanceId));
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             if (!"InvalidInstanceID.NotFound".equals(AwsErrors.code(e))) {
-                throw AwsErrors.map("TerminateInstances " + instanceId, e);
+                throw AwsErrors.map("TerminateInstances " + instanceId, e, true);
             }
         }
     }
@@ -266,18 +301,16 @@ final class Ec2Driver implements PilotDriver {
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            String output = ec2.getConsoleOutput(r -> r.instanceId(id.get())).output();
-            return Optional.ofNullable(output).map(o -> new String(Base64.getMimeDecoder().decode(o), StandardCharsets.UTF_8));
-        } catch (SdkException e) {
-            throw AwsErrors.map("GetConsoleOutput " + id.get(), e);
-        }
+        String output = AwsCall.read("GetConsoleOutput " + id.get(), () -> ec2.getConsoleOutput(r -> r.instanceId(id.get())).output());
+        return Optional.ofNullable(output).map(o -> new String(Base64.getMimeDecoder().decode(o), StandardCharsets.UTF_8));
     }
 
     @Override
     public List<OwnedPilot> listOwned(String directorId) throws DriverException {
         List<OwnedPilot> owned = new ArrayList<>();
-        for (Instance instance : instances(Tags.DIRECTOR, directorId)) {
+        for (Instance instance : instances("owned by " + directorId,
+                Filter.builder().name("tag:" + Tags.DIRECTOR).values(directorId).build(),
+                Filter.builder().name("instance-state-name").values(LIVE_STATES).build())) {
             Map<String, String> tags = new LinkedHashMap<>();
             instance.tags().forEach(t -> tags.put(t.key(), t.value()));
             String stamp = tags.get(Tags.STAMP);
@@ -285,10 +318,15 @@ final class Ec2Driver implements PilotDriver {
                 stamp = BatchStamps.stamp(tags.get(Tags.BATCH), instance.amiLaunchIndex());
             }
             if (stamp != null) {
-                owned.add(new OwnedPilot(stamp, jobRef(instance.instanceId()), state(instance)));
+                owned.add(new OwnedPilot(stamp, jobRef(instance.instanceId()), state(instance), instance.launchTime()));
             }
         }
         return owned;
+    }
+
+    @Override
+    public Duration consistencyWindow() {
+        return CONSISTENCY_WINDOW;
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
-import java.time.Clock;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** {@code driver: ec2}: pilots as EC2 instances. */
@@ -20,6 +19,6 @@ public final class Ec2DriverFactory implements PilotDriverFactory {
         Ec2Config config = Ec2Config.from(parameters);
         Ec2Client ec2 = AwsClients.configure(Ec2Client.builder(), config.aws(), AwsClients.credentials(config.aws()),
                 Pacer.forAccount(config.aws())).build();
-        return new Ec2Driver(config, context, ec2, Clock.systemUTC());
+        return new Ec2Driver(config, context, ec2);
     }
 }

@@ -2,6 +2,7 @@ package io.pilotd.driver.aws;
 
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverContractTest;
+import io.pilotd.fakes.FakeAws;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -13,10 +13,16 @@ import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
+import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.RetryableDriverException;
+import io.pilotd.fakes.CloudBehaviour;
+import io.pilotd.fakes.FakeAws;
+import io.pilotd.fakes.FakeBatch;
+import io.pilotd.fakes.FakeClock;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +35,6 @@ class BatchDriverTest extends AwsDriverTest {
         Map<String, Object> p = aws(fake);
         p.put("jobQueue", "pilots");
         p.put("jobDefinition", "dirac-pilot:3");
-        p.put("jobTimeout", "12h");
         p.put("tags", Map.of("project", "lhcb"));
         p.putAll(extra);
         return new BatchDriverFactory().create(new DriverParameters(p), context(DIRECTOR));
@@ -95,7 +100,8 @@ class BatchDriverTest extends AwsDriverTest {
             assertThat(submit.path("jobName").asText()).isEqualTo("pilotd-" + DIRECTOR + "-" + request.stamps().get(0));
             assertThat(submit.path("jobQueue").asText()).isEqualTo("pilots");
             assertThat(submit.path("jobDefinition").asText()).isEqualTo("dirac-pilot:3");
-            assertThat(submit.path("timeout").path("attemptDurationSeconds").asInt()).isEqualTo(12 * 3600);
+            assertThat(submit.path("timeout").path("attemptDurationSeconds").asInt()).as("the request's maxLifetime")
+                    .isEqualTo(48 * 3600);
             assertThat(submit.path("tags").path("pilotd:director").asText()).isEqualTo(DIRECTOR);
             assertThat(submit.path("tags").path("pilotd:queue").asText()).isEqualTo("contract-q");
             assertThat(submit.path("tags").path("pilotd:batch").asText()).isEqualTo(request.batchId());
@@ -178,16 +184,83 @@ class BatchDriverTest extends AwsDriverTest {
     }
 
     @Test
-    void listOwnedFollowsListJobsPages() throws Exception {
+    void listOwnedListsEachLiveStatusFollowingPagesAndNeverTheHistory() throws Exception {
         fake.batch.pageSize = 2;
         PilotDriver driver = driver();
         List<String> stamps = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             stamps.addAll(driver.submit(request(i % 2 == 0 ? 1 : 3)).keySet());
         }
+        String ended = driver.submit(request(1)).values().iterator().next();
+        fake.batch.set(ended.substring(ended.lastIndexOf('/') + 1), "SUCCEEDED", 1000L, null, 0);
+
         List<OwnedPilot> owned = driver.listOwned(DIRECTOR);
+
         assertThat(owned.stream().map(OwnedPilot::stamp)).containsExactlyInAnyOrderElementsOf(stamps);
-        assertThat(fake.count("Batch.listjobs")).isEqualTo(3);
+        assertThat(owned).allSatisfy(o -> assertThat(o.createdAt()).isNotNull());
+        // SUBMITTED: 3 plain jobs in pages of 2; PENDING: the 2 arrays; RUNNABLE, STARTING, RUNNING: empty
+        assertThat(fake.count("Batch.listjobs")).isEqualTo(6);
+        assertThat(fake.calls("Batch.listjobs")).as("a filter would list every status, the whole history")
+                .allSatisfy(c -> assertThat(FakeBatch.tree(c.body()).has("filters")).isFalse());
+    }
+
+    @Test
+    void aLostSubmitJobAnswerIsAnUnknownOutcomeNeverRetriedAndTheJobIsFoundByItsName() throws Exception {
+        FakeClock clock = new FakeClock();
+        fake.close();
+        fake = new FakeAws(new CloudBehaviour(clock, 7).lostAnswers(1.0).listingLag(Duration.ofMinutes(2)));
+        PilotDriver driver = driver();
+        PilotRequest request = request(4);
+
+        assertThatThrownBy(() -> driver.submit(request)).isInstanceOf(OutcomeUnknownException.class)
+                .hasMessageContaining("SubmitJob").hasMessageContaining("AWS may have acted");
+        assertThat(fake.count("Batch.submitjob")).as("no idempotency token: never repeated").isEqualTo(1);
+        assertThat(fake.batch.jobs().stream().filter(FakeBatch.Job::isPilot)).hasSize(4);
+
+        fake.behaviour.lostAnswers(0);
+        assertThat(driver.lookUp(request, DIRECTOR).definite()).as("not listed yet").isFalse();
+        clock.advance(Duration.ofMinutes(3));
+        var found = driver.lookUp(request, DIRECTOR);
+        assertThat(found.definite()).isTrue();
+        assertThat(found.jobRefs()).containsOnlyKeys(request.stamps());
+        assertThat(fake.count("Batch.submitjob")).isEqualTo(1);
+    }
+
+    @Test
+    void everyShapeOfA5xxIsClassifiedNeverThrownRaw() throws Exception {
+        PilotDriver driver = driver();
+        for (FakeAws.Reply reply : List.of(FakeAws.Reply.html503(),
+                new FakeAws.Reply(502, Map.of(), ""),
+                new FakeAws.Reply(500, Map.of("Content-Type", "application/json"), "{\"mess"),
+                FakeAws.batchError(500, "ServerException", "Internal"))) {
+            int before = fake.count("Batch.submitjob");
+            fake.fail("Batch.submitjob", 1, reply);
+            assertThatThrownBy(() -> driver.submit(request(2))).as("HTTP %d", reply.status())
+                    .isInstanceOf(OutcomeUnknownException.class);
+            assertThat(fake.count("Batch.submitjob") - before).isEqualTo(1);
+            fake.fail("Batch.describejobs", 4, reply);
+            assertThatThrownBy(() -> driver.status(List.of(unknownJobRef()))).isInstanceOf(RetryableDriverException.class);
+        }
+    }
+
+    @Test
+    void aStagedPayloadIsDeletedOnceItsBatchHasEnded() throws Exception {
+        PilotDriver driver = driver(Map.of("stagingBucket", "pilotd-staging"));
+        PilotRequest request = bigRequest(3);
+        List<String> refs = new ArrayList<>(driver.submit(request).values());
+        String key = "/pilotd-staging/pilotd/" + request.batchId() + "/0.env";
+        assertThat(fake.s3Objects).containsKey(key);
+        String parent = refs.get(0).substring(refs.get(0).lastIndexOf('/') + 1, refs.get(0).lastIndexOf(':'));
+        fake.batch.set(parent + ":0", "SUCCEEDED", 1000L, null, 0);
+        fake.batch.set(parent + ":1", "RUNNING", 1000L, null, null);
+
+        driver.status(refs);
+        assertThat(fake.s3Objects).as("a pilot of the batch may still need it").containsKey(key);
+
+        fake.batch.set(parent + ":1", "SUCCEEDED", 1000L, null, 0);
+        fake.batch.set(parent + ":2", "FAILED", 1000L, "exit 1", 1);
+        driver.status(refs.subList(1, 3));
+        assertThat(fake.s3Objects).doesNotContainKey(key);
     }
 
     @Test
@@ -232,7 +305,7 @@ class BatchDriverTest extends AwsDriverTest {
         PilotRequest request = bigRequest(5);
         driver(Map.of("stagingBucket", "pilotd-staging", "stagingPrefix", "payloads/")).submit(request);
 
-        assertThat(fake.s3Objects).containsKey("/pilotd-staging/payloads/" + request.batchId() + "/payload.env");
+        assertThat(fake.s3Objects).containsKey("/pilotd-staging/payloads/" + request.batchId() + "/0.env");
         assertThat(fake.s3Objects.values().iterator().next()).contains("export PILOTD_WRAPPER='xxxx");
         JsonNode submit = lastSubmit();
         assertThat(env(submit, "PILOTD_PAYLOAD_URL")).contains("/pilotd-staging/payloads/" + request.batchId())
@@ -249,7 +322,7 @@ class BatchDriverTest extends AwsDriverTest {
                 .isInstanceOf(InvalidParametersException.class)
                 .hasMessageContaining("region: 'Frankfurt' is not an AWS region name")
                 .hasMessageContaining("jobQueue: is required")
-                .hasMessageContaining("jobTimeout: must be at least 60s")
+                .hasMessageContaining("jobTimeout: is no longer a parameter of this driver: set the queue's limits.maxLifetime")
                 .hasMessageContaining("tags.pilotd:queue: the prefixes pilotd: and aws: are reserved")
                 .hasMessageContaining("stagingBucket: 'Not_A_Bucket' is not an S3 bucket name")
                 .hasMessageContaining("roleArn: 'admin' is not an IAM role ARN");

@@ -12,7 +12,12 @@ import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
+import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.RetryableDriverException;
+import io.pilotd.fakes.CloudBehaviour;
+import io.pilotd.fakes.FakeAws;
+import io.pilotd.fakes.FakeClock;
+import io.pilotd.fakes.FakeEc2;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,7 +80,7 @@ class Ec2DriverTest extends AwsDriverTest {
                     .containsEntry("TagSpecification.2.ResourceType", "volume")
                     .containsEntry("UserData", Base64.getEncoder().encodeToString("#cloud-config\n".getBytes(StandardCharsets.UTF_8)));
             assertThat(jobRefs).hasSize(n);
-            for (FakeEc2.Instance instance : fake.ec2.instances.values()) {
+            for (FakeEc2.Instance instance : fake.ec2.instances()) {
                 String jobRef = "ec2://eu-central-1/" + instance.id;
                 if (jobRefs.containsValue(jobRef)) {
                     assertThat(jobRefs.get(request.stamps().get(instance.launchIndex))).as("the stamp at its launch index")
@@ -95,7 +100,7 @@ class Ec2DriverTest extends AwsDriverTest {
         Map<String, String> first = driver.submit(request);
         Map<String, String> again = driver.submit(request);
         assertThat(again).isEqualTo(first);
-        assertThat(fake.ec2.instances).hasSize(4);
+        assertThat(fake.ec2.instances()).hasSize(4);
 
         driver(Map.of("allOrNothing", true)).submit(request(6));
         assertThat(lastRun()).containsEntry("MinCount", "6").containsEntry("MaxCount", "6");
@@ -148,35 +153,85 @@ class Ec2DriverTest extends AwsDriverTest {
     }
 
     @Test
-    void statusIsOneDescribeInstancesPerPageNeverOnePerPilot() throws Exception {
+    void statusIsOneDescribeInstancesPer200PilotsByIdDirectorAndQueue() throws Exception {
         PilotDriver driver = driver();
         List<String> refs = new ArrayList<>(driver.submit(request(500)).values());
+        driver.submit(request(300));
         int before = fake.count("EC2.DescribeInstances");
-        assertThat(driver.status(refs)).hasSize(500);
-        assertThat(fake.count("EC2.DescribeInstances") - before).isEqualTo(1);
 
-        fake.ec2.pageSize = 200;
-        before = fake.count("EC2.DescribeInstances");
         assertThat(driver.status(refs)).hasSize(500);
-        assertThat(fake.count("EC2.DescribeInstances") - before).as("pages of 200 for 500 instances").isEqualTo(3);
-        assertThat(FakeAws.form(fake.calls("EC2.DescribeInstances").get(before).body()))
-                .containsEntry("Filter.1.Name", "tag:pilotd:queue").containsEntry("Filter.1.Value.1", "contract-q");
+
+        List<FakeAws.Call> calls = fake.calls("EC2.DescribeInstances");
+        assertThat(calls.size() - before).as("500 pilots, 200 ids a call").isEqualTo(3);
+        assertThat(FakeAws.form(calls.get(before).body()))
+                .containsEntry("Filter.1.Name", "instance-id").containsKey("Filter.1.Value.200")
+                .doesNotContainKey("Filter.1.Value.201")
+                .containsEntry("Filter.2.Name", "tag:pilotd:director").containsEntry("Filter.2.Value.1", DIRECTOR)
+                .containsEntry("Filter.3.Name", "tag:pilotd:queue").containsEntry("Filter.3.Value.1", "contract-q");
     }
 
     @Test
-    void anInstancePastItsMaxLifetimeIsTerminated() throws Exception {
-        PilotDriver driver = driver(Map.of("maxLifetime", "2h"));
+    void aStoppedInstanceIsTerminatedAndItsPilotFailed() throws Exception {
+        PilotDriver driver = driver();
         String jobRef = driver.submit(request(1)).values().iterator().next();
-        FakeEc2.Instance instance = fake.ec2.instances.values().iterator().next();
-        fake.ec2.set(instance.id, "running", null, null);
-        instance.launchTime = Instant.now().minus(Duration.ofHours(3));
+        FakeEc2.Instance instance = fake.ec2.instances().get(0);
+        fake.ec2.set(instance.id, "stopped", "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: stopped");
 
         PilotState state = driver.status(List.of(jobRef)).get(jobRef);
 
-        assertThat(state.status()).isEqualTo(PilotStatus.Deleted);
-        assertThat(state.reason()).contains("maxLifetime 2h");
+        assertThat(state.status()).isEqualTo(PilotStatus.Failed);
+        assertThat(state.reason()).contains("terminated by pilotd");
         assertThat(fake.count("EC2.TerminateInstances")).isEqualTo(1);
-        assertThat(instance.state).isEqualTo("shutting-down");
+        assertThat(instance.state()).isEqualTo("shutting-down");
+    }
+
+    @Test
+    void aLostRunInstancesAnswerIsResolvedByResendingItsClientTokenStartingNothingNew() throws Exception {
+        FakeClock clock = new FakeClock();
+        fake.close();
+        fake = new FakeAws(new CloudBehaviour(clock, 3).lostAnswers(1.0).listingLag(Duration.ofMinutes(5)));
+        PilotDriver driver = driver();
+        PilotRequest request = request(6);
+
+        assertThatThrownBy(() -> driver.submit(request)).isInstanceOf(OutcomeUnknownException.class)
+                .hasMessageContaining("RunInstances");
+        assertThat(fake.ec2.instances()).as("the SDK's retries carried the same token").hasSize(6);
+
+        fake.behaviour.lostAnswers(0);
+        var found = driver.lookUp(request, DIRECTOR);
+
+        assertThat(found.definite()).as("EC2 answers a token it knows at once, listed or not").isTrue();
+        assertThat(found.jobRefs()).containsOnlyKeys(request.stamps());
+        assertThat(fake.ec2.instances()).as("nothing new started").hasSize(6);
+        assertThat(fake.calls("EC2.RunInstances").stream().map(c -> FakeAws.form(c.body()).get("ClientToken")).distinct())
+                .containsExactly(request.batchId());
+    }
+
+    @Test
+    void everyShapeOfA5xxIsClassifiedNeverThrownRaw() throws Exception {
+        PilotDriver driver = driver();
+        for (FakeAws.Reply reply : List.of(FakeAws.Reply.html503(), new FakeAws.Reply(502, Map.of(), ""),
+                new FakeAws.Reply(500, Map.of("Content-Type", "text/xml"), "<Response><Errors><Err"))) {
+            fake.fail("EC2.RunInstances", 4, reply);
+            assertThatThrownBy(() -> driver.submit(request(1))).as("HTTP %d", reply.status())
+                    .isInstanceOf(OutcomeUnknownException.class);
+            fake.fail("EC2.DescribeInstances", 4, reply);
+            assertThatThrownBy(() -> driver.status(List.of(unknownJobRef()))).isInstanceOf(RetryableDriverException.class);
+        }
+    }
+
+    @Test
+    void listOwnedSkipsEndedInstances() throws Exception {
+        PilotDriver driver = driver();
+        PilotRequest request = request(3);
+        List<String> refs = new ArrayList<>(driver.submit(request).values());
+        fake.ec2.set(refs.get(0).substring(refs.get(0).lastIndexOf('/') + 1), "terminated",
+                "Client.InstanceInitiatedShutdown", "done");
+
+        List<OwnedPilot> owned = driver.listOwned(DIRECTOR);
+
+        assertThat(owned).extracting(OwnedPilot::jobRef).containsExactlyInAnyOrderElementsOf(refs.subList(1, 3));
+        assertThat(owned).allSatisfy(o -> assertThat(o.createdAt()).isNotNull());
     }
 
     @Test
@@ -227,6 +282,6 @@ class Ec2DriverTest extends AwsDriverTest {
                 .hasMessageContaining("image: 'ubuntu' is not an AMI id")
                 .hasMessageContaining("instanceType: 'big' is not an instance type")
                 .hasMessageContaining("securityGroups: 'web' is not a security group id")
-                .hasMessageContaining("maxLifetime: must be at least 10m");
+                .hasMessageContaining("maxLifetime: is no longer a parameter of this driver: set the queue's limits.maxLifetime");
     }
 }

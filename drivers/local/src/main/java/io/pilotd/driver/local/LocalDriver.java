@@ -1,5 +1,6 @@
 package io.pilotd.driver.local;
 
+import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.OwnedPilot;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,6 +99,23 @@ final class LocalDriver implements PilotDriver {
         return builder.start();
     }
 
+    /** The pilot dirs of the batch's stamps: written before the process starts, so the answer is definite. */
+    @Override
+    public BatchLookup lookUp(PilotRequest request, String directorId) throws DriverException {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (String stamp : request.stamps()) {
+            Path path = pilots.resolve(stamp);
+            try {
+                if (Files.exists(path.resolve("pilot.properties")) && request.batchId().equals(new PilotDir(path).batchId())) {
+                    found.put(stamp, jobRef(stamp));
+                }
+            } catch (IOException e) {
+                throw new DriverException("cannot read local pilot " + stamp + ": " + e.getMessage(), e);
+            }
+        }
+        return new BatchLookup(found, true);
+    }
+
     @Override
     public Map<String, PilotState> status(List<String> jobRefs) throws DriverException {
         Map<String, PilotState> states = new LinkedHashMap<>();
@@ -170,13 +189,22 @@ final class LocalDriver implements PilotDriver {
             for (Path path : dirs) {
                 PilotDir dir = new PilotDir(path);
                 if (Files.exists(path.resolve("pilot.properties")) && dir.directorId().equals(directorId)) {
-                    owned.add(new OwnedPilot(dir.stamp(), jobRef(dir.stamp()), dir.state(now)));
+                    PilotState state = dir.state(now);
+                    if (!state.status().isFinal()) {
+                        owned.add(new OwnedPilot(dir.stamp(), jobRef(dir.stamp()), state, dir.created()));
+                    }
                 }
             }
         } catch (IOException e) {
             throw new DriverException("cannot list local pilots in " + pilots + ": " + e.getMessage(), e);
         }
         return owned;
+    }
+
+    /** Its state is on local disk, written before submit returns: nothing lags. */
+    @Override
+    public Duration consistencyWindow() {
+        return Duration.ZERO;
     }
 
     private String jobRef(String stamp) {

@@ -64,6 +64,15 @@ final class PilotDir {
         write("process.properties", p);
     }
 
+    /** When the pilot's dir was made: the resource's creation. */
+    Instant created() throws IOException {
+        return Instant.parse(read("pilot.properties").getProperty("created"));
+    }
+
+    String batchId() throws IOException {
+        return read("pilot.properties").getProperty("batch");
+    }
+
     String directorId() throws IOException {
         return read("pilot.properties").getProperty("director", "");
     }

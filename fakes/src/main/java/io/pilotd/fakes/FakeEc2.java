@@ -1,47 +1,96 @@
-package io.pilotd.driver.aws;
+package io.pilotd.fakes;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** EC2's Query/XML API over an in-memory set of instances. */
-final class FakeEc2 {
+/**
+ * EC2's Query/XML API over an in-memory set of instances. As in EC2, RunInstances is idempotent
+ * by ClientToken (a repeated token answers with the reservation it made, at once), while
+ * DescribeInstances and TerminateInstances see an instance only once the listing lag has passed.
+ */
+public final class FakeEc2 {
     private static final String NS = " xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"";
+    private static final Set<String> ENDED = Set.of("shutting-down", "terminated");
 
     /** One instance. */
-    static final class Instance {
-        final String id;
-        final int launchIndex;
-        final Map<String, String> tags = new LinkedHashMap<>();
-        final Map<String, String> run;
+    public static final class Instance {
+        public final String id;
+        public final int launchIndex;
+        public final Map<String, String> tags = new LinkedHashMap<>();
+        public final Map<String, String> run;
         volatile String state = "pending";
         volatile String reasonCode;
         volatile String reasonMessage;
-        volatile Instant launchTime = Instant.now();
+        volatile Instant launchTime;
 
-        Instance(String id, int launchIndex, Map<String, String> run) {
+        Instance(String id, int launchIndex, Map<String, String> run, Instant launchTime) {
             this.id = id;
             this.launchIndex = launchIndex;
             this.run = run;
+            this.launchTime = launchTime;
+        }
+
+        public String state() {
+            return state;
+        }
+
+        /** Not yet shutting down or terminated: it costs money and may run a pilot. */
+        public boolean isAlive() {
+            return !ENDED.contains(state);
         }
     }
 
-    final Map<String, Instance> instances = new LinkedHashMap<>();
+    private final CloudBehaviour behaviour;
+    private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final Map<String, List<Instance>> byClientToken = new LinkedHashMap<>();
     /** How many more instances the region can start; fewer than asked starts what fits. */
-    int capacity = Integer.MAX_VALUE;
+    public volatile int capacity = Integer.MAX_VALUE;
     /** DescribeInstances returns at most this many per page. */
-    int pageSize = 1000;
+    public volatile int pageSize = 1000;
 
-    synchronized void set(String id, String state, String reasonCode, String reasonMessage) {
+    FakeEc2(CloudBehaviour behaviour) {
+        this.behaviour = behaviour;
+    }
+
+    /** Every instance that really exists, listed or not. */
+    public synchronized List<Instance> instances() {
+        return List.copyOf(instances.values());
+    }
+
+    public synchronized Instance instance(String id) {
+        return instances.get(id);
+    }
+
+    public synchronized void set(String id, String state, String reasonCode, String reasonMessage) {
         Instance instance = instances.get(id);
         instance.state = state;
         instance.reasonCode = reasonCode;
         instance.reasonMessage = reasonMessage;
+    }
+
+    public synchronized void launchedAt(String id, Instant time) {
+        instances.get(id).launchTime = time;
+    }
+
+    /** An instance made outside pilotd, e.g. by hand in the console, with these tags. */
+    public synchronized Instance createByHand(Map<String, String> tags) {
+        Instance instance = new Instance(String.format("i-%017x", FakeAws.IDS.incrementAndGet()), 0,
+                Map.of("ImageId", "ami-0000000000000hand", "InstanceType", "t3.micro"), behaviour.clock().instant());
+        instance.tags.putAll(tags);
+        instance.state = "running";
+        instances.put(instance.id, instance);
+        return instance;
+    }
+
+    private boolean listed(Instance instance) {
+        return behaviour.listed(instance.launchTime);
     }
 
     synchronized FakeAws.Reply handle(Map<String, String> form) {
@@ -60,7 +109,12 @@ final class FakeEc2 {
             return FakeAws.ec2Error(400, "InvalidAMIID.NotFound", "The image id '[" + form.get("ImageId") + "]' does not exist");
         }
         String token = form.get("ClientToken");
-        List<Instance> started = byClientToken.get(token);
+        List<Instance> started = token == null ? null : byClientToken.get(token);
+        if (started != null && !started.get(0).run.equals(form)) {
+            return FakeAws.ec2Error(400, "IdempotentParameterMismatch",
+                    "The client token you have provided is associated with a resource that is already deleted or was"
+                            + " created with different parameters");
+        }
         if (started == null) {
             int min = Integer.parseInt(form.get("MinCount"));
             int max = Integer.parseInt(form.get("MaxCount"));
@@ -71,7 +125,8 @@ final class FakeEc2 {
             capacity -= count;
             started = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                Instance instance = new Instance(String.format("i-%017x", FakeAws.IDS.incrementAndGet()), i, form);
+                Instance instance = new Instance(String.format("i-%017x", FakeAws.IDS.incrementAndGet()), i, form,
+                        behaviour.clock().instant());
                 for (int s = 1; form.containsKey("TagSpecification." + s + ".ResourceType"); s++) {
                     if ("instance".equals(form.get("TagSpecification." + s + ".ResourceType"))) {
                         for (int t = 1; form.containsKey("TagSpecification." + s + ".Tag." + t + ".Key"); t++) {
@@ -83,7 +138,9 @@ final class FakeEc2 {
                 instances.put(instance.id, instance);
                 started.add(instance);
             }
-            byClientToken.put(token, started);
+            if (token != null) {
+                byClientToken.put(token, started);
+            }
         }
         StringBuilder xml = new StringBuilder("<RunInstancesResponse" + NS + "><requestId>1</requestId>"
                 + "<reservationId>r-1</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet>");
@@ -91,18 +148,35 @@ final class FakeEc2 {
         return FakeAws.Reply.xml(xml.append("</instancesSet></RunInstancesResponse>").toString());
     }
 
+    /** Filters as EC2 applies them: every filter must match, any of a filter's values. */
+    private static boolean matches(Instance instance, Map<String, String> form) {
+        for (int f = 1; form.containsKey("Filter." + f + ".Name"); f++) {
+            String name = form.get("Filter." + f + ".Name");
+            Set<String> values = new HashSet<>();
+            for (int v = 1; form.containsKey("Filter." + f + ".Value." + v); v++) {
+                values.add(form.get("Filter." + f + ".Value." + v));
+            }
+            String actual = switch (name) {
+                case "instance-id" -> instance.id;
+                case "instance-state-name" -> instance.state;
+                default -> name.startsWith("tag:") ? instance.tags.get(name.substring(4)) : null;
+            };
+            if (actual == null || !values.contains(actual)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private FakeAws.Reply describe(Map<String, String> form) {
+        for (int f = 1; form.containsKey("Filter." + f + ".Name"); f++) {
+            if (form.containsKey("Filter." + f + ".Value.201")) {
+                return FakeAws.ec2Error(400, "InvalidParameterValue", "The maximum number of filter values is 200");
+            }
+        }
         List<Instance> matching = new ArrayList<>();
         for (Instance instance : instances.values()) {
-            boolean match = true;
-            for (int f = 1; form.containsKey("Filter." + f + ".Name"); f++) {
-                String name = form.get("Filter." + f + ".Name");
-                String value = form.get("Filter." + f + ".Value.1");
-                if (name.startsWith("tag:") && !value.equals(instance.tags.get(name.substring(4)))) {
-                    match = false;
-                }
-            }
-            if (match) {
+            if (listed(instance) && matches(instance, form)) {
                 matching.add(instance);
             }
         }
@@ -144,12 +218,15 @@ final class FakeEc2 {
             ids.add(form.get("InstanceId." + i));
         }
         for (String id : ids) {
-            if (!instances.containsKey(id)) {
+            Instance instance = instances.get(id);
+            if (instance == null || !listed(instance)) {
                 return FakeAws.ec2Error(400, "InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist");
             }
         }
         for (String id : ids) {
-            set(id, "shutting-down", "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown");
+            if (instances.get(id).isAlive()) {
+                set(id, "shutting-down", "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown");
+            }
         }
         return FakeAws.Reply.xml("<TerminateInstancesResponse" + NS + "><requestId>1</requestId><instancesSet/></TerminateInstancesResponse>");
     }

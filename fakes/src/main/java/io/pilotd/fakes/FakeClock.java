@@ -1,4 +1,4 @@
-package io.pilotd.director.testing;
+package io.pilotd.fakes;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,8 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
-/** A clock a test moves by hand. */
-public final class MutableClock extends Clock {
+/** A clock a test moves by hand, shared by the director and its fake clouds. */
+public final class FakeClock extends Clock {
     // Microseconds, as PostgreSQL keeps them, so that times read back compare equal.
     private volatile Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 

@@ -1,0 +1,77 @@
+package io.pilotd.director.cycle;
+
+import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.PilotRecord;
+import io.pilotd.director.store.PilotStore;
+import io.pilotd.director.store.QueueRow;
+import io.pilotd.director.store.SubmissionLease;
+import io.pilotd.driver.api.BatchLookup;
+import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.Durations;
+import io.pilotd.driver.api.PilotDriver;
+import io.pilotd.driver.api.PilotRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Resolves the {@code Submitting} rows of submissions whose answer never arrived: the cloud's
+ * answer was lost (a time-out, a 5xx), or the director died between the cloud call and the
+ * database write. The rows stay counted against the limits until the cloud says what it did:
+ * the batch's request is made again exactly and {@link PilotDriver#lookUp} asked about it,
+ * cycle after cycle. A pilot the cloud has is adopted; one it definitely never started, or
+ * cannot show after the consistency window, is {@code Aborted}. Nothing is aborted on one
+ * listing inside the window. Rows of a submission still in flight (its lease held) are left alone.
+ */
+public final class UnresolvedSubmissions {
+    static final String NEVER_STARTED = "the cloud says it never started this pilot";
+    static final String ADOPTED = "adopted: the cloud has it, the answer to its submission was lost";
+
+    private final Jdbi jdbi;
+    private final PilotStore pilots;
+    private final PilotEnvironment environment;
+
+    public UnresolvedSubmissions(Jdbi jdbi, PilotStore pilots, PilotEnvironment environment) {
+        this.jdbi = jdbi;
+        this.pilots = pilots;
+        this.environment = environment;
+    }
+
+    /** @return how many rows were resolved (adopted or aborted) */
+    public int resolve(QueueRow queue, long setup, PilotDriver driver, Duration window, Instant now) throws DriverException {
+        int resolved = 0;
+        for (PilotStore.SubmittingBatch batch : pilots.submittingBatches(setup)) {
+            if (!SubmissionLease.isAbandoned(jdbi, batch.batchId())) {
+                continue;
+            }
+            List<String> stamps = batch.rows().stream().map(PilotRecord::stamp).toList();
+            PilotRequest request = environment.request(queue, batch.batchId(), stamps);
+            BatchLookup found = driver.lookUp(request, batch.rows().get(0).directorId());
+            Map<String, String> adopt = new LinkedHashMap<>();
+            List<String> missing = new ArrayList<>();
+            for (PilotRecord row : batch.submitting()) {
+                String jobRef = found.jobRefs().get(row.stamp());
+                if (jobRef != null) {
+                    adopt.put(row.stamp(), jobRef);
+                } else {
+                    missing.add(row.stamp());
+                }
+            }
+            resolved += pilots.adopt(adopt, ADOPTED);
+            Instant submitted = batch.rows().get(0).submittedAt();
+            if (found.definite()) {
+                pilots.abort(missing, NEVER_STARTED);
+                resolved += missing.size();
+            } else if (!submitted.plus(window).isAfter(now)) {
+                pilots.abort(missing, "the cloud did not show this pilot within the consistency window ("
+                        + Durations.format(window) + ") of its submission");
+                resolved += missing.size();
+            }
+        }
+        return resolved;
+    }
+}

@@ -1,0 +1,162 @@
+package io.pilotd.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pilotd.director.config.PilotSettings;
+import io.pilotd.director.cycle.QueueCycle;
+import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.Database;
+import io.pilotd.director.store.PilotRecord;
+import io.pilotd.director.store.PilotStore;
+import io.pilotd.director.store.QueueCounts;
+import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.TestDatabases;
+import io.pilotd.driver.api.BatchStamps;
+import io.pilotd.driver.api.PilotDriver;
+import io.pilotd.driver.api.PilotPayload;
+import io.pilotd.driver.api.PilotRequest;
+import io.pilotd.fakes.CloudBehaviour;
+import io.pilotd.fakes.FakeClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * DESIGN §7 on clouds that behave like real ones, per driver: the director's real cycle, the
+ * real driver and its SDK, a fake AWS whose listings lag two cycles behind every create, that
+ * loses answers after acting, throttles and fails. The queue's limits hold at the cloud (what
+ * really exists, not what the listings show), no stamp runs twice, and in the end every
+ * resource the cloud has is one pilot the database knows.
+ */
+class NeverLoseAPilotTest {
+    private static final String DIRECTOR = "scenario-director";
+    private static final Duration CYCLE = Duration.ofMinutes(1);
+    private static final int MAX_RUNNING = 20;
+    private static final int MAX_WAITING = 8;
+    private static final int MAX_PER_CYCLE = 8;
+    private static final int CYCLES = 200;
+    private static final int LOSSY_CYCLES = 120;
+
+    @BeforeAll
+    static void credentials() {
+        AwsCloud.credentials();
+    }
+
+    private static QueueCycle cycle(Database db, FakeClock clock) {
+        return new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, clock, 10);
+    }
+
+    /** The limits, at the cloud and in the database, after one cycle. */
+    private static void assertWithinLimits(AwsCloud cloud, Database db, String queue, String at) {
+        List<AwsCloud.Resource> alive = cloud.alive();
+        assertThat(alive).as(at + ": pilots alive at the cloud").hasSizeLessThanOrEqualTo(MAX_RUNNING);
+        assertThat(alive.stream().filter(r -> !r.running())).as(at + ": pilots not yet running at the cloud")
+                .hasSizeLessThanOrEqualTo(MAX_WAITING);
+        QueueCounts counts = Queues.counts(db, queue);
+        assertThat(counts.alive()).as(at + ": alive in the database").isLessThanOrEqualTo(MAX_RUNNING);
+        assertThat(counts.waiting()).as(at + ": waiting in the database").isLessThanOrEqualTo(MAX_WAITING);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ec2", "aws-batch"})
+    void theLimitsHoldAtTheCloudWhileItsListingsLagTwoCyclesBehind(String driverName) throws Exception {
+        FakeClock clock = new FakeClock();
+        CloudBehaviour behaviour = new CloudBehaviour(clock, 16).listingLag(CYCLE.multipliedBy(2));
+        try (AwsCloud cloud = AwsCloud.of(driverName, behaviour); Database db = TestDatabases.fresh()) {
+            Queues.sync(db, Queues.queue("lag", MAX_RUNNING, MAX_WAITING, MAX_PER_CYCLE));
+            Queues.demand(db, "lag", 2_000);
+            PilotDriver driver = cloud.driver(DIRECTOR, "lag");
+            QueueCycle cycle = cycle(db, clock);
+            Random random = new Random(16);
+            for (int i = 1; i <= CYCLES; i++) {
+                clock.advance(CYCLE);
+                cycle.run("lag", driver);
+                assertWithinLimits(cloud, db, "lag", driverName + " cycle " + i);
+                cloud.progress(random);
+            }
+            assertThat(cloud.resources()).as("pilots went through the queue").hasSizeGreaterThan(2 * MAX_RUNNING);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ec2", "aws-batch"})
+    void nothingIsLostOrDuplicatedWhenAThirdOfTheAnswersAreLost(String driverName) throws Exception {
+        FakeClock clock = new FakeClock();
+        CloudBehaviour behaviour = new CloudBehaviour(clock, 30).listingLag(CYCLE.multipliedBy(2))
+                .lostAnswers(0.3).throttled(0.01).serverErrors(0.03).slow(0.02, Duration.ofMillis(50));
+        try (AwsCloud cloud = AwsCloud.of(driverName, behaviour); Database db = TestDatabases.fresh()) {
+            Queues.sync(db, Queues.queue("lossy", MAX_RUNNING, MAX_WAITING, MAX_PER_CYCLE));
+            Queues.demand(db, "lossy", 2_000);
+            PilotDriver driver = cloud.driver(DIRECTOR, "lossy");
+            QueueCycle cycle = cycle(db, clock);
+            Random random = new Random(30);
+            for (int i = 1; i <= LOSSY_CYCLES; i++) {
+                clock.advance(CYCLE);
+                cycle.run("lossy", driver);
+                assertWithinLimits(cloud, db, "lossy", driverName + " cycle " + i);
+                cloud.progress(random);
+            }
+            // The cloud calms down: past the consistency window and one sweep, everything is settled.
+            behaviour.lostAnswers(0).throttled(0).serverErrors(0);
+            for (int i = 1; i <= 12; i++) {
+                clock.advance(CYCLE);
+                cycle.run("lossy", driver);
+                assertWithinLimits(cloud, db, "lossy", driverName + " settling cycle " + i);
+            }
+
+            assertThat(behaviour.answersLost.get()).as("answers lost after the cloud acted").isGreaterThan(20);
+            List<AwsCloud.Resource> resources = cloud.resources();
+            assertThat(resources).as("pilots went through the queue").hasSizeGreaterThan(MAX_RUNNING);
+            Map<String, Long> perStamp = resources.stream()
+                    .collect(Collectors.groupingBy(AwsCloud.Resource::stamp, Collectors.counting()));
+            assertThat(perStamp.values()).as("no stamp runs on two resources").allSatisfy(n -> assertThat(n).isEqualTo(1));
+            Map<String, PilotRecord> rows = new PilotStore(db.jdbi()).byStamp(perStamp.keySet());
+            for (AwsCloud.Resource r : resources) {
+                PilotRecord row = rows.get(r.stamp());
+                assertThat(row).as("resource %s has its pilot", r.jobRef()).isNotNull();
+                assertThat(row.jobRef()).as("the pilot of stamp %s is resource %s", r.stamp(), r.jobRef()).isEqualTo(r.jobRef());
+                if (r.alive()) {
+                    assertThat(row.status().isFinal()).as("live resource %s is a live pilot, not an orphan: %s", r.jobRef(), row)
+                            .isFalse();
+                }
+            }
+            Map<String, AwsCloud.Resource> byJobRef = resources.stream()
+                    .collect(Collectors.toMap(AwsCloud.Resource::jobRef, Function.identity()));
+            assertThat(new PilotStore(db.jdbi()).list("lossy", null, 100_000))
+                    .filteredOn(p -> !p.status().isFinal())
+                    .as("every live pilot is a resource at the cloud")
+                    .allSatisfy(p -> assertThat(byJobRef).containsKey(p.jobRef()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ec2", "aws-batch"})
+    void theSweepKillsAResourceWithThisDirectorsTagAndNoPilotAndLeavesAnotherDirectorsAlone(String driverName)
+            throws Exception {
+        FakeClock clock = new FakeClock();
+        try (AwsCloud cloud = AwsCloud.of(driverName, new CloudBehaviour(clock, 5)); Database db = TestDatabases.fresh()) {
+            Queues.sync(db, Queues.queue("swept", MAX_RUNNING, MAX_WAITING, 5));
+            // Made outside this director's database: by hand, or by another process with the same id.
+            cloud.driver(DIRECTOR, "elsewhere").submit(request());
+            cloud.driver("another-director", "elsewhere").submit(request());
+            PilotDriver driver = cloud.driver(DIRECTOR, "swept");
+
+            assertThat(cycle(db, clock).run("swept", driver).orphansKilled()).as("younger than the window").isZero();
+            clock.advance(driver.consistencyWindow().plusMinutes(1));
+            assertThat(cycle(db, clock).run("swept", driver).orphansKilled()).isEqualTo(1);
+
+            assertThat(cloud.alive()).extracting(AwsCloud.Resource::directorId).containsExactly("another-director");
+        }
+    }
+
+    private static PilotRequest request() {
+        String batch = BatchStamps.stamp("hand", (int) System.nanoTime());
+        return new PilotRequest(batch, BatchStamps.stamps(batch, 1), new PilotPayload(Map.of(), "#cloud-config\n"));
+    }
+}
