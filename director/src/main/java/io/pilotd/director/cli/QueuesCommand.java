@@ -7,6 +7,7 @@ import io.pilotd.director.store.CycleStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.SharedDemand;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "queues", description = {
     "List the queues: limits, demand, pilots, last decision.",
-    "For each configured queue: its limits, its demand, its live pilots, and its last cycle's decision "
+    "For each configured queue: its limits; the waiting jobs it could serve, the pilots of any queue waiting "
+        + "for them, and its demand (the pilots those jobs still call for); its live pilots; and its last cycle's decision "
         + "with the term that bound it (demand, maxWaiting, maxRunning, maxPerCycle, siteMaxRunning, "
         + "siteMaxWaiting, siteMaxCores, backoff, disabled), its back-off and its last error."})
 final class QueuesCommand extends PilotdSubcommand {
@@ -27,19 +29,23 @@ final class QueuesCommand extends PilotdSubcommand {
         QueueStore queues = new QueueStore(session.database().jdbi());
         ConfigMirror.addMissing(session.database().jdbi(), session.config());
         Map<String, QueueCounts> counts = queues.counts();
-        Map<String, Integer> demands = queues.demands();
+        Map<String, SharedDemand.Demand> demands = new SharedDemand(session.database().jdbi())
+                .of(session.config().queues().stream().map(QueueConfig::name).toList());
         Map<String, CycleRecord> cycles = new CycleStore(session.database().jdbi()).latest();
         Map<String, QueueRow> rowsByName = new HashMap<>();
         queues.all().forEach(r -> rowsByName.put(r.name(), r));
         Instant now = Instant.now();
         Rows rows = new Rows("queue", "site", "ce", "driver", "enabled", "maxRunning", "maxWaiting", "maxPerCycle",
-                "cycle", "demand", "alive", "waiting", "running", "lastCycle", "decidedBy", "backoffUntil", "lastError");
+                "cycle", "jobs", "coveredBy", "demand", "alive", "waiting", "running", "lastCycle", "decidedBy",
+                "backoffUntil", "lastError");
         for (QueueConfig q : session.config().queues()) {
             QueueCounts c = counts.getOrDefault(q.name(), QueueCounts.NONE);
             CycleRecord last = cycles.get(q.name());
+            SharedDemand.Demand demand = demands.getOrDefault(q.name(), SharedDemand.Demand.NONE);
             QueueRow row = rowsByName.get(q.name());
             rows.add(q.name(), q.site(), q.ce(), q.driver(), q.enabled(), q.limits().maxRunning(), q.limits().maxWaiting(),
-                    q.limits().maxPerCycle(), q.cycle(), demands.getOrDefault(q.name(), 0), c.alive(), c.waiting(), c.running(),
+                    q.limits().maxPerCycle(), q.cycle(), demand.waitingJobs(), demand.coveringPilots(), demand.pilotsNeeded(),
+                    c.alive(), c.waiting(), c.running(),
                     last == null ? null : last.startedAt(), last == null ? null : last.decidingFactor(),
                     row.backingOff(now) ? row.backoffUntil() : null, row.lastError());
         }

@@ -57,8 +57,9 @@ final class SubmitCommand extends PilotdSubcommand {
                     new PilotEnvironment(session.config().pilot(), directorId), directorId, Clock.systemUTC());
             result = submitter.submit(queue, drivers.get(queue), new Decision.Request(count, force), dryRun);
         }
-        err().printf("%s: demand %d, waiting %d, alive %d: %s %d pilot(s) (decided by %s)%n", queue, result.demand(),
-                result.supply().waiting(), result.supply().alive(), dryRun ? "would submit" : "submitting",
+        err().printf("%s: %d waiting job(s), %d pilot(s) waiting for them, demand %d; waiting %d, alive %d:"
+                        + " %s %d pilot(s) (decided by %s)%n", queue, result.demand().waitingJobs(),
+                result.demand().coveringPilots(), result.demand().pilotsNeeded(), result.supply().waiting(), result.supply().alive(), dryRun ? "would submit" : "submitting",
                 result.decision().count(), result.decision().factor());
         Rows rows = new Rows("stamp", "jobRef", "status");
         result.jobRefs().forEach((stamp, jobRef) -> rows.add(stamp, jobRef, "Submitted"));

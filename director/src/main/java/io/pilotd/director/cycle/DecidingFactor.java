@@ -5,7 +5,7 @@ package io.pilotd.director.cycle;
  * answer. The names are what {@code pilotd queues} and the reports show.
  */
 public enum DecidingFactor {
-    /** Waiting jobs the queue can serve, less the pilots already waiting for them. */
+    /** Waiting jobs the queue can serve, less the pilots any queue has waiting for them. */
     demand,
     /** A manual submission's {@code --count}. */
     requested,

@@ -6,8 +6,10 @@ import java.time.Instant;
 
 /**
  * How many pilots to start now, and which term of
- * {@code min(demand − waiting, maxWaiting − waiting, maxRunning − alive, maxPerCycle,
- * the queue's part of each site cap)} bound it. Never below zero.
+ * {@code min(demand, maxWaiting − waiting, maxRunning − alive, maxPerCycle, the queue's part of
+ * each site cap)} bound it, {@code demand} being what the queue's waiting jobs still call for
+ * once every queue's waiting pilots are counted ({@link io.pilotd.director.store.SharedDemand}).
+ * Never below zero.
  */
 public record Decision(int count, DecidingFactor factor) {
 
@@ -29,7 +31,7 @@ public record Decision(int count, DecidingFactor factor) {
         }
         Decision best = request.count() != null
                 ? new Decision(request.count(), DecidingFactor.requested)
-                : new Decision(demand - supply.waiting(), DecidingFactor.demand);
+                : new Decision(demand, DecidingFactor.demand);
         best = tighter(best, queue.maxWaiting() - supply.waiting(), DecidingFactor.maxWaiting);
         best = tighter(best, queue.maxRunning() - supply.alive(), DecidingFactor.maxRunning);
         best = tighter(best, queue.maxPerCycle(), DecidingFactor.maxPerCycle);

@@ -164,7 +164,8 @@ public final class QueueCycle {
         SubmitResult s = outcome.submission;
         QueueCounts supply = s == null ? QueueCounts.NONE : s.supply();
         return new CycleRecord(queueName, directorId, start, clock.instant(),
-                s == null ? 0 : s.demand(), supply.waiting(), supply.alive(), s == null ? 0 : s.submitted(),
+                s == null ? 0 : s.demand().waitingJobs(), s == null ? 0 : s.demand().pilotsNeeded(),
+                supply.waiting(), supply.alive(), s == null ? 0 : s.submitted(),
                 s == null ? "error" : s.decision().factor().name(), errors, outcome.swept.killed());
     }
 
@@ -175,9 +176,9 @@ public final class QueueCycle {
         if (!didSomething) {
             return;
         }
-        String line = "[{}] demand={} waiting={} alive={} submitted={} ({}) changed={} killed={} resolved={}"
+        String line = "[{}] jobs={} demand={} waiting={} alive={} submitted={} ({}) changed={} killed={} resolved={}"
                 + " orphans={} adopted={}{}";
-        Object[] args = {queue, record.demand(), record.waiting(), record.alive(), record.submitted(),
+        Object[] args = {queue, record.waitingJobs(), record.demand(), record.waiting(), record.alive(), record.submitted(),
                 record.decidingFactor(), outcome.changed, outcome.killed, outcome.resolved,
                 outcome.swept.killed(), outcome.swept.adopted(),
                 record.errors().isEmpty() ? "" : " errors: " + record.errors()};

@@ -53,7 +53,7 @@ public record SiteAllowance(Integer running, Integer waiting, Integer cores) {
                                  Instant now, int unitPerPilot) {
         List<SiteShare.Claim> claims = queues.stream().map(q -> {
             long unit = unitPerPilot == 1 ? 1 : q.processors();
-            return new SiteShare.Claim(q.name(), q.demand(), held.applyAsLong(q), want(q, now) * unit);
+            return new SiteShare.Claim(q.name(), q.waitingJobs(), held.applyAsLong(q), want(q, now) * unit);
         }).toList();
         return (int) SiteShare.allowance(queue, cap, claims);
     }
@@ -63,6 +63,6 @@ public record SiteAllowance(Integer running, Integer waiting, Integer cores) {
         if (!q.enabled() || (q.backoffUntil() != null && q.backoffUntil().isAfter(now))) {
             return 0;
         }
-        return Math.max(0, Math.min(q.demand() - q.waiting(), Math.min(q.maxWaiting() - q.waiting(), q.maxRunning() - q.alive())));
+        return Math.max(0, Math.min(q.demand(), Math.min(q.maxWaiting() - q.waiting(), q.maxRunning() - q.alive())));
     }
 }

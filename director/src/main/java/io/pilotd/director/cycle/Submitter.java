@@ -5,6 +5,7 @@ import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.SharedDemand;
 import io.pilotd.director.store.SiteRow;
 import io.pilotd.director.store.SiteStore;
 import io.pilotd.director.store.SubmissionLease;
@@ -40,6 +41,7 @@ public final class Submitter {
     private final QueueStore queues;
     private final PilotStore pilots;
     private final SiteStore sites;
+    private final SharedDemand demands;
     private final PilotEnvironment environment;
     private final String directorId;
     private final Clock clock;
@@ -49,25 +51,27 @@ public final class Submitter {
         this.queues = new QueueStore(jdbi);
         this.pilots = new PilotStore(jdbi);
         this.sites = new SiteStore(jdbi);
+        this.demands = new SharedDemand(jdbi);
         this.environment = environment;
         this.directorId = directorId;
         this.clock = clock;
     }
 
     /** Decided, and with {@code dryRun} nothing written. */
-    private record Plan(QueueRow queue, QueueCounts supply, Decision decision, List<String> stamps) {
+    private record Plan(QueueRow queue, QueueCounts supply, SharedDemand.Demand demand, Decision decision,
+                        List<String> stamps) {
     }
 
     public SubmitResult submit(String queueName, PilotDriver driver, Decision.Request request, boolean dryRun) {
-        int demand = queues.demand(queueName);
         String batchId = BatchIds.next();
         if (dryRun) {
-            Plan plan = jdbi.withHandle(h -> decide(h, queueName, demand, request, batchId, false));
-            return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
+            Plan plan = jdbi.withHandle(h -> decide(h, queueName, request, batchId, false));
+            return new SubmitResult(plan.demand(), plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
         }
         try (SubmissionLease lease = SubmissionLease.take(jdbi, batchId)) {
             Handle h = lease.handle();
-            Plan plan = decide(h, queueName, demand, request, batchId, true);
+            Plan plan = decide(h, queueName, request, batchId, true);
+            SharedDemand.Demand demand = plan.demand();
             if (plan.stamps().isEmpty()) {
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
             }
@@ -98,31 +102,37 @@ public final class Submitter {
     }
 
     /** The cloud may have started the pilots: their rows stay Submitting, counted, until the cloud says. */
-    private static SubmitResult unknownOutcome(int demand, Plan plan, String batchId, String why) {
+    private static SubmitResult unknownOutcome(SharedDemand.Demand demand, Plan plan, String batchId, String why) {
         return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
                 "outcome unknown, asking the cloud about batch " + batchId + ": " + why);
     }
 
-    private Plan decide(Handle handle, String queueName, int demand, Decision.Request request, String batchId,
-                        boolean write) {
+    /**
+     * Locks, in this order, the queue's row, its site's, and the task queues it serves, then
+     * counts and decides: every decider takes them in the same order, so none deadlocks, and
+     * two queues serving the same jobs decide one after the other.
+     */
+    private Plan decide(Handle handle, String queueName, Decision.Request request, String batchId, boolean write) {
         return handle.inTransaction(h -> {
             Instant now = clock.instant();
             QueueRow queue = queues.lock(h, queueName);
-            QueueCounts supply = queues.counts(h, queueName);
             SiteRow site = sites.lock(h, queue.site());
+            List<Long> taskQueues = demands.lockTaskQueues(h, queueName);
+            QueueCounts supply = queues.counts(h, queueName);
+            SharedDemand.Demand demand = demands.of(h, queueName);
             SiteAllowance allowance = SiteAllowance.NONE;
             if (site.capped()) {
                 allowance = request.count() == null
                         ? SiteAllowance.of(site, sites.queues(h, site.name()), queueName, now)
                         : SiteAllowance.headroom(site, sites.queues(h, site.name()), queueName);
             }
-            Decision decision = Decision.decide(queue, supply, demand, request, allowance, now);
+            Decision decision = Decision.decide(queue, supply, demand.pilotsNeeded(), request, allowance, now);
             if (!write || decision.count() == 0) {
-                return new Plan(queue, supply, decision, List.of());
+                return new Plan(queue, supply, demand, decision, List.of());
             }
             List<String> stamps = BatchStamps.stamps(batchId, decision.count());
-            pilots.insertSubmitting(h, queue, batchId, stamps, directorId, now);
-            return new Plan(queue, supply, decision, stamps);
+            pilots.insertSubmitting(h, queue, batchId, stamps, directorId, now, taskQueues);
+            return new Plan(queue, supply, demand, decision, stamps);
         });
     }
 }

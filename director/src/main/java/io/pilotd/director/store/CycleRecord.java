@@ -5,12 +5,16 @@ import java.time.Instant;
 /**
  * One cycle of one queue: what it counted, what it decided and why ({@code decidingFactor}:
  * which limit bound the number of new pilots), and what went wrong.
+ *
+ * @param waitingJobs the waiting jobs the queue could serve
+ * @param demand      the pilots they still called for, every queue's waiting pilots counted
  */
 public record CycleRecord(
         String queue,
         String directorId,
         Instant startedAt,
         Instant endedAt,
+        int waitingJobs,
         int demand,
         int waiting,
         int alive,

@@ -31,6 +31,7 @@ public final class Database implements AutoCloseable {
         this.description = description;
         this.jdbi = Jdbi.create(pool);
         jdbi.registerArrayType(String.class, "text");
+        jdbi.registerArrayType(Long.class, "bigint");
     }
 
     public static Database open(DatabaseSettings settings, Path dataDir, Map<String, String> env) {

@@ -48,19 +48,22 @@ public final class PilotStore {
 
     /**
      * Writes one row per stamp in {@code Submitting}: the intent, before the cloud is called.
-     * {@code now} is the director's clock, against which pilots' ages are measured.
+     * {@code now} is the director's clock, against which pilots' ages are measured;
+     * {@code taskQueues} the task queues the pilots are submitted for.
      */
     public void insertSubmitting(Handle h, QueueRow queue, String batchId, List<String> stamps, String directorId,
-                                 Instant now) {
+                                 Instant now, List<Long> taskQueues) {
         PreparedBatch batch = h.prepareBatch("""
                 insert into pilot (stamp, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
-                                   submitted_at, driver_setup_id)
-                values (:stamp, :queue, :site, :ce, :driver, :vo, :batch, :director, 'Submitting', :reason, :now, :setup)""");
+                                   submitted_at, driver_setup_id, task_queues)
+                values (:stamp, :queue, :site, :ce, :driver, :vo, :batch, :director, 'Submitting', :reason, :now, :setup,
+                        :taskQueues)""");
+        Long[] tqs = taskQueues.toArray(Long[]::new);
         for (String stamp : stamps) {
             batch.bind("stamp", stamp).bind("queue", queue.name()).bind("site", queue.site()).bind("ce", queue.ce())
                     .bind("driver", queue.driver()).bind("vo", queue.vo()).bind("batch", batchId)
                     .bind("director", directorId).bind("reason", "batch " + batchId).bind("now", now)
-                    .bind("setup", queue.driverSetupId()).add();
+                    .bind("setup", queue.driverSetupId()).bind("taskQueues", tqs).add();
         }
         batch.execute();
     }

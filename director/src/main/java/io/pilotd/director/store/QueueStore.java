@@ -143,21 +143,6 @@ public final class QueueStore {
                 .one();
     }
 
-    /** Waiting jobs the queue could serve now, from the task-queue tables. */
-    public int demand(String name) {
-        return jdbi.withHandle(h -> h.createQuery("select waiting_jobs from queue_demand where queue = :name")
-                .bind("name", name).mapTo(Integer.class).findOne().orElse(0));
-    }
-
-    /** Waiting jobs every queue could serve now, in one query. */
-    public Map<String, Integer> demands() {
-        Map<String, Integer> demands = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("select queue, waiting_jobs from queue_demand")
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
-                .forEach(e -> demands.put(e.getKey(), e.getValue())));
-        return demands;
-    }
-
     /** True when none of these queues has demand left or a pilot alive. */
     public boolean idle(List<String> names) {
         return jdbi.withHandle(h -> h.createQuery("""

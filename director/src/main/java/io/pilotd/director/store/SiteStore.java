@@ -57,23 +57,24 @@ public final class SiteStore {
         return h.createQuery(USAGE + " where site = :site").bind("site", site).map(SiteStore::row).one();
     }
 
-    /** The site's queues with their demand and what they hold, for sharing its caps. */
+    /** The site's queues with their shared demand and what they hold, for sharing its caps. */
     public List<SiteQueue> queues(Handle h, String site) {
         return h.createQuery("""
                         select q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
-                               coalesce(d.waiting_jobs, 0) as demand,
+                               coalesce(d.waiting_jobs, 0) as waiting_jobs, coalesce(d.demand, 0) as demand,
                                count(p.id) as alive,
                                count(p.id) filter (where pilot_is_waiting(p.status)) as waiting
                         from queue q
-                        left join queue_demand d on d.queue = q.name
+                        left join queue_shared_demand(array(select name from queue where site = :site)) d on d.queue = q.name
                         left join pilot p on p.queue = q.name and p.status not in ('Done', 'Failed', 'Aborted', 'Deleted')
                         where q.site = :site
-                        group by q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until, d.waiting_jobs
+                        group by q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
+                                 d.waiting_jobs, d.demand
                         order by q.name""")
                 .bind("site", site)
-                .map((rs, ctx) -> new SiteQueue(rs.getString("name"), rs.getInt("processors"), rs.getInt("demand"),
-                        rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("max_running"), rs.getInt("max_waiting"),
-                        rs.getBoolean("enabled"), PilotStore.instant(rs.getTimestamp("backoff_until"))))
+                .map((rs, ctx) -> new SiteQueue(rs.getString("name"), rs.getInt("processors"), rs.getInt("waiting_jobs"),
+                        rs.getInt("demand"), rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("max_running"),
+                        rs.getInt("max_waiting"), rs.getBoolean("enabled"), PilotStore.instant(rs.getTimestamp("backoff_until"))))
                 .list();
     }
 

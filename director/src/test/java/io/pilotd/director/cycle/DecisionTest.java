@@ -37,12 +37,12 @@ class DecisionTest {
             assertThat(d.count()).as(at).isNotNegative().isLessThanOrEqualTo(maxPerCycle);
             assertThat(alive + d.count()).as(at).isLessThanOrEqualTo(Math.max(maxRunning, alive));
             assertThat(waiting + d.count()).as(at).isLessThanOrEqualTo(Math.max(maxWaiting, waiting));
-            assertThat(d.count()).as(at).isLessThanOrEqualTo(Math.max(0, demand - waiting));
-            int expected = Math.max(0, Math.min(Math.min(demand - waiting, maxWaiting - waiting),
+            assertThat(d.count()).as(at).isLessThanOrEqualTo(demand);
+            int expected = Math.max(0, Math.min(Math.min(demand, maxWaiting - waiting),
                     Math.min(maxRunning - alive, maxPerCycle)));
             assertThat(d.count()).as(at).isEqualTo(expected);
             int bound = switch (d.factor()) {
-                case demand -> demand - waiting;
+                case demand -> demand;
                 case maxWaiting -> maxWaiting - waiting;
                 case maxRunning -> maxRunning - alive;
                 case maxPerCycle -> maxPerCycle;

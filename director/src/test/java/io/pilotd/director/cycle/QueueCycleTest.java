@@ -420,6 +420,6 @@ class QueueCycleTest {
 
     private void insertSubmitting(String queue, String batch, List<String> stamps) {
         db.jdbi().useTransaction(h -> pilots.insertSubmitting(h, new QueueStore(db.jdbi()).lock(h, queue), batch, stamps,
-                DIRECTOR, clock.instant()));
+                DIRECTOR, clock.instant(), List.of()));
     }
 }

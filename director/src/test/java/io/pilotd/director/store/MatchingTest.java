@@ -45,7 +45,7 @@ class MatchingTest {
                 Duration.ofMinutes(1), null, new QueueLimits(10, 10, 10, null, null), matching, Map.of())), true);
         db.jdbi().useHandle(h -> h.execute("delete from task_queue"));
         new TaskQueueStore(db.jdbi()).add(spec, 5);
-        return new QueueStore(db.jdbi()).demand("q");
+        return new SharedDemand(db.jdbi()).of(List.of("q")).get("q").waitingJobs();
     }
 
     private static TaskQueueSpec with(TaskQueueSpec s, String vo, String group, List<String> sites, List<String> banned,
@@ -121,8 +121,8 @@ class MatchingTest {
     void onlyWaitingJobsOfEnabledTaskQueuesCount() {
         assertThat(demand(offered(), wanted())).isEqualTo(5);
         db.jdbi().useHandle(h -> h.execute("update task_queue_job set status = 'Matched' where id in (select id from task_queue_job limit 2)"));
-        assertThat(new QueueStore(db.jdbi()).demand("q")).isEqualTo(3);
+        assertThat(new SharedDemand(db.jdbi()).of(List.of("q")).get("q").waitingJobs()).isEqualTo(3);
         db.jdbi().useHandle(h -> h.execute("update task_queue set enabled = false"));
-        assertThat(new QueueStore(db.jdbi()).demand("q")).isZero();
+        assertThat(new SharedDemand(db.jdbi()).of(List.of("q")).get("q").waitingJobs()).isZero();
     }
 }
