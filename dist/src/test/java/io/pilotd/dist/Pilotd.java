@@ -105,10 +105,11 @@ final class Pilotd {
         }
     }
 
-    /** A connection to the embedded PostgreSQL of a data dir, found as pilotd finds it. */
+    /** A connection to the embedded PostgreSQL of a data dir, found and entered as pilotd does: its port and secret. */
     static Connection database(Path dataDir) throws IOException, SQLException {
         List<String> pid = Files.readAllLines(dataDir.resolve("pgdata/postmaster.pid"));
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres", "postgres", "");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres", "postgres",
+                Files.readString(dataDir.resolve("db.secret")).strip());
     }
 
     static String read(Path file) {

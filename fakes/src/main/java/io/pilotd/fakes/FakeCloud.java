@@ -53,6 +53,8 @@ public final class FakeCloud {
     public final AtomicInteger statusCalls = new AtomicInteger();
     public final AtomicInteger killCalls = new AtomicInteger();
     public final AtomicInteger lookUpCalls = new AtomicInteger();
+    /** Every call fails with this, as when the cloud's API is down. */
+    public volatile DriverException down;
     public volatile DriverException failSubmit;
     public volatile DriverException failStatus;
     public volatile boolean crashAfterSubmit;
@@ -120,6 +122,9 @@ public final class FakeCloud {
         @Override
         public Map<String, String> submit(PilotRequest request) throws DriverException {
             submitCalls.incrementAndGet();
+            if (down != null) {
+                throw down;
+            }
             if (failSubmit != null) {
                 throw failSubmit;
             }
@@ -147,8 +152,11 @@ public final class FakeCloud {
         }
 
         @Override
-        public BatchLookup lookUp(PilotRequest request, String director) {
+        public BatchLookup lookUp(PilotRequest request, String director) throws DriverException {
             lookUpCalls.incrementAndGet();
+            if (down != null) {
+                throw down;
+            }
             Map<String, String> found = new LinkedHashMap<>();
             for (Resource r : resources.values()) {
                 if (r.batchId().equals(request.batchId()) && r.directorId().equals(director)
@@ -163,6 +171,9 @@ public final class FakeCloud {
         @Override
         public Map<String, PilotState> status(List<String> jobRefs) throws DriverException {
             statusCalls.incrementAndGet();
+            if (down != null) {
+                throw down;
+            }
             if (failStatus != null) {
                 throw failStatus;
             }
@@ -178,8 +189,11 @@ public final class FakeCloud {
 
         /** Like a real cloud, it cannot kill what it does not list yet: that one lives on. */
         @Override
-        public void kill(List<String> jobRefs) {
+        public void kill(List<String> jobRefs) throws DriverException {
             killCalls.incrementAndGet();
+            if (down != null) {
+                throw down;
+            }
             for (String jobRef : jobRefs) {
                 resources.computeIfPresent(jobRef, (ref, r) -> listed(r) && !r.state().status().isFinal()
                         ? r.with(PilotState.of(PilotStatus.Deleted, "killed")) : r);
@@ -192,7 +206,10 @@ public final class FakeCloud {
         }
 
         @Override
-        public List<OwnedPilot> listOwned(String director) {
+        public List<OwnedPilot> listOwned(String director) throws DriverException {
+            if (down != null) {
+                throw down;
+            }
             List<OwnedPilot> owned = new ArrayList<>();
             for (Resource r : resources.values()) {
                 if (r.directorId().equals(director) && listed(r) && !r.state().status().isFinal()) {

@@ -5,6 +5,7 @@ import io.pilotd.director.store.PilotStore;
 import io.pilotd.driver.api.PilotStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(name = "pilots", description = "List pilots, newest first.")
 final class PilotsCommand extends PilotdSubcommand {
@@ -22,6 +23,13 @@ final class PilotsCommand extends PilotdSubcommand {
 
     @Override
     protected int execute(Session session) {
+        if (limit < 0) {
+            throw new ParameterException(spec.commandLine(), "--limit must not be negative, not " + limit);
+        }
+        if (queue != null) {
+            // A typo must not read as "no pilots"; a queue gone from the config: list without --queue.
+            session.config().queue(queue);
+        }
         Rows rows = new Rows("stamp", "jobRef", "queue", "status", "reason", "submitted", "updated");
         for (PilotRecord p : new PilotStore(session.database().jdbi()).list(queue, status, limit)) {
             rows.add(p.stamp(), p.jobRef(), p.queue(), p.status(), p.statusReason(), p.submittedAt(), p.updatedAt());

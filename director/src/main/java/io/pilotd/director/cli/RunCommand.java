@@ -8,12 +8,14 @@ import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.TaskQueueSpec;
 import io.pilotd.director.store.TaskQueueStore;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import sun.misc.Signal;
 
 @Command(name = "run", description = {
@@ -39,6 +41,9 @@ final class RunCommand extends PilotdSubcommand {
 
     @Override
     protected int execute(Session session) throws Exception {
+        if (demoJobs < 0) {
+            throw new ParameterException(spec.commandLine(), "--demo must not be negative, not " + demoJobs);
+        }
         Database database = session.database();
         if (demoJobs > 0) {
             new TaskQueueStore(database.jdbi()).add(new TaskQueueSpec(DefaultConfig.VO, "demo_user", "demo", 3600, 1, 0, 1,
@@ -60,6 +65,11 @@ final class RunCommand extends PilotdSubcommand {
             List<String> queues = session.config().queues().stream().map(QueueConfig::name).toList();
             QueueStore store = new QueueStore(database.jdbi());
             while (!stop.await(1, TimeUnit.SECONDS)) {
+                Optional<String> fatal = director.fatal();
+                if (fatal.isPresent()) {
+                    log.error("stopping: {}", fatal.get());
+                    return ExitCodes.FAILURE;
+                }
                 if ((exitWhenIdle || demoJobs > 0) && idle(store, queues)) {
                     log.info("no demand left and no pilot alive: stopping");
                     break;

@@ -48,6 +48,11 @@ final class SubmitCommand extends PilotdSubcommand {
         if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "--count must be at least 1, not " + count);
         }
+        int ceiling = session.config().director().maxSubmitCount();
+        if (count != null && count > ceiling) {
+            throw new ParameterException(spec.commandLine(), "--count " + count + " is more than director.maxSubmitCount ("
+                    + ceiling + "): a typo must not start thousands of pilots; raise it in the config if you mean it");
+        }
         QueueConfig queueConfig = session.config().queue(queue);
         String directorId = DirectorId.of(session.config().director());
         ConfigMirror.addMissing(session.database().jdbi(), session.config());

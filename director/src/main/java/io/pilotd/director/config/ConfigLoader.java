@@ -2,6 +2,10 @@ package io.pilotd.director.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -53,10 +57,14 @@ public final class ConfigLoader {
     /** Binds and validates YAML text; {@code name} is what problems call the file. */
     public PilotdConfig parse(String name, String yaml) {
         List<ConfigValidator.Finding> unknownKeys = new ArrayList<>();
+        List<ConfigValidator.Finding> wrongTypes = new ArrayList<>();
         PilotdConfig config;
         try {
-            config = mapper(unknownKeys).readValue(yaml, PilotdConfig.class);
+            config = mapper(unknownKeys, wrongTypes).readValue(yaml, PilotdConfig.class);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException big) {
+                throw new ConfigException(List.of(tooBig(name, yaml, FieldPath.of(e.getPath()), big)));
+            }
             if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
                 throw new ConfigException(List.of(syntaxProblem(name, syntax)));
             }
@@ -68,7 +76,11 @@ public final class ConfigLoader {
             config = new PilotdConfig(null, null, null, null, null, null);
         }
         List<ConfigValidator.Finding> findings = new ArrayList<>(unknownKeys);
-        findings.addAll(validator.validate(config));
+        findings.addAll(wrongTypes);
+        if (wrongTypes.isEmpty()) {
+            // Values of the wrong type were bound as missing: only a config of the right types is checked further.
+            findings.addAll(validator.validate(config));
+        }
         if (!findings.isEmpty()) {
             YamlLines lines = YamlLines.of(yaml);
             throw new ConfigException(findings.stream()
@@ -78,9 +90,29 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static ObjectMapper mapper(List<ConfigValidator.Finding> unknownKeys) {
+    /** A number too big for its field, with the field's path. */
+    private static ConfigProblem tooBig(String name, String yaml, FieldPath path, InputCoercionException e) {
+        int line = e.getLocation() == null ? YamlLines.of(yaml).lineOf(path.pointer()) : e.getLocation().getLineNr();
+        return new ConfigProblem(name, line, path.dotted(), "is too big for " + describe(e.getTargetType())
+                + " (at most " + Integer.MAX_VALUE + ")");
+    }
+
+    /** The context that names an unknown key: the outermost of a run naming it (its value may have opened its own). */
+    private static JsonStreamContext keyContext(JsonStreamContext context, String key) {
+        JsonStreamContext named = null;
+        for (JsonStreamContext c = context; c != null; c = c.getParent()) {
+            if (c.inObject() && key.equals(c.getCurrentName())) {
+                named = c;
+            } else if (named != null) {
+                break;
+            }
+        }
+        return named != null ? named : context;
+    }
+
+    private static ObjectMapper mapper(List<ConfigValidator.Finding> unknownKeys, List<ConfigValidator.Finding> wrongTypes) {
         SimpleModule durations = new SimpleModule("pilotd-durations");
-        durations.addDeserializer(Duration.class, new DurationDeserializer());
+        durations.addDeserializer(Duration.class, new DurationDeserializer(wrongTypes));
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
         mapper.registerModule(durations);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -92,9 +124,7 @@ public final class ConfigLoader {
             public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
                                                  JsonDeserializer<?> deserializer, Object bean,
                                                  String property) throws IOException {
-                // Positioned on the value: a mapping or list value has opened its own context.
-                FieldPath path = FieldPath.of(p.currentToken() != null && p.currentToken().isStructStart()
-                        ? p.getParsingContext().getParent() : p.getParsingContext());
+                FieldPath path = FieldPath.of(keyContext(p.getParsingContext(), property));
                 TreeSet<String> known = new TreeSet<>();
                 deserializer.getKnownPropertyNames().forEach(k -> known.add(k.toString()));
                 unknownKeys.add(new ConfigValidator.Finding(path,
@@ -102,8 +132,34 @@ public final class ConfigLoader {
                 p.skipChildren();
                 return true;
             }
+
+            // Values of the wrong type are collected too, and bound as missing, so that one run names them all.
+            @Override
+            public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String value,
+                                                 String failureMsg) {
+                wrongTypes.add(new ConfigValidator.Finding(FieldPath.of(ctxt.getParser().getParsingContext()),
+                        "'" + value + "' is not " + describe(targetType)));
+                return null;
+            }
+
+            @Override
+            public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken token,
+                                                JsonParser p, String failureMsg) throws IOException {
+                if (targetType.isRecordType()) {
+                    return NOT_HANDLED;
+                }
+                wrongTypes.add(new ConfigValidator.Finding(keyPath(p), "expected " + describe(targetType.getRawClass())));
+                p.skipChildren();
+                return null;
+            }
         });
         return mapper;
+    }
+
+    /** The path of the key whose value the parser is on (a list or mapping value has opened a context of its own). */
+    private static FieldPath keyPath(JsonParser p) {
+        JsonStreamContext context = p.getParsingContext();
+        return FieldPath.of(p.currentToken() != null && p.currentToken().isStructStart() ? context.getParent() : context);
     }
 
     /** The YAML parser's words, without the source excerpt it draws under them. */
@@ -151,16 +207,25 @@ public final class ConfigLoader {
     }
 
     private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        private final List<ConfigValidator.Finding> wrongTypes;
+
+        DurationDeserializer(List<ConfigValidator.Finding> wrongTypes) {
+            this.wrongTypes = wrongTypes;
+        }
+
         @Override
         public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String text = p.getValueAsString();
             if (text == null) {
-                throw MismatchedInputException.from(p, Duration.class, "expected a duration such as 90s, 5m or 2h");
+                wrongTypes.add(new ConfigValidator.Finding(keyPath(p), "expected a duration such as 90s, 5m or 2h"));
+                p.skipChildren();
+                return null;
             }
             try {
                 return Durations.parse(text);
             } catch (IllegalArgumentException e) {
-                throw InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+                wrongTypes.add(new ConfigValidator.Finding(FieldPath.of(p.getParsingContext()), e.getMessage()));
+                return null;
             }
         }
     }

@@ -6,6 +6,11 @@ import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.Durations;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.PilotDriverFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,8 +24,11 @@ import java.util.regex.Pattern;
  * and each driver's own parameters (the driver names what is wrong).
  */
 public final class ConfigValidator {
-    /** Connections Quartz's job store uses beside the cycles: scheduling, misfires, cluster check-in. */
-    static final int QUARTZ_CONNECTIONS = 3;
+    /**
+     * Connections used beside the cycles: Quartz's job store (scheduling, misfires, cluster
+     * check-in) and the director's registration, held for as long as it runs.
+     */
+    static final int QUARTZ_CONNECTIONS = 4;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** One problem, before it is given its file and line. */
@@ -40,11 +48,13 @@ public final class ConfigValidator {
         int needed = config.director().threads() + QUARTZ_CONNECTIONS;
         if (config.database().poolSize() < needed) {
             findings.add(new Finding(FieldPath.ROOT.key("database").key("poolSize"), "must be at least director.threads + "
-                    + QUARTZ_CONNECTIONS + " = " + needed + " (a connection per cycle, and Quartz's own), not "
+                    + QUARTZ_CONNECTIONS + " = " + needed + " (a connection per cycle, Quartz's own and the director's), not "
                     + config.database().poolSize()));
         }
-        if (config.proxy().minLifetime().isNegative()) {
-            findings.add(new Finding(FieldPath.ROOT.key("proxy").key("minLifetime"), "must not be negative"));
+        // Documented keys that do nothing yet are refused rather than silently ignored.
+        if (config.proxy().file() != null || !config.proxy().equals(ProxySettings.none())) {
+            findings.add(new Finding(FieldPath.ROOT.key("proxy"), "is not used by this version: pilots carry no proxy"
+                    + " yet, and a proxy that is checked but never sent would mislead; leave the section out"));
         }
         config.sites().forEach((name, site) -> site(site, FieldPath.ROOT.key("sites").key(name), findings));
         Set<String> names = new HashSet<>();
@@ -88,10 +98,14 @@ public final class ConfigValidator {
             findings.add(new Finding(at.key("id"), "'" + director.id()
                     + "' must be 1-64 letters, digits, '.', '_' or '-' (it becomes a cloud tag)"));
         }
-        range(director.metricsPort(), 0, 65535, at.key("metricsPort"), findings);
+        if (director.metricsPort() != 0) {
+            findings.add(new Finding(at.key("metricsPort"), "is not available in this version: pilotd serves no metrics"
+                    + " endpoint yet; leave it out (or 0)"));
+        }
         range(director.threads(), 1, 256, at.key("threads"), findings);
         positive(director.shutdownGrace(), at.key("shutdownGrace"), findings);
         range(director.sweepEvery(), 1, 10_000, at.key("sweepEvery"), findings);
+        range(director.maxSubmitCount(), 1, 10_000_000, at.key("maxSubmitCount"), findings);
     }
 
     private static void database(DatabaseSettings database, FieldPath at, List<Finding> findings) {
@@ -102,6 +116,26 @@ public final class ConfigValidator {
             findings.add(new Finding(at.key("passwordEnv"), "give passwordFile or passwordEnv, not both"));
         }
         range(database.poolSize(), 1, 200, at.key("poolSize"), findings);
+        if (database.passwordFile() != null) {
+            passwordFile(Path.of(database.passwordFile()), at.key("passwordFile"), findings);
+        }
+    }
+
+    /** A secret file must exist and be readable by its owner only (a unit's pre-start check runs this). */
+    private static void passwordFile(Path file, FieldPath at, List<Finding> findings) {
+        if (!Files.isRegularFile(file)) {
+            findings.add(new Finding(at, "'" + file + "' is not a file"));
+            return;
+        }
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                findings.add(new Finding(at, "'" + file + "' is readable by others (" + PosixFilePermissions.toString(mode)
+                        + "): chmod 600 it"));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            findings.add(new Finding(at, "cannot check '" + file + "': " + e.getMessage()));
+        }
     }
 
     private void queue(QueueConfig queue, FieldPath at, DirectorSettings director, List<Finding> findings) {
@@ -156,6 +190,8 @@ public final class ConfigValidator {
         }
         range(limits.maxPerCycle(), 0, Integer.MAX_VALUE, at.key("maxPerCycle"), findings);
         positive(limits.maxWaitingTime(), at.key("maxWaitingTime"), findings);
+        range(limits.maxFailedPilots(), 0, Integer.MAX_VALUE, at.key("maxFailedPilots"), findings);
+        positive(limits.failedPilotsWindow(), at.key("failedPilotsWindow"), findings);
         if (limits.maxLifetime().compareTo(QueueLimits.MIN_LIFETIME) < 0) {
             findings.add(new Finding(at.key("maxLifetime"), "must be at least "
                     + Durations.format(QueueLimits.MIN_LIFETIME) + ", not " + Durations.format(limits.maxLifetime())));

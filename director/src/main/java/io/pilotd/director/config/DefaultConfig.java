@@ -23,7 +23,7 @@ public final class DefaultConfig {
         QueueConfig local = new QueueConfig(
                 QUEUE, SITE, "localhost", "default", "local", true,
                 Duration.ofSeconds(5), null,
-                new QueueLimits(4, 4, 4, Duration.ofMinutes(10), null),
+                new QueueLimits(4, 4, 4, Duration.ofMinutes(10), null, null, null),
                 new Matching(VO, null, null, null, null, 1, null, null),
                 Map.of("command", demoPilotCommand(dataDir)));
         return new PilotdConfig(DirectorSettings.defaults().withDataDir(dataDir.toString()),

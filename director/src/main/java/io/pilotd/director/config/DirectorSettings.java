@@ -13,13 +13,15 @@ import java.time.Duration;
  * @param threads     how many queue cycles may run at once
  * @param shutdownGrace how long SIGTERM waits for the cycles in flight
  * @param sweepEvery  every how many cycles of a queue the orphan sweep runs (and at start-up)
+ * @param maxSubmitCount the most pilots one {@code pilotd submit --count} may ask for
  */
 public record DirectorSettings(String id, String dataDir, Integer metricsPort, Boolean clustered,
-                               Integer threads, Duration shutdownGrace, Integer sweepEvery) {
+                               Integer threads, Duration shutdownGrace, Integer sweepEvery, Integer maxSubmitCount) {
     public static final int DEFAULT_SWEEP_EVERY = 10;
+    public static final int DEFAULT_MAX_SUBMIT_COUNT = 1000;
 
     public static DirectorSettings defaults() {
-        return new DirectorSettings(null, null, null, null, null, null, null);
+        return new DirectorSettings(null, null, null, null, null, null, null, null);
     }
 
     public DirectorSettings {
@@ -28,9 +30,10 @@ public record DirectorSettings(String id, String dataDir, Integer metricsPort, B
         threads = threads == null ? 4 : threads;
         shutdownGrace = shutdownGrace == null ? Duration.ofMinutes(2) : shutdownGrace;
         sweepEvery = sweepEvery == null ? DEFAULT_SWEEP_EVERY : sweepEvery;
+        maxSubmitCount = maxSubmitCount == null ? DEFAULT_MAX_SUBMIT_COUNT : maxSubmitCount;
     }
 
     public DirectorSettings withDataDir(String dir) {
-        return new DirectorSettings(id, dir, metricsPort, clustered, threads, shutdownGrace, sweepEvery);
+        return new DirectorSettings(id, dir, metricsPort, clustered, threads, shutdownGrace, sweepEvery, maxSubmitCount);
     }
 }

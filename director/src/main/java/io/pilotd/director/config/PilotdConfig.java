@@ -1,5 +1,6 @@
 package io.pilotd.director.config;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,8 @@ public record PilotdConfig(
         proxy = proxy == null ? ProxySettings.none() : proxy;
         pilot = pilot == null ? PilotSettings.none() : pilot;
         sites = sites == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sites));
-        queues = queues == null ? List.of() : List.copyOf(queues);
+        // An empty entry (a bare "-") stays, for the validator to name; List.copyOf would refuse it.
+        queues = queues == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(queues));
     }
 
     public QueueConfig queue(String name) {

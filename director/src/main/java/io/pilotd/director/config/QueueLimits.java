@@ -11,20 +11,27 @@ import java.time.Duration;
  * @param maxLifetime    a pilot alive after this long is ended: by the cloud (a VM's own power-off
  *                       timer, a Batch job's timeout) even when the director is gone, and killed
  *                       by the director
+ * @param maxFailedPilots the queue backs off when this many of its pilots submitted within
+ *                       {@code failedPilotsWindow} ended Failed or Aborted without ever running,
+ *                       and they are at least half of those that ended (0: never)
  */
 public record QueueLimits(Integer maxRunning, Integer maxWaiting, Integer maxPerCycle, Duration maxWaitingTime,
-                          Duration maxLifetime) {
+                          Duration maxLifetime, Integer maxFailedPilots, Duration failedPilotsWindow) {
+    public static final int DEFAULT_MAX_FAILED_PILOTS = 10;
+    public static final Duration DEFAULT_FAILED_PILOTS_WINDOW = Duration.ofHours(1);
     public static final int DEFAULT_MAX_PER_CYCLE = 100;
     public static final Duration DEFAULT_MAX_WAITING_TIME = Duration.ofHours(24);
     public static final Duration MIN_LIFETIME = Duration.ofMinutes(10);
 
     public static QueueLimits unset() {
-        return new QueueLimits(null, null, null, null, null);
+        return new QueueLimits(null, null, null, null, null, null, null);
     }
 
     public QueueLimits {
         maxPerCycle = maxPerCycle == null ? DEFAULT_MAX_PER_CYCLE : maxPerCycle;
         maxWaitingTime = maxWaitingTime == null ? DEFAULT_MAX_WAITING_TIME : maxWaitingTime;
         maxLifetime = maxLifetime == null ? PilotRequest.DEFAULT_MAX_LIFETIME : maxLifetime;
+        maxFailedPilots = maxFailedPilots == null ? DEFAULT_MAX_FAILED_PILOTS : maxFailedPilots;
+        failedPilotsWindow = failedPilotsWindow == null ? DEFAULT_FAILED_PILOTS_WINDOW : failedPilotsWindow;
     }
 }

@@ -20,6 +20,8 @@ public enum DecidingFactor {
     siteMaxCores,
     /** The queue is in back-off after failures. */
     backoff,
+    /** The queue backs off: its recent pilots failed before they ran (a wrong image, a broken command). */
+    failingPilots,
     /** The queue is disabled in the config. */
     disabled,
     /** A manual submission with {@code --force}: the queue's limits were not applied (its site's were). */

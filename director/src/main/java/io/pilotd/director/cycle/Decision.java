@@ -27,7 +27,8 @@ public record Decision(int count, DecidingFactor factor) {
             return new Decision(0, DecidingFactor.disabled);
         }
         if (queue.backingOff(now)) {
-            return new Decision(0, DecidingFactor.backoff);
+            return new Decision(0, QueueRow.FAILING.equals(queue.backoffReason()) ? DecidingFactor.failingPilots
+                    : DecidingFactor.backoff);
         }
         Decision best = request.count() != null
                 ? new Decision(request.count(), DecidingFactor.requested)

@@ -7,6 +7,7 @@ import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
+import io.pilotd.driver.api.Durations;
 import io.pilotd.driver.api.PilotDriver;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -69,11 +71,23 @@ public final class QueueCycle {
         int changed;
         int killed;
         OrphanSweep.Result swept = OrphanSweep.Result.NONE;
+        boolean cloudAnswered;
     }
 
     public CycleRecord run(String queueName, PilotDriver driver) {
+        return run(queueName, driver, clock.instant());
+    }
+
+    /** @param due when the cycle was due; how late it starts is recorded, and said when over a period */
+    public CycleRecord run(String queueName, PilotDriver driver, Instant due) {
         Instant start = clock.instant();
         QueueRow queue = queues.get(queueName);
+        Duration lag = due.isBefore(start) ? Duration.between(due, start) : Duration.ZERO;
+        if (lag.compareTo(queue.cycle()) > 0) {
+            log.warn("[{}] cycle started {}s after it was due, more than its period of {}: the director has more queues"
+                            + " than its threads can cycle (director.threads), or a cloud is slow", queueName,
+                    lag.toSeconds(), Durations.format(queue.cycle()));
+        }
         Outcome outcome = new Outcome();
         Duration window = window(queue, driver);
         long setup = queue.driverSetupId();
@@ -86,22 +100,63 @@ public final class QueueCycle {
             }
         });
         followAndClean(queue, setup, driver, window, outcome);
-        if (sweepDue(queueName)) {
-            step(outcome, "sweeping for orphans", () -> outcome.swept = sweep.sweep(queueName, driver, window, clock.instant()));
+        // In a back-off because the cloud did not answer, the sweep's listing is also the probe
+        // that tells when it answers again.
+        boolean probing = queue.backingOff(start) && QueueRow.CLOUD.equals(queue.backoffReason());
+        if (sweepDue(queueName) || probing) {
+            step(outcome, "sweeping for orphans", () -> {
+                outcome.swept = sweep.sweep(queueName, driver, window, clock.instant());
+                outcome.cloudAnswered = true;
+            });
         }
         String errors = String.join("; ", outcome.errors);
-        step(outcome, "recording the back-off", () -> {
-            if (!outcome.errors.isEmpty()) {
-                Instant until = clock.instant().plus(Backoff.after(queue.failures() + 1, queue.cycle()));
-                queues.backOff(queueName, until, errors);
-            } else if (!queue.backingOff(start)) {
-                queues.recovered(queueName);
-            }
-        });
-        CycleRecord record = record(queueName, start, outcome, errors);
+        step(outcome, "recording the back-off", () -> backOffOrRecover(queue, start, outcome));
+        CycleRecord record = record(queueName, start, lag, outcome, errors);
         step(outcome, "recording the cycle", () -> cycles.record(record));
         log(queue.name(), record, outcome);
         return record;
+    }
+
+    /**
+     * A failed submission backs the queue off: a refusal until a later submission succeeds, a
+     * cloud that did not answer until any call to it succeeds (its breaker closes). So does a
+     * queue whose recent pilots fail before they run. Failed status, listing and kill calls never
+     * do: they are retried next cycle.
+     */
+    private void backOffOrRecover(QueueRow queue, Instant start, Outcome outcome) {
+        SubmitResult s = outcome.submission;
+        Instant now = clock.instant();
+        Instant until = now.plus(Backoff.after(queue.failures() + 1, queue.cycle()));
+        if (s != null && s.failure() != null) {
+            queues.backOff(queue.name(), until, s.failure() == SubmitResult.Failure.REFUSED ? QueueRow.REFUSED : QueueRow.CLOUD,
+                    "submission " + s.error());
+            return;
+        }
+        if (!queue.backingOff(start)) {
+            Optional<String> failing = failingPilots(queue, now);
+            if (failing.isPresent()) {
+                log.warn("[{}] {}: no pilots before {}", queue.name(), failing.get(), until);
+                queues.backOff(queue.name(), until, QueueRow.FAILING, failing.get());
+            } else {
+                queues.recovered(queue.name());
+            }
+        } else if (QueueRow.CLOUD.equals(queue.backoffReason()) && outcome.cloudAnswered) {
+            log.info("[{}] the cloud answers again: back-off over", queue.name());
+            queues.recovered(queue.name());
+        }
+    }
+
+    /** Why the queue's recent pilots call for a back-off, if they do (DIRAC's failed-queue rule, with the reason kept). */
+    private Optional<String> failingPilots(QueueRow queue, Instant now) {
+        if (queue.maxFailedPilots() == 0) {
+            return Optional.empty();
+        }
+        PilotStore.RecentEnds ends = pilots.recentEnds(queue.name(), now.minus(queue.failedPilotsWindow()));
+        if (ends.failedUnrun() < queue.maxFailedPilots() || 2 * ends.failedUnrun() < ends.ended()) {
+            return Optional.empty();
+        }
+        return Optional.of(ends.failedUnrun() + " of the " + ends.ended() + " pilots that ended in the last "
+                + Durations.format(queue.failedPilotsWindow()) + " failed before they ran (last: " + ends.lastReason() + ")");
     }
 
     /**
@@ -160,13 +215,13 @@ public final class QueueCycle {
         }
     }
 
-    private CycleRecord record(String queueName, Instant start, Outcome outcome, String errors) {
+    private CycleRecord record(String queueName, Instant start, Duration lag, Outcome outcome, String errors) {
         SubmitResult s = outcome.submission;
         QueueCounts supply = s == null ? QueueCounts.NONE : s.supply();
         return new CycleRecord(queueName, directorId, start, clock.instant(),
                 s == null ? 0 : s.demand().waitingJobs(), s == null ? 0 : s.demand().pilotsNeeded(),
                 supply.waiting(), supply.alive(), s == null ? 0 : s.submitted(),
-                s == null ? "error" : s.decision().factor().name(), errors, outcome.swept.killed());
+                s == null ? "error" : s.decision().factor().name(), errors, outcome.swept.killed(), lag.toMillis());
     }
 
     private static void log(String queue, CycleRecord record, Outcome outcome) {

@@ -11,10 +11,16 @@ import java.util.Map;
  * @param demand  the shared demand the decision saw
  * @param jobRefs the pilots the cloud started, by stamp
  * @param aborted the stamps the cloud did not start
- * @param error   what went wrong ("refused: ..." or "failed, ...: ..."), or null
+ * @param error   what went wrong, or null
+ * @param failure whose fault it was, or null
  */
 public record SubmitResult(SharedDemand.Demand demand, QueueCounts supply, Decision decision, String batchId,
-                           Map<String, String> jobRefs, List<String> aborted, String error) {
+                           Map<String, String> jobRefs, List<String> aborted, String error, Failure failure) {
+    /** Why a submission failed: the cloud refused it, or could not answer. */
+    public enum Failure {
+        REFUSED,
+        CLOUD
+    }
 
     public int submitted() {
         return jobRefs.size();

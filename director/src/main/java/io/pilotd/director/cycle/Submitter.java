@@ -66,14 +66,14 @@ public final class Submitter {
         String batchId = BatchIds.next();
         if (dryRun) {
             Plan plan = jdbi.withHandle(h -> decide(h, queueName, request, batchId, false));
-            return new SubmitResult(plan.demand(), plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
+            return new SubmitResult(plan.demand(), plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null, null);
         }
         try (SubmissionLease lease = SubmissionLease.take(jdbi, batchId)) {
             Handle h = lease.handle();
             Plan plan = decide(h, queueName, request, batchId, true);
             SharedDemand.Demand demand = plan.demand();
             if (plan.stamps().isEmpty()) {
-                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null);
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null, null);
             }
             PilotRequest pilotRequest = environment.request(plan.queue(), batchId, plan.stamps());
             Map<String, String> jobRefs;
@@ -84,11 +84,11 @@ public final class Submitter {
             } catch (RetryableDriverException e) {
                 pilots.abort(h, plan.stamps(), "not started, the cloud could not take it now: " + e.getMessage());
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
-                        "not carried out: " + e.getMessage());
+                        "not carried out: " + e.getMessage(), SubmitResult.Failure.CLOUD);
             } catch (DriverException e) {
                 pilots.abort(h, plan.stamps(), "submission refused: " + e.getMessage());
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
-                        "refused: " + e.getMessage());
+                        "refused: " + e.getMessage(), SubmitResult.Failure.REFUSED);
             } catch (RuntimeException e) {
                 // A driver's bug says nothing of what the cloud did: as safe as a lost answer.
                 return unknownOutcome(demand, plan, batchId, e.toString());
@@ -97,14 +97,14 @@ public final class Submitter {
             List<String> notStarted = new ArrayList<>(plan.stamps());
             notStarted.removeAll(jobRefs.keySet());
             pilots.abort(h, notStarted, "the cloud started " + jobRefs.size() + " of " + plan.stamps().size() + " pilots");
-            return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, jobRefs, notStarted, null);
+            return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, jobRefs, notStarted, null, null);
         }
     }
 
     /** The cloud may have started the pilots: their rows stay Submitting, counted, until the cloud says. */
     private static SubmitResult unknownOutcome(SharedDemand.Demand demand, Plan plan, String batchId, String why) {
         return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
-                "outcome unknown, asking the cloud about batch " + batchId + ": " + why);
+                "outcome unknown, asking the cloud about batch " + batchId + ": " + why, SubmitResult.Failure.CLOUD);
     }
 
     /**

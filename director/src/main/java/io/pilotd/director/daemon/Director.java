@@ -7,11 +7,15 @@ import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleRecord;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.DirectorRegistry;
 import io.pilotd.director.store.DriverSetups;
 import io.pilotd.director.store.QueueStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,8 @@ public final class Director implements AutoCloseable {
     private final QueueDrivers drivers;
     private final QueueCycle cycle;
     private QueueScheduler scheduler;
+    private Watchdog watchdog;
+    private final DatabaseHealth health = new DatabaseHealth();
 
     private Director(PilotdConfig config, Database database, String directorId, QueueDrivers drivers) {
         this.config = config;
@@ -39,21 +45,38 @@ public final class Director implements AutoCloseable {
                 directorId, Clock.systemUTC(), config.director().sweepEvery());
     }
 
-    /** Starts the director on a database whose schema is current. */
+    /**
+     * Starts the director on a database whose schema is current.
+     *
+     * @throws DirectorRegistry.AnotherDirectorException when another director holds the database
+     *                                                   (it is not clustered, or this one is not)
+     */
     public static Director start(PilotdConfig config, Database database, DriverCatalog catalog, Path dataDir)
             throws SchedulerException {
         String directorId = DirectorId.of(config.director());
-        ConfigMirror.sync(database.jdbi(), config);
-        QueueDrivers drivers = QueueDrivers.create(config.queues(), catalog, directorId, dataDir);
+        boolean clustered = config.director().clustered();
+        Supplier<DirectorRegistry> register = () -> DirectorRegistry.register(database.jdbi(), directorId,
+                DirectorId.host(), ProcessHandle.current().pid(), clustered);
+        DirectorRegistry registry = register.get();
+        QueueDrivers drivers;
+        try {
+            ConfigMirror.sync(database.jdbi(), config);
+            drivers = QueueDrivers.create(config.queues(), catalog, directorId, dataDir);
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         Director director = new Director(config, database, directorId, drivers);
+        director.watchdog = new Watchdog(database, director.health, registry, register);
         try {
             List<QueueScheduler.Retired> retired = drivers.addRetired(new DriverSetups(database.jdbi()).retired(),
                             catalog, directorId, dataDir).stream()
                     .map(s -> new QueueScheduler.Retired(s.id(), new QueueStore(database.jdbi()).get(s.queue()).cycle()))
                     .toList();
-            director.scheduler = QueueScheduler.start(director, database.dataSource(), directorId,
+            director.scheduler = QueueScheduler.start(director, director.health, database.dataSource(), directorId,
                     config.director().clustered(), config.director().threads(), config.queues(), retired);
         } catch (SchedulerException | RuntimeException e) {
+            director.watchdog.close();
             drivers.close();
             throw e;
         }
@@ -66,9 +89,18 @@ public final class Director implements AutoCloseable {
         return directorId;
     }
 
-    /** Runs one cycle of a queue now (Quartz calls this on the queue's period). */
-    public CycleRecord cycle(String queue) {
-        return cycle.run(queue, drivers.get(queue));
+    /**
+     * Runs one cycle of a queue now (Quartz calls this on the queue's period).
+     *
+     * @param due when it was due: a cycle that runs late runs, and says how late
+     */
+    public CycleRecord cycle(String queue, Instant due) {
+        return cycle.run(queue, drivers.get(queue), due);
+    }
+
+    /** Why the daemon must stop, once it must: what the watchdog could not mend. */
+    public Optional<String> fatal() {
+        return watchdog.fatal();
     }
 
     /**
@@ -93,6 +125,7 @@ public final class Director implements AutoCloseable {
         if (scheduler != null) {
             scheduler.stop(config.director().shutdownGrace());
         }
+        watchdog.close();
         drivers.close();
         log.info("director {} stopped", directorId);
     }

@@ -9,6 +9,15 @@ public final class DirectorId {
     private DirectorId() {
     }
 
+    /** This host's name, as the director registry and the logs give it. */
+    public static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+
     public static String of(DirectorSettings settings) {
         if (settings.id() != null) {
             return settings.id();

@@ -15,19 +15,24 @@ public final class QueueCycleJob implements Job {
     private static final Logger log = LoggerFactory.getLogger(QueueCycleJob.class);
 
     private final Director director;
+    private final DatabaseHealth health;
 
-    QueueCycleJob(Director director) {
+    QueueCycleJob(Director director, DatabaseHealth health) {
         this.director = director;
+        this.health = health;
     }
 
     @Override
     public void execute(JobExecutionContext context) {
         String queue = context.getJobDetail().getKey().getName();
         try {
-            director.cycle(queue);
+            director.cycle(queue, context.getScheduledFireTime().toInstant());
+            health.succeeded();
         } catch (RuntimeException e) {
             // Never let a cycle's failure reach Quartz, which would log it and nothing else.
-            log.error("[{}] cycle failed: {}", queue, e.getMessage(), e);
+            if (!health.failed(e)) {
+                log.error("[{}] cycle failed: {}", queue, e.getMessage(), e);
+            }
         }
     }
 }

@@ -5,7 +5,9 @@ import io.pilotd.driver.api.Durations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -20,7 +22,6 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
-import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.utils.ConnectionProvider;
@@ -37,6 +38,12 @@ final class QueueScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueScheduler.class);
     static final String GROUP = "queue";
     static final String RETIRED_GROUP = "retired";
+    private static final String STARTUP = ".startup";
+
+    /** Where in its period a queue's cycles fall: spread by its name, the same at every start. */
+    static long phase(String queue, long period) {
+        return Math.floorMod(queue.hashCode() * 2654435761L, Math.max(1, period));
+    }
 
     /** A retired driver set-up whose pilots are followed on its queue's period. */
     record Retired(long setup, Duration cycle) {
@@ -49,8 +56,10 @@ final class QueueScheduler implements AutoCloseable {
         this.scheduler = scheduler;
     }
 
-    static QueueScheduler start(Director director, DataSource dataSource, String directorId, boolean clustered,
-                                int threads, List<QueueConfig> queues, List<Retired> retired) throws SchedulerException {
+    static QueueScheduler start(Director director, DatabaseHealth health, DataSource dataSource, String directorId,
+                                boolean clustered, int threads, List<QueueConfig> queues, List<Retired> retired)
+            throws SchedulerException {
+        QuartzOutageFilter.install();
         DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new PoolProvider(dataSource));
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "pilotd");
@@ -63,13 +72,20 @@ final class QueueScheduler implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.dataSource", DATA_SOURCE);
         p.setProperty("org.quartz.jobStore.tablePrefix", "qrtz_");
         p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
-        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
+        // Quartz takes a node for dead after this plus 7.5 s without a check-in: short enough to take
+        // over a dead director's queues soon, long enough that a busy machine's pause is no death.
+        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "15000");
         // A cycle that could not run on time runs once when it can, not once per missed period.
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
+        // Thousands of queues: take as many due cycles per round trip as there are threads to run them.
+        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(threads));
+        p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        // After a database outage, find the due cycles again within seconds.
+        p.setProperty("org.quartz.scheduler.dbFailureRetryInterval", "5000");
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
         scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == RetiredSetupJob.class
-                ? new RetiredSetupJob(director) : new QueueCycleJob(director));
+                ? new RetiredSetupJob(director) : new QueueCycleJob(director, health));
         QueueScheduler queueScheduler = new QueueScheduler(scheduler);
         queueScheduler.sync(queues);
         queueScheduler.syncRetired(retired);
@@ -77,26 +93,44 @@ final class QueueScheduler implements AutoCloseable {
         return queueScheduler;
     }
 
-    /** Schedules each queue on its cycle, reschedules a queue whose cycle changed, drops removed ones. */
+    /**
+     * Schedules each queue: its first cycle at once (a restarted director does not wait a
+     * period), then on its period, at a phase of its own within the period so that thousands of
+     * queues with one period do not all fall due in the same second. A cycle that is late runs
+     * late, never not at all. Removed queues are unscheduled.
+     */
     private void sync(List<QueueConfig> queues) throws SchedulerException {
         Set<JobKey> wanted = new HashSet<>();
+        Instant now = Instant.now();
         for (QueueConfig queue : queues) {
             JobKey jobKey = JobKey.jobKey(queue.name(), GROUP);
             wanted.add(jobKey);
-            Trigger existing = scheduler.getTrigger(TriggerKey.triggerKey(queue.name(), GROUP));
             long period = queue.cycle().toMillis();
-            if (existing instanceof SimpleTrigger simple && simple.getRepeatInterval() == period) {
-                continue;
-            }
             JobDetail job = JobBuilder.newJob(QueueCycleJob.class).withIdentity(jobKey)
                     .withDescription("cycle of queue " + queue.name()).storeDurably().build();
-            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(queue.name(), GROUP).forJob(jobKey).startNow()
-                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(period)
-                            .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
+            Trigger first = TriggerBuilder.newTrigger().withIdentity(queue.name() + STARTUP, GROUP).forJob(jobKey)
+                    .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                     .build();
-            scheduler.scheduleJob(job, Set.of(trigger), true);
-            log.info("[{}] scheduled every {}", queue.name(), Durations.format(queue.cycle()));
+            Trigger periodic = TriggerBuilder.newTrigger().withIdentity(queue.name(), GROUP).forJob(jobKey)
+                    .startAt(Date.from(now.plusMillis(phase(queue.name(), period))))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(period)
+                            .repeatForever().withMisfireHandlingInstructionNowWithExistingCount())
+                    .build();
+            Trigger existing = scheduler.getTrigger(periodic.getKey());
+            if (existing instanceof SimpleTrigger simple && simple.getRepeatInterval() == period) {
+                // Scheduled already (by this director before, or by another of its cluster, which
+                // may be running it now): only its first cycle is added, its phase kept.
+                if (scheduler.checkExists(first.getKey())) {
+                    scheduler.rescheduleJob(first.getKey(), first);
+                } else {
+                    scheduler.scheduleJob(first);
+                }
+            } else {
+                scheduler.scheduleJob(job, Set.of(first, periodic), true);
+            }
+            log.debug("[{}] scheduled every {}", queue.name(), Durations.format(queue.cycle()));
         }
+        log.info("{} queue(s) scheduled, each cycling at once and then on its period", queues.size());
         for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
             if (!wanted.contains(key)) {
                 scheduler.deleteJob(key);

@@ -29,6 +29,10 @@ public final class RetiredSetupJob implements Job {
                 context.getScheduler().deleteJob(context.getJobDetail().getKey());
             }
         } catch (RuntimeException | SchedulerException e) {
+            // A database outage is reported once, by the queues' cycles.
+            if (DatabaseHealth.isConnectionFailure(e)) {
+                return;
+            }
             log.error("follow-up of retired driver set-up {} failed: {}", setup, e.getMessage(), e);
         }
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param waitingJobs the waiting jobs the queue could serve
  * @param demand      the pilots they still called for, every queue's waiting pilots counted
+ * @param lagMillis   how late the cycle started after it was due
  */
 public record CycleRecord(
         String queue,
@@ -21,5 +22,6 @@ public record CycleRecord(
         int submitted,
         String decidingFactor,
         String errors,
-        int orphansKilled) {
+        int orphansKilled,
+        long lagMillis) {
 }

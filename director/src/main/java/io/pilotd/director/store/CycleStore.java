@@ -15,9 +15,9 @@ public final class CycleStore {
     public void record(CycleRecord cycle) {
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into director_cycle (queue, director_id, started_at, ended_at, waiting_jobs, demand, waiting,
-                                                    alive, submitted, deciding_factor, errors, orphans_killed)
+                                                    alive, submitted, deciding_factor, errors, orphans_killed, lag_ms)
                         values (:queue, :directorId, :startedAt, :endedAt, :waitingJobs, :demand, :waiting, :alive,
-                                :submitted, :decidingFactor, :errors, :orphansKilled)""")
+                                :submitted, :decidingFactor, :errors, :orphansKilled, :lagMillis)""")
                 .bindMethods(cycle)
                 .execute());
     }
@@ -27,12 +27,13 @@ public final class CycleStore {
         Map<String, CycleRecord> latest = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("""
                         select distinct on (queue) queue, director_id, started_at, ended_at, waiting_jobs, demand, waiting, alive,
-                               submitted, deciding_factor, errors, orphans_killed
+                               submitted, deciding_factor, errors, orphans_killed, lag_ms
                         from director_cycle order by queue, started_at desc""")
                 .map((rs, ctx) -> new CycleRecord(rs.getString("queue"), rs.getString("director_id"),
                         PilotStore.instant(rs.getTimestamp("started_at")), PilotStore.instant(rs.getTimestamp("ended_at")),
                         rs.getInt("waiting_jobs"), rs.getInt("demand"), rs.getInt("waiting"), rs.getInt("alive"), rs.getInt("submitted"),
-                        rs.getString("deciding_factor"), rs.getString("errors"), rs.getInt("orphans_killed")))
+                        rs.getString("deciding_factor"), rs.getString("errors"), rs.getInt("orphans_killed"),
+                        rs.getLong("lag_ms")))
                 .forEach(c -> latest.put(c.queue(), c)));
         return latest;
     }

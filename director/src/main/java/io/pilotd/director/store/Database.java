@@ -2,6 +2,7 @@ package io.pilotd.director.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.pilotd.director.config.DatabaseSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,9 @@ import org.jdbi.v3.core.Jdbi;
  * embedded server of the data directory.
  */
 public final class Database implements AutoCloseable {
+    /** The longest a connection attempt may take, login included. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
     private final HikariDataSource pool;
     private final EmbeddedDatabase embedded;
     private final Jdbi jdbi;
@@ -39,7 +43,7 @@ public final class Database implements AutoCloseable {
         if (url == null || url.isBlank()) {
             EmbeddedDatabase embedded = EmbeddedDatabase.open(dataDir);
             try {
-                HikariDataSource pool = pool(embedded.jdbcUrl(), embedded.user(), "", settings.poolSize());
+                HikariDataSource pool = pool(embedded.jdbcUrl(), embedded.user(), embedded.password(), settings.poolSize());
                 return new Database(pool, embedded, "embedded PostgreSQL in " + dataDir.resolve("pgdata")
                         + " (port " + embedded.port() + ")");
             } catch (RuntimeException e) {
@@ -48,8 +52,23 @@ public final class Database implements AutoCloseable {
             }
         }
         String user = settings.user() != null ? settings.user() : env.getOrDefault("PILOTD_DB_USER", "pilotd");
-        HikariDataSource pool = pool(url, user, password(settings, env), settings.poolSize());
-        return new Database(pool, null, withoutSecrets(url) + " as " + user);
+        String description = withoutSecrets(url) + " as " + user;
+        try {
+            return new Database(pool(url, user, password(settings, env), settings.poolSize()), null, description);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new DatabaseUnavailableException("cannot connect to the database " + description + ": " + rootCause(e), e);
+        }
+    }
+
+    /** The innermost message: what the driver or the network said. */
+    static String rootCause(Throwable e) {
+        String message = e.getMessage();
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
     }
 
     /** A JDBC URL may carry a password among its parameters: never show it. */
@@ -84,9 +103,12 @@ public final class Database implements AutoCloseable {
         config.setPassword(password);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
-        // Fail fast at start-up with the cause; a later outage only delays submission.
-        config.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
-        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        // Fail fast with the cause: one attempt at start-up, and every attempt bounded (the
+        // server may be unreachable, or accept the connection and never answer the login).
+        config.setInitializationFailTimeout(1);
+        config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        config.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        config.addDataSourceProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
         config.addDataSourceProperty("ApplicationName", "pilotd");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("socketTimeout", "300");
@@ -103,6 +125,16 @@ public final class Database implements AutoCloseable {
 
     public boolean isEmbedded() {
         return embedded != null;
+    }
+
+    /**
+     * Starts the embedded server again if it has died; nothing for an external one, whose
+     * operator restarts it (the pool reconnects by itself).
+     *
+     * @return true when it had to be started again
+     */
+    public boolean restartEmbeddedIfDead() throws IOException {
+        return embedded != null && embedded.restartIfDead();
     }
 
     /** Where the database is, without any secret. */

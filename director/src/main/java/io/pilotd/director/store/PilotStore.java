@@ -170,6 +170,31 @@ public final class PilotStore {
                 .bind("setup", setup).bind("seconds", limit.toSeconds()).map(PilotStore::pilot).list());
     }
 
+    /**
+     * Of a queue's pilots submitted since {@code since} that the cloud took and that have ended:
+     * how many, how many ended Failed or Aborted without ever running, and the last such reason.
+     */
+    public record RecentEnds(int ended, int failedUnrun, String lastReason) {
+    }
+
+    public RecentEnds recentEnds(String queue, Instant since) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        with ended as (
+                            select p.id, p.status, p.status_reason, p.finished_at,
+                                   p.status in ('Failed', 'Aborted') and not exists
+                                       (select 1 from pilot_status_history h where h.pilot_id = p.id and h.status = 'Running')
+                                       as failed_unrun
+                            from pilot p
+                            where p.queue = :queue and p.submitted_at >= :since and p.job_ref is not null
+                              and p.status in ('Done', 'Failed', 'Aborted', 'Deleted'))
+                        select count(*) as ended, count(*) filter (where failed_unrun) as failed_unrun,
+                               (select status_reason from ended where failed_unrun order by finished_at desc limit 1) as last_reason
+                        from ended""")
+                .bind("queue", queue).bind("since", since)
+                .map((rs, ctx) -> new RecentEnds(rs.getInt("ended"), rs.getInt("failed_unrun"), rs.getString("last_reason")))
+                .one());
+    }
+
     /** The rows of these stamps, whatever their queue or status, in one query. */
     public Map<String, PilotRecord> byStamp(Collection<String> stamps) {
         Map<String, PilotRecord> rows = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param consistencyWindow the queue's own, or null for its driver's default
  * @param driverSetupId     the driver and parameters its new pilots are started with
+ * @param backoffReason     why it backs off: {@code refused}, {@code cloud} or {@code failing}
  */
 public record QueueRow(
         String name,
@@ -28,7 +29,14 @@ public record QueueRow(
         String lastError,
         Duration consistencyWindow,
         Duration maxLifetime,
-        Long driverSetupId) {
+        Long driverSetupId,
+        String backoffReason,
+        int maxFailedPilots,
+        Duration failedPilotsWindow) {
+    public static final String REFUSED = "refused";
+    public static final String CLOUD = "cloud";
+    public static final String FAILING = "failing";
+
 
     public boolean backingOff(Instant now) {
         return backoffUntil != null && backoffUntil.isAfter(now);

@@ -35,11 +35,12 @@ public final class QueueStore {
                     insert into queue (name, site, ce, ce_queue, driver, vo, platform, tags, required_tags,
                                        owner_groups, processors, memory_mb, max_cpu_time, max_running, max_waiting,
                                        max_per_cycle, cycle_seconds, max_waiting_seconds, enabled, configured,
-                                       consistency_window_seconds, max_lifetime_seconds)
+                                       consistency_window_seconds, max_lifetime_seconds, max_failed_pilots,
+                                       failed_pilots_window_seconds)
                     values (:name, :site, :ce, :ceQueue, :driver, :vo, :platform, :tags, :requiredTags,
                             :ownerGroups, :processors, :memoryMb, :maxCpuTime, :maxRunning, :maxWaiting,
                             :maxPerCycle, :cycleSeconds, :maxWaitingSeconds, :enabled, true,
-                            :consistencyWindowSeconds, :maxLifetimeSeconds)
+                            :consistencyWindowSeconds, :maxLifetimeSeconds, :maxFailedPilots, :failedPilotsWindowSeconds)
                     """ + (overwrite ? """
                     on conflict (name) do update set
                         site = excluded.site, ce = excluded.ce, ce_queue = excluded.ce_queue,
@@ -52,6 +53,8 @@ public final class QueueStore {
                         max_waiting_seconds = excluded.max_waiting_seconds, enabled = excluded.enabled,
                         consistency_window_seconds = excluded.consistency_window_seconds,
                         max_lifetime_seconds = excluded.max_lifetime_seconds,
+                        max_failed_pilots = excluded.max_failed_pilots,
+                        failed_pilots_window_seconds = excluded.failed_pilots_window_seconds,
                         configured = true, updated_at = now()
                     """ : "on conflict (name) do nothing"));
             for (QueueConfig q : queues) {
@@ -77,6 +80,8 @@ public final class QueueStore {
                         .bind("consistencyWindowSeconds", q.consistencyWindow() == null ? null
                                 : Math.toIntExact(q.consistencyWindow().toSeconds()))
                         .bind("maxLifetimeSeconds", Math.toIntExact(q.limits().maxLifetime().toSeconds()))
+                        .bind("maxFailedPilots", q.limits().maxFailedPilots())
+                        .bind("failedPilotsWindowSeconds", Math.toIntExact(q.limits().failedPilotsWindow().toSeconds()))
                         .add();
             }
             if (!queues.isEmpty()) {
@@ -89,7 +94,8 @@ public final class QueueStore {
     static final String COLUMNS = """
             name, site, ce, ce_queue, driver, vo, processors, max_running, max_waiting, max_per_cycle,
             cycle_seconds, max_waiting_seconds, enabled, failures, backoff_until, last_error,
-            consistency_window_seconds, max_lifetime_seconds, driver_setup_id""";
+            consistency_window_seconds, max_lifetime_seconds, driver_setup_id, backoff_reason, max_failed_pilots,
+            failed_pilots_window_seconds""";
 
     /** Locks the queue's row for the rest of the transaction: the decision lock. */
     public QueueRow lock(Handle h, String name) {
@@ -113,19 +119,20 @@ public final class QueueStore {
                 .map(QueueStore::row).list());
     }
 
-    /** A failed cycle: the queue submits nothing before {@code until}. */
-    public void backOff(String name, Instant until, String error) {
+    /** The queue submits nothing before {@code until}, for this reason ({@link QueueRow#backoffReason()}). */
+    public void backOff(String name, Instant until, String reason, String error) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        update queue set failures = failures + 1, backoff_until = :until, last_error = :error,
-                                         updated_at = now()
+                        update queue set failures = failures + 1, backoff_until = :until, backoff_reason = :reason,
+                                         last_error = :error, updated_at = now()
                         where name = :name""")
-                .bind("name", name).bind("until", until).bind("error", error).execute());
+                .bind("name", name).bind("until", until).bind("reason", reason).bind("error", error).execute());
     }
 
     /** A cycle whose driver calls all succeeded ends the back-off. */
     public void recovered(String name) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        update queue set failures = 0, backoff_until = null, last_error = null, updated_at = now()
+                        update queue set failures = 0, backoff_until = null, backoff_reason = null, last_error = null,
+                                         updated_at = now()
                         where name = :name and (failures > 0 or backoff_until is not null or last_error is not null)""")
                 .bind("name", name).execute());
     }
@@ -174,7 +181,10 @@ public final class QueueStore {
                 rs.getString("last_error"),
                 windowSeconds == null ? null : Duration.ofSeconds(windowSeconds),
                 Duration.ofSeconds(rs.getInt("max_lifetime_seconds")),
-                rs.getObject("driver_setup_id", Long.class));
+                rs.getObject("driver_setup_id", Long.class),
+                rs.getString("backoff_reason"),
+                rs.getInt("max_failed_pilots"),
+                Duration.ofSeconds(rs.getInt("failed_pilots_window_seconds")));
     }
 
     /** Live pilot counts of every queue, in one query. */

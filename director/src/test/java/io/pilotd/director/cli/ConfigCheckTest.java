@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigCheckTest {
     private static final Path EXAMPLE = Path.of("../etc/pilotd.example.yaml");
 
-    private static final String VALID = """
+    static final String VALID = """
             director:
               id: test-director
             sites:
@@ -92,6 +92,29 @@ class ConfigCheckTest {
                 .contains(file + ":2: director.sweepEvery: must be at least 1, not 0")
                 .contains(file + ":13: queues[0].consistencyWindow: must not be negative")
                 .contains(file + ":17: queues[0].limits.maxLifetime: must be at least 10m, not 5m");
+    }
+
+    @Test
+    void documentedKeysThatDoNothingYetAreRefusedNotIgnored() throws IOException {
+        Path file = write(VALID.replace("director:\n", "director:\n  metricsPort: 9100\n")
+                + "proxy:\n  file: /etc/pilotd/proxy.pem\n");
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(file + ":2: director.metricsPort: is not available in this version")
+                .contains("proxy: is not used by this version: pilots carry no proxy yet");
+    }
+
+    @Test
+    void everyWrongTypeIsNamedInOneRun() throws IOException {
+        Path file = write(VALID.replace("maxRunning: 10", "maxRunning: ten").replace("cycle: 1m", "cycle: soon")
+                .replace("maxWaiting: 5", "maxWaiting: [5]"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(file + ":11: queues[0].cycle: 'soon' is not a duration")
+                .contains(file + ":13: queues[0].limits.maxRunning: 'ten' is not a whole number")
+                .contains(file + ":14: queues[0].limits.maxWaiting: expected a whole number");
     }
 
     @Test

@@ -15,7 +15,7 @@ class DecisionTest {
 
     private static QueueRow queue(int maxRunning, int maxWaiting, int maxPerCycle, boolean enabled, Instant backoffUntil) {
         return new QueueRow("q", "S.s.de", "ce", "default", "fake", null, 1, maxRunning, maxWaiting, maxPerCycle,
-                Duration.ofMinutes(1), Duration.ofHours(1), enabled, 0, backoffUntil, null, null, Duration.ofHours(48), 1L);
+                Duration.ofMinutes(1), Duration.ofHours(1), enabled, 0, backoffUntil, null, null, Duration.ofHours(48), 1L, null, 10, Duration.ofHours(1));
     }
 
     @Test

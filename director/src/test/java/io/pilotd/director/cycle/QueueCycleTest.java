@@ -19,6 +19,7 @@ import io.pilotd.fakes.FakeClock;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.driver.api.RetryableDriverException;
@@ -137,6 +138,71 @@ class QueueCycleTest {
         assertThat(recovered.submitted()).isEqualTo(5);
         assertThat(queues.get("broken").failures()).isZero();
         assertThat(queues.get("broken").backoffUntil()).isNull();
+    }
+
+    @Test
+    void aCloudOutageBacksTheQueueOffAndItsEndIsSeenAtTheNextCycleNotAtTheBackOffsEnd() {
+        Queues.sync(db, Queues.queue("q", 100, 100, 5));
+        Queues.demand(db, "q", 100);
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1));
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cloud.down = new OutcomeUnknownException("Connect timed out");
+        QueueStore queues = new QueueStore(db.jdbi());
+        for (int i = 0; i < 5; i++) {
+            cycle.run("q", driver);
+            if (i < 4) {
+                clock.advance(Duration.between(clock.instant(), queues.get("q").backoffUntil()).plusSeconds(1));
+            }
+        }
+        assertThat(queues.get("q").failures()).isEqualTo(5);
+        assertThat(queues.get("q").backoffUntil()).as("16 cycles away").isAfter(clock.instant().plus(Duration.ofMinutes(15)));
+
+        cloud.down = null;
+        clock.advance(Duration.ofMinutes(1));
+        CycleRecord answered = cycle.run("q", driver);
+        assertThat(answered.decidingFactor()).isEqualTo("backoff");
+        assertThat(queues.get("q").backingOff(clock.instant())).as("the probe found the cloud back").isFalse();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(cycle.run("q", driver).submitted()).as("submitting within two cycles of its return").isEqualTo(5);
+    }
+
+    @Test
+    void failedStatusCallsAreRetriedNextCycleAndNeverBackTheQueueOff() {
+        Queues.sync(db, Queues.queue("q", 100, 100, 2));
+        Queues.demand(db, "q", 100);
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1));
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        cloud.failStatus = new RetryableDriverException("DescribeInstances: RequestLimitExceeded");
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            CycleRecord record = cycle.run("q", driver);
+            assertThat(record.errors()).contains("following pilots: DescribeInstances: RequestLimitExceeded");
+            assertThat(record.submitted()).isEqualTo(2);
+        }
+        assertThat(new QueueStore(db.jdbi()).get("q").failures()).isZero();
+    }
+
+    @Test
+    void aQueueWhosePilotsAllFailBeforeRunningBacksOffWithTheReason() {
+        Queues.sync(db, Queues.queue("q", 100, 100, 10));
+        Queues.demand(db, "q", 100);
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1));
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        cloud.resources().forEach(r -> cloud.set(r.jobRef(), PilotStatus.Failed));
+        clock.advance(Duration.ofMinutes(1));
+
+        cycle.run("q", driver);
+
+        QueueRow q = new QueueStore(db.jdbi()).get("q");
+        assertThat(q.backingOff(clock.instant())).isTrue();
+        assertThat(q.backoffReason()).isEqualTo(QueueRow.FAILING);
+        assertThat(q.lastError()).startsWith("10 of the 10 pilots that ended in the last 1h failed before they ran (last: ");
+        clock.advance(Duration.ofSeconds(30));
+        CycleRecord next = cycle.run("q", driver);
+        assertThat(next.decidingFactor()).isEqualTo("failingPilots");
+        assertThat(next.submitted()).isZero();
     }
 
     @Test

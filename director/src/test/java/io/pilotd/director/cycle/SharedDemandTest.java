@@ -51,7 +51,7 @@ class SharedDemandTest {
 
     private static QueueConfig queue(String name, String site, int processors, List<String> tags) {
         return new QueueConfig(name, site, "ce." + name, "default", "fake", true, Duration.ofMinutes(1), null,
-                new QueueLimits(100, 100, 100, Duration.ofHours(1), null),
+                new QueueLimits(100, 100, 100, Duration.ofHours(1), null, null, null),
                 new Matching(Queues.VO, null, tags, null, null, processors, null, null), Map.of());
     }
 

@@ -48,7 +48,7 @@ class SiteCapsTest {
 
     private static QueueConfig queue(String name, String site, int processors, int maxRunning, int maxWaiting, int maxPerCycle) {
         return new QueueConfig(name, site, "ce." + name, "default", "fake", true, Duration.ofMinutes(1), null,
-                new QueueLimits(maxRunning, maxWaiting, maxPerCycle, Duration.ofHours(1), null),
+                new QueueLimits(maxRunning, maxWaiting, maxPerCycle, Duration.ofHours(1), null, null, null),
                 // jobs of the shared group, and of a group of its own (Queues.demandFor)
                 new Matching(Queues.VO, null, null, null, List.of("group", name), processors, null, null), Map.of());
     }

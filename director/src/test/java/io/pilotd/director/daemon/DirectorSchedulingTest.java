@@ -2,16 +2,13 @@ package io.pilotd.director.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pilotd.director.config.DirectorSettings;
-import io.pilotd.director.config.Matching;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
-import io.pilotd.director.config.QueueLimits;
-import io.pilotd.director.config.SiteConfig;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
+import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
@@ -19,9 +16,7 @@ import io.pilotd.driver.api.PilotStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,18 +41,11 @@ class DirectorSchedulingTest {
     }
 
     private static QueueConfig queue(String name, Duration cycle, Duration delay, int maxPerCycle) {
-        return new QueueConfig(name, "SITE." + name + ".de", "ce", "default", "fake", true, cycle, null,
-                new QueueLimits(100, 100, maxPerCycle, Duration.ofHours(1), null),
-                new Matching(Queues.VO, null, null, null, null, 1, null, null), Map.of("delay", delay.toMillis() + "ms"));
+        return Daemons.queue(name, cycle, delay, maxPerCycle);
     }
 
     private static PilotdConfig config(QueueConfig... queues) {
-        Map<String, SiteConfig> sites = new HashMap<>();
-        for (QueueConfig queue : queues) {
-            sites.put(queue.site(), SiteConfig.uncapped());
-        }
-        return new PilotdConfig(new DirectorSettings("sched-test", null, null, false, 4, Duration.ofMinutes(1), null),
-                null, null, null, sites, List.of(queues));
+        return Daemons.config("sched-test", queues);
     }
 
     private record Cycle(Instant start, Instant end) {

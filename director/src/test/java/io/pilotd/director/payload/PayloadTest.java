@@ -27,7 +27,7 @@ class PayloadTest {
 
     private static PilotPayload payload() {
         QueueRow queue = new QueueRow("ec2-q", "CLOUD.AWS.de", "ec2.eu-central-1", "c6i", "ec2", "lhcb", 4, 10, 10, 10,
-                Duration.ofMinutes(2), Duration.ofHours(1), true, 0, null, null, null, Duration.ofHours(36), 1L);
+                Duration.ofMinutes(2), Duration.ofHours(1), true, 0, null, null, null, Duration.ofHours(36), 1L, null, 10, Duration.ofHours(1));
         return new PilotEnvironment(new PilotSettings("LHCb-Production", "dips://cs.example.org:9135", "v11.0", "LHCb",
                 null), "director-1").payload(queue, BATCH);
     }

@@ -42,7 +42,7 @@ class MatchingTest {
     private int demand(Matching matching, TaskQueueSpec spec) {
         new SiteStore(db.jdbi()).sync(Map.of(SITE, SiteConfig.uncapped()), true);
         new QueueStore(db.jdbi()).sync(List.of(new QueueConfig("q", SITE, "ce", "default", "fake", true,
-                Duration.ofMinutes(1), null, new QueueLimits(10, 10, 10, null, null), matching, Map.of())), true);
+                Duration.ofMinutes(1), null, new QueueLimits(10, 10, 10, null, null, null, null), matching, Map.of())), true);
         db.jdbi().useHandle(h -> h.execute("delete from task_queue"));
         new TaskQueueStore(db.jdbi()).add(spec, 5);
         return new SharedDemand(db.jdbi()).of(List.of("q")).get("q").waitingJobs();

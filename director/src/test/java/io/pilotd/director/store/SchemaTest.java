@@ -26,7 +26,7 @@ class SchemaTest {
     static void setUp() {
         db = TestDatabases.fresh();
         new QueueStore(db.jdbi()).sync(List.of(new QueueConfig("q1", "SITE.A.de", "ce1", "default", "local", true,
-                Duration.ofMinutes(1), null, new QueueLimits(5, 5, 5, null, null), Matching.any(), Map.of())), true);
+                Duration.ofMinutes(1), null, new QueueLimits(5, 5, 5, null, null, null, null), Matching.any(), Map.of())), true);
     }
 
     @AfterAll

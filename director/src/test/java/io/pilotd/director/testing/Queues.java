@@ -24,7 +24,7 @@ public final class Queues {
 
     public static QueueConfig queue(String name, int maxRunning, int maxWaiting, int maxPerCycle) {
         return new QueueConfig(name, "SITE." + name + ".de", "ce." + name, "default", "fake", true, Duration.ofMinutes(1), null,
-                new QueueLimits(maxRunning, maxWaiting, maxPerCycle, Duration.ofHours(1), null),
+                new QueueLimits(maxRunning, maxWaiting, maxPerCycle, Duration.ofHours(1), null, null, null),
                 new Matching(VO, null, null, null, null, 1, null, null), Map.of());
     }
 

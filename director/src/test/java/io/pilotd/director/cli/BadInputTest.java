@@ -1,0 +1,198 @@
+package io.pilotd.director.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pilotd.director.testing.Cli;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bad input, as users make it: each is refused with exit code 2 and a message that names the
+ * problem (file, line and path for a config), never a stack trace, and nothing is written.
+ */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    /** One bad input: the command line it makes, given a fresh directory, and what the refusal must say. */
+    record Case(String name, Function<Path, String[]> args, String says) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The valid config, with its data directory in {@code dir}: anything written would show there. */
+    private static String valid(Path dir) {
+        return ConfigCheckTest.VALID.replace("director:\n", "director:\n  dataDir: " + dir.resolve("data") + "\n");
+    }
+
+    private static Path write(Path dir, String name, String text) {
+        try {
+            return Files.writeString(dir.resolve(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code config check} of the valid config changed by {@code change}. */
+    private static Case config(String name, UnaryOperator<String> change, String says) {
+        return new Case(name, dir -> new String[] {"config", "check", write(dir, "pilotd.yaml", change.apply(valid(dir))).toString()},
+                says);
+    }
+
+    /** A command run with the valid config. */
+    private static Case command(String name, String says, String... args) {
+        return new Case(name, dir -> {
+            String[] all = new String[args.length + 2];
+            System.arraycopy(args, 0, all, 0, args.length);
+            all[args.length] = "--config";
+            all[args.length + 1] = write(dir, "pilotd.yaml", valid(dir)).toString();
+            return all;
+        }, says);
+    }
+
+    private static UnaryOperator<String> replace(String from, String to) {
+        return yaml -> {
+            if (!yaml.contains(from)) {
+                throw new IllegalArgumentException("the valid config has no '" + from + "'");
+            }
+            return yaml.replace(from, to);
+        };
+    }
+
+    private static UnaryOperator<String> append(String text) {
+        return yaml -> yaml + text;
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                config("a bracket never closed", replace("command: [/bin/true]", "command: [/bin/true"), "not valid YAML: while parsing a flow sequence"),
+                config("a tab for indentation", replace("  id: test-director", "\tid: test-director"), "not valid YAML: while scanning for the next token, found character '\\t(TAB)'"),
+                new Case("a binary file", dir -> {
+                    byte[] noise = new byte[512];
+                    new Random(5).nextBytes(noise);
+                    try {
+                        return new String[] {"config", "check", Files.write(dir.resolve("pilotd.yaml"), noise).toString()};
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, "pilotd.yaml"),
+                new Case("a directory, not a file", dir -> new String[] {"config", "check", dir.toString()}, "cannot read"),
+                new Case("no such file", dir -> new String[] {"config", "check", dir.resolve("nope.yaml").toString()}, "no such file"),
+                config("an unknown key whose value is a mapping", append("extras:\n  colour: blue\n"), ":18: extras: unknown key 'extras'"),
+                config("an unknown key whose value is a list", append("plugins: [a, b]\n"), ":18: plugins: unknown key 'plugins'"),
+                config("an unknown director key with a mapping", replace("  id: test-director", "  id: test-director\n  tuning:\n    x: 1"),
+                        ":4: director.tuning: unknown key 'tuning'"),
+                config("a number too big for its field", replace("maxRunning: 10", "maxRunning: 99999999999999999999"),
+                        ":14: queues[0].limits.maxRunning: is too big for a whole number"),
+                config("threads too big to be a number", replace("  id: test-director", "  id: test-director\n  threads: 10000000000"),
+                        ":4: director.threads: is too big for a whole number"),
+                config("a negative maxRunning", replace("maxRunning: 10", "maxRunning: -1"), "queues[0].limits.maxRunning: must not be negative"),
+                config("a negative maxWaiting", replace("maxWaiting: 5", "maxWaiting: -5"), "queues[0].limits.maxWaiting: must not be negative"),
+                config("a negative maxPerCycle", replace("maxWaiting: 5", "maxWaiting: 5\n      maxPerCycle: -1"),
+                        "queues[0].limits.maxPerCycle: must not be negative"),
+                config("a word for a number", replace("maxRunning: 10", "maxRunning: ten"), "'ten' is not a whole number"),
+                config("a list for a number", replace("maxWaiting: 5", "maxWaiting: [5]"), "queues[0].limits.maxWaiting"),
+                config("a cycle of zero", replace("cycle: 1m", "cycle: 0s"), "queues[0].cycle: must be at least 1s"),
+                config("a cycle that is no duration", replace("cycle: 1m", "cycle: soon"), "'soon' is not a duration"),
+                config("a maxWaitingTime of zero", replace("maxWaiting: 5", "maxWaiting: 5\n      maxWaitingTime: 0s"),
+                        "queues[0].limits.maxWaitingTime: must be longer than zero"),
+                config("a lifetime too short", replace("maxWaiting: 5", "maxWaiting: 5\n      maxLifetime: 1m"),
+                        "queues[0].limits.maxLifetime: must be at least 10m"),
+                config("a negative consistency window", replace("cycle: 1m", "cycle: 1m\n    consistencyWindow: -PT1S"),
+                        "queues[0].consistencyWindow: must not be negative"),
+                config("a negative maxFailedPilots", replace("maxWaiting: 5", "maxWaiting: 5\n      maxFailedPilots: -1"),
+                        "queues[0].limits.maxFailedPilots: must not be negative"),
+                config("a failed-pilots window of zero", replace("maxWaiting: 5", "maxWaiting: 5\n      failedPilotsWindow: 0s"),
+                        "queues[0].limits.failedPilotsWindow: must be longer than zero"),
+                config("no threads", replace("  id: test-director", "  id: test-director\n  threads: 0"), "director.threads: must be at least 1"),
+                config("too many threads", replace("  id: test-director", "  id: test-director\n  threads: 1000"),
+                        "director.threads: must be at most 256"),
+                config("a pool smaller than the threads need", append("database:\n  poolSize: 2\n"),
+                        "database.poolSize: must be at least director.threads + 4"),
+                config("a sweep never", replace("  id: test-director", "  id: test-director\n  sweepEvery: 0"),
+                        "director.sweepEvery: must be at least 1"),
+                config("a submit ceiling of zero", replace("  id: test-director", "  id: test-director\n  maxSubmitCount: 0"),
+                        "director.maxSubmitCount: must be at least 1"),
+                config("no grace to stop", replace("  id: test-director", "  id: test-director\n  shutdownGrace: 0s"),
+                        "director.shutdownGrace: must be longer than zero"),
+                config("a director id that cannot be a tag", replace("id: test-director", "id: \"bad id!\""),
+                        "director.id: 'bad id!' must be 1-64 letters"),
+                config("a key given twice", append("director:\n  id: again\n"), "director"),
+                config("two queues of one name", yaml -> yaml + yaml.substring(yaml.indexOf("  - name: q1")).replace("queues:\n", ""),
+                        "queues[1].name: 'q1' names two queues"),
+                config("a quote in a queue name", replace("name: q1", "name: \"q'1\""), "queues[0].name: 'q'1' must be 1-64 letters"),
+                config("a semicolon in a queue name", replace("name: q1", "name: \"q;drop\""), "queues[0].name: 'q;drop' must be 1-64 letters"),
+                config("a site nobody declared", replace("    site: LOCAL.Test.de", "    site: LOCAL.Nowhere.de"),
+                        "queues[0].site: 'LOCAL.Nowhere.de' is not in the sites section"),
+                config("a site cap of zero", replace("{maxCores: 8}", "{maxRunning: 0}"), "sites[\"LOCAL.Test.de\"].maxRunning: must be at least 1"),
+                config("a site with nothing", replace("LOCAL.Test.de: {maxCores: 8}", "LOCAL.Test.de:"), "sites[\"LOCAL.Test.de\"]: is empty"),
+                config("a queue with nothing", replace("queues:\n", "queues:\n  -\n"), "queues[0]: is empty"),
+                config("no driver", replace("    driver: local\n", ""), "queues[0].driver: is required"),
+                config("a driver not installed", replace("driver: local", "driver: lokal"), "queues[0].driver: unknown driver 'lokal'"),
+                config("the local driver without its command", replace("command: [/bin/true]", "killGrace: 5s"),
+                        "queues[0].parameters.command: is required"),
+                config("a parameter the driver does not have", replace("command: [/bin/true]", "command: [/bin/true]\n      colour: red"),
+                        "queues[0].parameters.colour: is not a parameter of this driver"),
+                config("no processors", replace("    cycle: 1m", "    cycle: 1m\n    matching: {processors: 0}"),
+                        "queues[0].matching.processors: must be at least 1"),
+                config("negative memory", replace("    cycle: 1m", "    cycle: 1m\n    matching: {memoryMB: -1}"),
+                        "queues[0].matching.memoryMB: must not be negative"),
+                config("negative CPU time", replace("    cycle: 1m", "    cycle: 1m\n    matching: {maxCpuTime: -1}"),
+                        "queues[0].matching.maxCpuTime: must not be negative"),
+                config("a database that is not PostgreSQL", append("database:\n  url: jdbc:mysql://db/pilotd\n"),
+                        "database.url: 'jdbc:mysql://db/pilotd' is not a PostgreSQL JDBC URL"),
+                config("two ways to give one password", append("database:\n  passwordFile: /etc/x\n  passwordEnv: X\n"),
+                        "database.passwordEnv: give passwordFile or passwordEnv, not both"),
+                new Case("a password file that is missing", dir -> new String[] {"config", "check", write(dir, "pilotd.yaml",
+                        valid(dir) + "database:\n  passwordFile: " + dir.resolve("db.password") + "\n").toString()},
+                        "database.passwordFile: '"),
+                new Case("a password file others can read", dir -> {
+                    Path secret = write(dir, "db.password", "s3cret\n");
+                    try {
+                        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return new String[] {"config", "check", write(dir, "pilotd.yaml", valid(dir) + "database:\n  passwordFile: "
+                            + secret + "\n").toString()};
+                }, "is readable by others (rw-r--r--): chmod 600 it"),
+                config("a metrics port that opens nothing", replace("  id: test-director", "  id: test-director\n  metricsPort: 9100"),
+                        "director.metricsPort: is not available in this version"),
+                config("a proxy that would be ignored", append("proxy:\n  file: /etc/pilotd/proxy.pem\n"), "proxy: is not used by this version"),
+                config("every type error at once", replace("maxRunning: 10", "maxRunning: x").andThen(replace("cycle: 1m", "cycle: y"))::apply,
+                        "queues[0].limits.maxRunning: 'x' is not a whole number"),
+                command("a negative --limit", "--limit must not be negative, not -1", "pilots", "--limit", "-1"),
+                command("an unknown queue for pilots", "nosuch", "pilots", "--queue", "nosuch"),
+                command("a status that is no status", "Bogus", "pilots", "--status", "Bogus"),
+                command("a format that is no format", "xml", "pilots", "--format", "xml"),
+                command("a negative --demo", "--demo must not be negative, not -1", "run", "--demo", "-1"),
+                command("submit to an unknown queue", "nosuch", "submit", "--queue", "nosuch"),
+                command("--force without --count", "--force needs --count", "submit", "--queue", "q1", "--force"),
+                command("a --count of zero", "--count must be at least 1, not 0", "submit", "--queue", "q1", "--count", "0"),
+                command("a forced count over the ceiling", "--count 100000 is more than director.maxSubmitCount (1000)",
+                        "submit", "--queue", "q1", "--force", "--count", "100000"),
+                command("a command that does not exist", "frobnicate", "frobnicate"),
+                command("queues in a format that is no format", "yaml", "queues", "--format", "yaml"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void isRefusedWithAClearMessageAndNothingWritten(Case bad) {
+        Cli result = Cli.run(bad.args().apply(dir));
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains(bad.says()).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(dir.resolve("data")).as("nothing written").doesNotExist();
+    }
+}
