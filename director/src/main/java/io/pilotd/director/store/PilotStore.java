@@ -146,18 +146,17 @@ public final class PilotStore {
 
     /** Pilots submitted before {@code before} that are still not seen running (and known to the cloud). */
     public List<PilotRecord> waitingSince(long setup, Instant before) {
-        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
-                        + " where driver_setup_id = :setup and job_ref is not null"
-                        + " and status in ('Submitted', 'Waiting', 'Scheduled', 'Unknown')"
-                        + " and submitted_at < :before")
-                .bind("setup", setup).bind("before", before).map(PilotStore::pilot).list());
+        return submittedBefore(setup, before, "status in ('Submitted', 'Waiting', 'Scheduled', 'Unknown')");
     }
 
     /** Pilots submitted before {@code before} that have not ended (and are known to the cloud). */
     public List<PilotRecord> aliveSince(long setup, Instant before) {
+        return submittedBefore(setup, before, "status not in ('Submitting', 'Done', 'Failed', 'Aborted', 'Deleted')");
+    }
+
+    private List<PilotRecord> submittedBefore(long setup, Instant before, String statusCondition) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
-                        + " where driver_setup_id = :setup and job_ref is not null"
-                        + " and status not in ('Submitting', 'Done', 'Failed', 'Aborted', 'Deleted')"
+                        + " where driver_setup_id = :setup and job_ref is not null and " + statusCondition
                         + " and submitted_at < :before")
                 .bind("setup", setup).bind("before", before).map(PilotStore::pilot).list());
     }
