@@ -46,6 +46,7 @@ class Ec2RefusalIT {
             Path config = dataDir.resolve("pilotd.yaml");
             Files.writeString(config, """
                     director: {id: it-director}
+                    pilot: {locations: [https://dirac.example.org/pilot]}
                     sites: {CLOUD.AWS-Test.de: {maxCores: 64}}
                     queues:
                       - name: ec2-test

@@ -69,6 +69,7 @@ public final class FakeAws implements AutoCloseable {
     public final Map<String, List<String>> logStreams = new ConcurrentHashMap<>();
     public final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Reply>> faults = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> plannedLosses = new ConcurrentHashMap<>();
 
     public FakeAws() throws IOException {
         this(CloudBehaviour.perfect());
@@ -104,6 +105,11 @@ public final class FakeAws implements AutoCloseable {
         }
     }
 
+    /** The next {@code times} calls of the operation act, and their answers are lost (before any {@link #fail}). */
+    public void loseAnswersAfterActing(String operation, int times) {
+        plannedLosses.computeIfAbsent(operation, o -> new AtomicInteger()).addAndGet(times);
+    }
+
     public static Reply batchError(int status, String type, String message) {
         return new Reply(status, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", type),
                 "{\"message\":\"" + message + "\"}");
@@ -134,8 +140,10 @@ public final class FakeAws implements AutoCloseable {
         }
         calls.add(new Call(operation, body));
         behaviour.maybeSlow();
+        AtomicInteger losses = plannedLosses.get(operation);
+        boolean lose = losses != null && losses.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         Deque<Reply> planned = faults.get(operation);
-        Reply reply = planned == null ? null : planned.poll();
+        Reply reply = lose || planned == null ? null : planned.poll();
         if (reply != null) {
             send(exchange, reply);
             return;
@@ -160,6 +168,11 @@ public final class FakeAws implements AutoCloseable {
             case "Logs" -> logs(body);
             default -> s3(exchange.getRequestMethod(), path, body);
         };
+        if (lose) {
+            // Planned: the shape every client retries.
+            send(exchange, Reply.html503());
+            return;
+        }
         if (fault == CloudBehaviour.Fault.LOSE_ANSWER) {
             loseAnswer(exchange, reply);
             return;

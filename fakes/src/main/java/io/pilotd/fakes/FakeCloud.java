@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,6 +54,8 @@ public final class FakeCloud {
     public final AtomicInteger statusCalls = new AtomicInteger();
     public final AtomicInteger killCalls = new AtomicInteger();
     public final AtomicInteger lookUpCalls = new AtomicInteger();
+    /** Every submission asked of it, in order. */
+    public final List<PilotRequest> submissions = new CopyOnWriteArrayList<>();
     /** Every call fails with this, as when the cloud's API is down. */
     public volatile DriverException down;
     public volatile DriverException failSubmit;
@@ -122,6 +125,7 @@ public final class FakeCloud {
         @Override
         public Map<String, String> submit(PilotRequest request) throws DriverException {
             submitCalls.incrementAndGet();
+            submissions.add(request);
             if (down != null) {
                 throw down;
             }

@@ -29,6 +29,8 @@ public final class FakeEc2 {
         volatile String reasonCode;
         volatile String reasonMessage;
         volatile Instant launchTime;
+        /** What EC2 has posted of the VM's console. */
+        volatile String console = "";
 
         Instance(String id, int launchIndex, Map<String, String> run, Instant launchTime) {
             this.id = id;
@@ -77,6 +79,22 @@ public final class FakeEc2 {
 
     public synchronized void launchedAt(String id, Instant time) {
         instances.get(id).launchTime = time;
+    }
+
+    /** Appends to the console output EC2 shows of the instance (posted late on the real one). */
+    public synchronized void postConsole(String id, String text) {
+        Instance instance = instances.get(id);
+        instance.console = instance.console + text;
+    }
+
+    /**
+     * The VM's pilot ended with this status and the VM powered itself off, as pilotd's user-data
+     * makes it: the status on the console, the instance terminated by its own shutdown.
+     */
+    public synchronized void pilotEnded(String id, int status) {
+        postConsole(id, "pilotd-pilot-exit-status: " + status + "\n");
+        set(id, "terminated", "Client.InstanceInitiatedShutdown",
+                "Client.InstanceInitiatedShutdown: Instance initiated shutdown");
     }
 
     /** An instance made outside pilotd, e.g. by hand in the console, with these tags. */
@@ -233,7 +251,9 @@ public final class FakeEc2 {
 
     private FakeAws.Reply console(Map<String, String> form) {
         String id = form.get("InstanceId");
-        String output = Base64.getEncoder().encodeToString(("cloud-init: booted " + id + "\n").getBytes(StandardCharsets.UTF_8));
+        Instance instance = instances.get(id);
+        String text = "cloud-init: booted " + id + "\n" + (instance == null ? "" : instance.console);
+        String output = Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
         return FakeAws.Reply.xml("<GetConsoleOutputResponse" + NS + "><requestId>1</requestId><instanceId>" + id
                 + "</instanceId><timestamp>2026-01-01T00:00:00Z</timestamp><output>" + output + "</output></GetConsoleOutputResponse>");
     }

@@ -117,7 +117,7 @@ abstract class AwsCloud implements AutoCloseable {
                 if ("pending".equals(i.state()) && random.nextInt(START) == 0) {
                     aws.ec2.set(i.id, "running", null, null);
                 } else if ("running".equals(i.state()) && random.nextInt(END) == 0) {
-                    aws.ec2.set(i.id, "terminated", "Client.InstanceInitiatedShutdown", "the pilot ended");
+                    aws.ec2.pilotEnded(i.id, random.nextInt(4) == 0 ? 1 : 0);
                 }
             }
         }

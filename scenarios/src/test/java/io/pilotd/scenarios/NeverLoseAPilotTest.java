@@ -2,7 +2,6 @@ package io.pilotd.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pilotd.director.config.PilotSettings;
 import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
@@ -49,7 +48,7 @@ class NeverLoseAPilotTest {
     }
 
     private static QueueCycle cycle(Database db, FakeClock clock) {
-        return new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, clock, 10);
+        return new QueueCycle(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR, clock, 10);
     }
 
     /** The limits, at the cloud and in the database, after one cycle. */

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
             SitesCommand.class,
             PilotsCommand.class,
             TqCommand.class,
+            ProxyCommand.class,
+            RenderCommand.class,
             DemoPilotCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

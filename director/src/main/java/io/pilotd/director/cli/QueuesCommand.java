@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     "For each configured queue: its limits; the waiting jobs it could serve, the pilots of any queue waiting "
         + "for them, and its demand (the pilots those jobs still call for); its live pilots; and its last cycle's decision "
         + "with the term that bound it (demand, maxWaiting, maxRunning, maxPerCycle, siteMaxRunning, "
-        + "siteMaxWaiting, siteMaxCores, backoff, disabled), its back-off and its last error."})
+        + "siteMaxWaiting, siteMaxCores, backoff, failingPilots, proxy, disabled), its back-off and its last error "
+        + "(the back-off's, else the last cycle's)."})
 final class QueuesCommand extends PilotdSubcommand {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
@@ -47,7 +48,8 @@ final class QueuesCommand extends PilotdSubcommand {
                     q.limits().maxPerCycle(), q.cycle(), demand.waitingJobs(), demand.coveringPilots(), demand.pilotsNeeded(),
                     c.alive(), c.waiting(), c.running(),
                     last == null ? null : last.startedAt(), last == null ? null : last.decidingFactor(),
-                    row.backingOff(now) ? row.backoffUntil() : null, row.lastError());
+                    row.backingOff(now) ? row.backoffUntil() : null,
+                    row.lastError() != null ? row.lastError() : last == null || last.errors().isEmpty() ? null : last.errors());
         }
         rows.print(out(), format);
         return ExitCodes.OK;

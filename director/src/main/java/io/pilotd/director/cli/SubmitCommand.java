@@ -59,7 +59,7 @@ final class SubmitCommand extends PilotdSubcommand {
         SubmitResult result;
         try (QueueDrivers drivers = QueueDrivers.create(List.of(queueConfig), session.drivers(), directorId, session.dataDir())) {
             Submitter submitter = new Submitter(session.database().jdbi(),
-                    new PilotEnvironment(session.config().pilot(), directorId), directorId, Clock.systemUTC());
+                    PilotEnvironment.of(session.config(), directorId, Clock.systemUTC()), directorId, Clock.systemUTC());
             result = submitter.submit(queue, drivers.get(queue), new Decision.Request(count, force), dryRun);
         }
         err().printf("%s: %d waiting job(s), %d pilot(s) waiting for them, demand %d; waiting %d, alive %d:"

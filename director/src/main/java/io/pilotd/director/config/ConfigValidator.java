@@ -1,10 +1,12 @@
 package io.pilotd.director.config;
 
 import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.payload.MultipartUserData;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.Durations;
 import io.pilotd.driver.api.InvalidParametersException;
+import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +31,8 @@ public final class ConfigValidator {
      * check-in) and the director's registration, held for as long as it runs.
      */
     static final int QUARTZ_CONNECTIONS = 4;
+    /** A delegated proxy shorter than this would die before its pilot started. */
+    static final Duration MIN_DELEGATION = Duration.ofMinutes(30);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** One problem, before it is given its file and line. */
@@ -51,11 +55,8 @@ public final class ConfigValidator {
                     + QUARTZ_CONNECTIONS + " = " + needed + " (a connection per cycle, Quartz's own and the director's), not "
                     + config.database().poolSize()));
         }
-        // Documented keys that do nothing yet are refused rather than silently ignored.
-        if (config.proxy().file() != null || !config.proxy().equals(ProxySettings.none())) {
-            findings.add(new Finding(FieldPath.ROOT.key("proxy"), "is not used by this version: pilots carry no proxy"
-                    + " yet, and a proxy that is checked but never sent would mislead; leave the section out"));
-        }
+        proxy(config.proxy(), FieldPath.ROOT.key("proxy"), findings);
+        pilot(config.pilot(), FieldPath.ROOT.key("pilot"), findings);
         config.sites().forEach((name, site) -> site(site, FieldPath.ROOT.key("sites").key(name), findings));
         Set<String> names = new HashSet<>();
         for (int i = 0; i < config.queues().size(); i++) {
@@ -68,7 +69,7 @@ public final class ConfigValidator {
             if (queue.name() != null && !names.add(queue.name())) {
                 findings.add(new Finding(at.key("name"), "'" + queue.name() + "' names two queues"));
             }
-            queue(queue, at, config.director(), findings);
+            queue(queue, at, config, findings);
             if (queue.site() != null && !queue.site().isBlank() && !config.sites().containsKey(queue.site())) {
                 findings.add(new Finding(at.key("site"), "'" + queue.site() + "' is not in the sites section"
                         + " (declared: " + String.join(", ", config.sites().keySet()) + ")"));
@@ -117,12 +118,12 @@ public final class ConfigValidator {
         }
         range(database.poolSize(), 1, 200, at.key("poolSize"), findings);
         if (database.passwordFile() != null) {
-            passwordFile(Path.of(database.passwordFile()), at.key("passwordFile"), findings);
+            secretFile(Path.of(database.passwordFile()), at.key("passwordFile"), findings);
         }
     }
 
     /** A secret file must exist and be readable by its owner only (a unit's pre-start check runs this). */
-    private static void passwordFile(Path file, FieldPath at, List<Finding> findings) {
+    private static void secretFile(Path file, FieldPath at, List<Finding> findings) {
         if (!Files.isRegularFile(file)) {
             findings.add(new Finding(at, "'" + file + "' is not a file"));
             return;
@@ -138,7 +139,8 @@ public final class ConfigValidator {
         }
     }
 
-    private void queue(QueueConfig queue, FieldPath at, DirectorSettings director, List<Finding> findings) {
+    private void queue(QueueConfig queue, FieldPath at, PilotdConfig config, List<Finding> findings) {
+        DirectorSettings director = config.director();
         if (queue.name() == null) {
             findings.add(new Finding(at.key("name"), "is required"));
         } else if (!NAME.matcher(queue.name()).matches()) {
@@ -155,6 +157,8 @@ public final class ConfigValidator {
         }
         limits(queue.limits(), at.key("limits"), findings);
         matching(queue.matching(), at.key("matching"), findings);
+        proxy(queue.proxy(), at.key("proxy"), findings);
+        pilot(queue.pilot(), at.key("pilot"), findings);
         if (queue.driver() == null) {
             findings.add(new Finding(at.key("driver"), "is required (one of: " + String.join(", ", drivers.names()) + ")"));
             return;
@@ -168,12 +172,62 @@ public final class ConfigValidator {
         String queueName = queue.name() == null ? "queue" : queue.name();
         DriverContext context = new DriverContext(director.id() == null ? "pilotd" : director.id(), queueName,
                 DataDirs.driverDir(DataDirs.resolve(null, director.dataDir()), queueName));
-        try {
-            factory.get().create(new DriverParameters(queue.parameters()), context).close();
+        try (PilotDriver driver = factory.get().create(new DriverParameters(queue.parameters()), context)) {
+            if (driver.runsPilotWrapper() && queue.pilot().over(config.pilot()).locationsOrNone().isEmpty()) {
+                findings.add(new Finding(at, "its pilots run the DIRAC pilot wrapper, which needs pilot.locations: where the"
+                        + " pilot files are (an https URL or a CVMFS directory), set globally or in the queue's pilot section"));
+            }
         } catch (InvalidParametersException e) {
             for (InvalidParametersException.Problem problem : e.problems()) {
                 findings.add(new Finding(at.key("parameters").keys(problem.parameter()), problem.message()));
             }
+        }
+    }
+
+    private static void proxy(ProxySettings proxy, FieldPath at, List<Finding> findings) {
+        if (proxy.file() != null) {
+            secretFile(Path.of(proxy.file()), at.key("file"), findings);
+        }
+        if (proxy.minLifetime() != null && proxy.minLifetime().isNegative()) {
+            findings.add(new Finding(at.key("minLifetime"), "must not be negative"));
+        }
+        if (proxy.delegate() != null && proxy.delegate().compareTo(MIN_DELEGATION) < 0) {
+            findings.add(new Finding(at.key("delegate"), "must be at least " + Durations.format(MIN_DELEGATION)
+                    + ", not " + Durations.format(proxy.delegate())));
+        }
+    }
+
+    private static void pilot(PilotSettings pilot, FieldPath at, List<Finding> findings) {
+        List<String> locations = pilot.locationsOrNone();
+        for (int i = 0; i < locations.size(); i++) {
+            String location = locations.get(i);
+            if (location == null || !(location.startsWith("https://") || location.startsWith("http://")
+                    || location.startsWith("file:/") || location.startsWith("/"))) {
+                findings.add(new Finding(at.key("locations").index(i), "'" + location
+                        + "' is neither an http(s) or file: URL nor an absolute directory"));
+            }
+        }
+        if (pilot.templates() != null && !Files.isDirectory(Path.of(pilot.templates()))) {
+            findings.add(new Finding(at.key("templates"), "'" + pilot.templates() + "' is not a directory"));
+        }
+        List<String> parts = pilot.userDataPartsOrNone();
+        for (int i = 0; i < parts.size(); i++) {
+            userDataPart(parts.get(i), at.key("userDataParts").index(i), findings);
+        }
+        if (pilot.cvmfs() != null && pilot.cvmfs().repositories().isEmpty()) {
+            findings.add(new Finding(at.key("cvmfs").key("repositories"), "is required: the repositories the pilots mount"));
+        }
+    }
+
+    private static void userDataPart(String part, FieldPath at, List<Finding> findings) {
+        try {
+            String text = Files.readString(Path.of(part));
+            if (MultipartUserData.type(text) == null) {
+                findings.add(new Finding(at, "'" + part + "' must start with #cloud-config, #!, #include, #cloud-boothook,"
+                        + " #part-handler or '## template: jinja', for cloud-init to know what it is"));
+            }
+        } catch (IOException | RuntimeException e) {
+            findings.add(new Finding(at, "cannot read '" + part + "': " + e.getMessage()));
         }
     }
 

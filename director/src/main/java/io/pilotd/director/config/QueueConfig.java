@@ -11,6 +11,8 @@ import java.util.Map;
  * @param cycle how often this queue's cycle runs (DIRAC PollingTime)
  * @param consistencyWindow how long a new pilot may be missing from the cloud's listings before
  *                          its absence means anything (null: the driver's own default)
+ * @param proxy the queue's own proxy settings, over the global ones
+ * @param pilot the queue's own pilot settings, over the global ones
  */
 public record QueueConfig(
         String name,
@@ -23,7 +25,9 @@ public record QueueConfig(
         Duration consistencyWindow,
         QueueLimits limits,
         Matching matching,
-        Map<String, Object> parameters) {
+        Map<String, Object> parameters,
+        ProxySettings proxy,
+        PilotSettings pilot) {
 
     public static final Duration DEFAULT_CYCLE = Duration.ofMinutes(2);
 
@@ -33,5 +37,13 @@ public record QueueConfig(
         limits = limits == null ? QueueLimits.unset() : limits;
         matching = matching == null ? Matching.any() : matching;
         parameters = parameters == null ? Map.of() : parameters;
+        proxy = proxy == null ? ProxySettings.none() : proxy;
+        pilot = pilot == null ? PilotSettings.none() : pilot;
+    }
+
+    /** A queue with the global proxy and pilot settings. */
+    public QueueConfig(String name, String site, String ce, String queue, String driver, Boolean enabled, Duration cycle,
+                       Duration consistencyWindow, QueueLimits limits, Matching matching, Map<String, Object> parameters) {
+        this(name, site, ce, queue, driver, enabled, cycle, consistencyWindow, limits, matching, parameters, null, null);
     }
 }

@@ -22,6 +22,8 @@ public enum DecidingFactor {
     backoff,
     /** The queue backs off: its recent pilots failed before they ran (a wrong image, a broken command). */
     failingPilots,
+    /** The queue's proxy cannot be given to pilots: unusable, too short-lived, or of another VO. */
+    proxy,
     /** The queue is disabled in the config. */
     disabled,
     /** A manual submission with {@code --force}: the queue's limits were not applied (its site's were). */

@@ -1,6 +1,8 @@
 package io.pilotd.director.cycle;
 
 import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.payload.PilotProxies;
+import io.pilotd.director.payload.Redaction;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
@@ -15,6 +17,7 @@ import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.RetryableDriverException;
+import io.pilotd.proxy.ProxyException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +30,7 @@ import org.jdbi.v3.core.Jdbi;
  * Starts the pilots a queue needs, the same way for the cycle and for {@code pilotd submit}:
  * <ol>
  *   <li>take the batch's lease (so that nobody resolves its rows while the call is in flight);</li>
- *   <li>under the queue's row lock and its site's, count supply, decide, and write the
+ *   <li>under the queue's row lock and its site's, count supply, check the queue's proxy, decide, and write the
  *       {@code Submitting} rows, in one transaction, so that concurrent submitters can never
  *       pass a queue limit or a site cap together;</li>
  *   <li>call the driver once for the whole batch;</li>
@@ -59,39 +62,53 @@ public final class Submitter {
 
     /** Decided, and with {@code dryRun} nothing written. */
     private record Plan(QueueRow queue, QueueCounts supply, SharedDemand.Demand demand, Decision decision,
-                        List<String> stamps) {
+                        List<String> stamps, PilotProxies.Verdict proxy) {
     }
 
     public SubmitResult submit(String queueName, PilotDriver driver, Decision.Request request, boolean dryRun) {
         String batchId = BatchIds.next();
         if (dryRun) {
             Plan plan = jdbi.withHandle(h -> decide(h, queueName, request, batchId, false));
-            return new SubmitResult(plan.demand(), plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null, null);
+            return new SubmitResult(plan.demand(), plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
+                    proxyProblem(plan), null);
         }
         try (SubmissionLease lease = SubmissionLease.take(jdbi, batchId)) {
             Handle h = lease.handle();
             Plan plan = decide(h, queueName, request, batchId, true);
             SharedDemand.Demand demand = plan.demand();
             if (plan.stamps().isEmpty()) {
-                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(), null, null);
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
+                        proxyProblem(plan), null);
             }
-            PilotRequest pilotRequest = environment.request(plan.queue(), batchId, plan.stamps());
+            PilotRequest pilotRequest;
+            try {
+                pilotRequest = environment.request(plan.queue(), batchId, plan.stamps(), plan.proxy());
+            } catch (ProxyException | RuntimeException e) {
+                // Nothing was sent: a proxy that cannot be delegated, a site's user-data part that cannot be read.
+                pilots.abort(h, plan.stamps(), "not started: " + e.getMessage());
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
+                        "refused: " + e.getMessage(), SubmitResult.Failure.REFUSED);
+            }
+            // A cloud may echo what it was sent in its error: the proxy never goes further.
+            List<String> secrets = List.copyOf(pilotRequest.payload().secrets().values());
             Map<String, String> jobRefs;
             try {
                 jobRefs = driver.submit(pilotRequest);
             } catch (OutcomeUnknownException e) {
-                return unknownOutcome(demand, plan, batchId, e.getMessage());
+                return unknownOutcome(demand, plan, batchId, Redaction.scrub(e.getMessage(), secrets));
             } catch (RetryableDriverException e) {
-                pilots.abort(h, plan.stamps(), "not started, the cloud could not take it now: " + e.getMessage());
+                String why = Redaction.scrub(e.getMessage(), secrets);
+                pilots.abort(h, plan.stamps(), "not started, the cloud could not take it now: " + why);
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
-                        "not carried out: " + e.getMessage(), SubmitResult.Failure.CLOUD);
+                        "not carried out: " + why, SubmitResult.Failure.CLOUD);
             } catch (DriverException e) {
-                pilots.abort(h, plan.stamps(), "submission refused: " + e.getMessage());
+                String why = Redaction.scrub(e.getMessage(), secrets);
+                pilots.abort(h, plan.stamps(), "submission refused: " + why);
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), plan.stamps(),
-                        "refused: " + e.getMessage(), SubmitResult.Failure.REFUSED);
+                        "refused: " + why, SubmitResult.Failure.REFUSED);
             } catch (RuntimeException e) {
                 // A driver's bug says nothing of what the cloud did: as safe as a lost answer.
-                return unknownOutcome(demand, plan, batchId, e.toString());
+                return unknownOutcome(demand, plan, batchId, Redaction.scrub(e.toString(), secrets));
             }
             pilots.recordSubmitted(h, jobRefs);
             List<String> notStarted = new ArrayList<>(plan.stamps());
@@ -99,6 +116,11 @@ public final class Submitter {
             pilots.abort(h, notStarted, "the cloud started " + jobRefs.size() + " of " + plan.stamps().size() + " pilots");
             return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, jobRefs, notStarted, null, null);
         }
+    }
+
+    /** Why the queue's proxy stopped the submission, when it did. */
+    private static String proxyProblem(Plan plan) {
+        return plan.decision().factor() == DecidingFactor.proxy ? "refused: " + plan.proxy().problem() : null;
     }
 
     /** The cloud may have started the pilots: their rows stay Submitting, counted, until the cloud says. */
@@ -127,12 +149,17 @@ public final class Submitter {
                         : SiteAllowance.headroom(site, sites.queues(h, site.name()), queueName);
             }
             Decision decision = Decision.decide(queue, supply, demand.pilotsNeeded(), request, allowance, now);
+            // No pilot goes without the proxy it needs, forced or not; a disabled queue needs none.
+            PilotProxies.Verdict proxy = environment.checkProxy(queue);
+            if (!proxy.fit() && decision.factor() != DecidingFactor.disabled) {
+                decision = new Decision(0, DecidingFactor.proxy);
+            }
             if (!write || decision.count() == 0) {
-                return new Plan(queue, supply, demand, decision, List.of());
+                return new Plan(queue, supply, demand, decision, List.of(), proxy);
             }
             List<String> stamps = BatchStamps.stamps(batchId, decision.count());
             pilots.insertSubmitting(h, queue, batchId, stamps, directorId, now, taskQueues);
-            return new Plan(queue, supply, demand, decision, stamps);
+            return new Plan(queue, supply, demand, decision, stamps, proxy);
         });
     }
 }

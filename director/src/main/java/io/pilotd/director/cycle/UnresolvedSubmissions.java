@@ -49,7 +49,7 @@ public final class UnresolvedSubmissions {
                 continue;
             }
             List<String> stamps = batch.rows().stream().map(PilotRecord::stamp).toList();
-            PilotRequest request = environment.request(queue, batch.batchId(), stamps);
+            PilotRequest request = environment.requestAgain(queue, batch.batchId(), stamps);
             BatchLookup found = driver.lookUp(request, batch.rows().get(0).directorId());
             Map<String, String> adopt = new LinkedHashMap<>();
             List<String> missing = new ArrayList<>();

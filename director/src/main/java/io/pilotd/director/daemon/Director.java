@@ -41,7 +41,7 @@ public final class Director implements AutoCloseable {
         this.database = database;
         this.directorId = directorId;
         this.drivers = drivers;
-        this.cycle = new QueueCycle(database.jdbi(), new PilotEnvironment(config.pilot(), directorId),
+        this.cycle = new QueueCycle(database.jdbi(), PilotEnvironment.of(config, directorId, Clock.systemUTC()),
                 directorId, Clock.systemUTC(), config.director().sweepEvery());
     }
 

@@ -141,8 +141,8 @@ class BadInputTest {
                 config("a queue with nothing", replace("queues:\n", "queues:\n  -\n"), "queues[0]: is empty"),
                 config("no driver", replace("    driver: local\n", ""), "queues[0].driver: is required"),
                 config("a driver not installed", replace("driver: local", "driver: lokal"), "queues[0].driver: unknown driver 'lokal'"),
-                config("the local driver without its command", replace("command: [/bin/true]", "killGrace: 5s"),
-                        "queues[0].parameters.command: is required"),
+                config("a local queue with neither its command nor the pilot files", replace("command: [/bin/true]", "killGrace: 5s"),
+                        "queues[0]: its pilots run the DIRAC pilot wrapper, which needs pilot.locations"),
                 config("a parameter the driver does not have", replace("command: [/bin/true]", "command: [/bin/true]\n      colour: red"),
                         "queues[0].parameters.colour: is not a parameter of this driver"),
                 config("no processors", replace("    cycle: 1m", "    cycle: 1m\n    matching: {processors: 0}"),
@@ -170,7 +170,16 @@ class BadInputTest {
                 }, "is readable by others (rw-r--r--): chmod 600 it"),
                 config("a metrics port that opens nothing", replace("  id: test-director", "  id: test-director\n  metricsPort: 9100"),
                         "director.metricsPort: is not available in this version"),
-                config("a proxy that would be ignored", append("proxy:\n  file: /etc/pilotd/proxy.pem\n"), "proxy: is not used by this version"),
+                new Case("a proxy file others can read", dir -> {
+                    Path proxy = write(dir, "proxy.pem", "-----BEGIN CERTIFICATE-----\n");
+                    try {
+                        Files.setPosixFilePermissions(proxy, PosixFilePermissions.fromString("rw-r-----"));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return new String[] {"config", "check", write(dir, "pilotd.yaml", valid(dir) + "proxy:\n  file: "
+                            + proxy + "\n").toString()};
+                }, "is readable by others (rw-r-----): chmod 600 it"),
                 config("every type error at once", replace("maxRunning: 10", "maxRunning: x").andThen(replace("cycle: 1m", "cycle: y"))::apply,
                         "queues[0].limits.maxRunning: 'x' is not a whole number"),
                 command("a negative --limit", "--limit must not be negative, not -1", "pilots", "--limit", "-1"),

@@ -96,13 +96,40 @@ class ConfigCheckTest {
 
     @Test
     void documentedKeysThatDoNothingYetAreRefusedNotIgnored() throws IOException {
-        Path file = write(VALID.replace("director:\n", "director:\n  metricsPort: 9100\n")
-                + "proxy:\n  file: /etc/pilotd/proxy.pem\n");
+        Path file = write(VALID.replace("director:\n", "director:\n  metricsPort: 9100\n"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(file + ":2: director.metricsPort: is not available in this version");
+    }
+
+    @Test
+    void thePilotAndProxySectionsAreChecked() throws IOException {
+        Path part = Files.writeString(dir.resolve("part.txt"), "no first line cloud-init knows\n");
+        Path file = write(VALID.replace("      command: [/bin/true]\n", "")
+                + "proxy:\n  file: " + dir.resolve("missing.pem") + "\n  delegate: 5m\n"
+                + "pilot:\n  locations: [ftp://example.org/pilot]\n  templates: " + dir.resolve("nowhere") + "\n"
+                + "  userDataParts: [" + part + "]\n  cvmfs: {httpProxy: 'http://squid:3128'}\n");
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err())
-                .contains(file + ":2: director.metricsPort: is not available in this version")
-                .contains("proxy: is not used by this version: pilots carry no proxy yet");
+                .contains("proxy.file: '" + dir.resolve("missing.pem") + "' is not a file")
+                .contains("proxy.delegate: must be at least 30m, not 5m")
+                .contains("pilot.locations[0]: 'ftp://example.org/pilot' is neither an http(s) or file: URL nor an absolute directory")
+                .contains("pilot.templates: '" + dir.resolve("nowhere") + "' is not a directory")
+                .contains("pilot.userDataParts[0]: '" + part + "' must start with #cloud-config")
+                .contains("pilot.cvmfs.repositories: is required");
+    }
+
+    @Test
+    void aQueueWhosePilotsRunTheWrapperNeedsThePilotFilesLocations() throws IOException {
+        Path file = write(VALID.replace("      command: [/bin/true]\n", "      killGrace: 5s\n"));
+        Cli result = Cli.run("config", "check", file.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("queues[0]: its pilots run the DIRAC pilot wrapper, which needs pilot.locations");
+
+        Path fixed = write(VALID.replace("      command: [/bin/true]\n", "      killGrace: 5s\n")
+                + "pilot:\n  locations: [https://dirac.example.org/pilot]\n");
+        assertThat(Cli.run("config", "check", fixed.toString()).exitCode()).isZero();
     }
 
     @Test
@@ -139,7 +166,6 @@ class ConfigCheckTest {
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err())
-                .contains(file + ":15: queues[0].parameters.command: is required")
                 .contains(file + ":16: queues[0].parameters.comand: is not a parameter of this driver");
     }
 

@@ -2,7 +2,6 @@ package io.pilotd.director.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pilotd.director.config.PilotSettings;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
@@ -50,9 +49,9 @@ class LimitsNeverExceededTest {
     @Test
     void randomMixesOfCyclesSubmitsAndCloudProgress() {
         Random random = new Random(42);
-        Submitter submitter = new Submitter(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR,
+        Submitter submitter = new Submitter(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR,
                 Clock.systemUTC());
-        QueueCycle cycle = new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR,
+        QueueCycle cycle = new QueueCycle(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR,
                 Clock.systemUTC(), 10);
         int checks = 0;
         for (int scenario = 0; scenario < 40; scenario++) {
@@ -98,7 +97,7 @@ class LimitsNeverExceededTest {
                     boolean manual = t % 2 == 0;
                     done.add(threads.submit(() -> {
                         Submitter submitter = new Submitter(db.jdbi(),
-                                new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, Clock.systemUTC());
+                                PilotEnvironment.none(DIRECTOR), DIRECTOR, Clock.systemUTC());
                         PilotDriver driver = cloud.driver(DIRECTOR);
                         start.await();
                         for (int i = 0; i < 4; i++) {

@@ -3,7 +3,6 @@ package io.pilotd.director.cycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pilotd.director.config.PilotSettings;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.CycleRecord;
@@ -49,7 +48,7 @@ class QueueCycleTest {
     }
 
     private QueueCycle newCycle() {
-        return new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, clock, 10);
+        return new QueueCycle(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR, clock, 10);
     }
 
     @AfterEach

@@ -2,7 +2,6 @@ package io.pilotd.director.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pilotd.director.config.PilotSettings;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
@@ -32,7 +31,7 @@ class RetiredSetupsTest {
     @BeforeEach
     void setUp() {
         db = TestDatabases.fresh();
-        cycle = new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, new FakeClock(), 10);
+        cycle = new QueueCycle(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR, new FakeClock(), 10);
         pilots = new PilotStore(db.jdbi());
         setups = new DriverSetups(db.jdbi());
     }

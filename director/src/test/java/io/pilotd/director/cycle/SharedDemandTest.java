@@ -3,7 +3,6 @@ package io.pilotd.director.cycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilotd.director.config.Matching;
-import io.pilotd.director.config.PilotSettings;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.config.SiteConfig;
@@ -56,7 +55,7 @@ class SharedDemandTest {
     }
 
     private Submitter submitter() {
-        return new Submitter(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, Clock.systemUTC());
+        return new Submitter(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR, Clock.systemUTC());
     }
 
     private long jobs(List<String> sites, List<String> tags, int processors, int count) {

@@ -3,7 +3,6 @@ package io.pilotd.director.cycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilotd.director.config.Matching;
-import io.pilotd.director.config.PilotSettings;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.config.SiteConfig;
@@ -54,7 +53,7 @@ class SiteCapsTest {
     }
 
     private static Submitter submitter() {
-        return new Submitter(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR, Clock.systemUTC());
+        return new Submitter(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR, Clock.systemUTC());
     }
 
     private static SiteRow usage(String site) {
@@ -80,7 +79,7 @@ class SiteCapsTest {
     @Test
     void noCapNorQueueLimitIsEverPassedOverRandomMixes() {
         Random random = new Random(1313);
-        QueueCycle cycle = new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR,
+        QueueCycle cycle = new QueueCycle(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR,
                 Clock.systemUTC(), 10);
         Submitter submitter = submitter();
         for (int scenario = 0; scenario < 30; scenario++) {
@@ -192,7 +191,7 @@ class SiteCapsTest {
         Queues.sync(db, Map.of(site, new SiteConfig(20, null, null)), big, small);
         Queues.demandFor(db, big, 300);
         Queues.demandFor(db, small, 100);
-        QueueCycle cycle = new QueueCycle(db.jdbi(), new PilotEnvironment(PilotSettings.none(), DIRECTOR), DIRECTOR,
+        QueueCycle cycle = new QueueCycle(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR,
                 Clock.systemUTC(), 10);
         FakeCloud cloud = new FakeCloud();
         PilotDriver driver = cloud.driver(DIRECTOR);

@@ -5,46 +5,114 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pilotd.director.config.CvmfsSettings;
+import io.pilotd.director.config.DirectorSettings;
 import io.pilotd.director.config.PilotSettings;
+import io.pilotd.director.config.PilotdConfig;
+import io.pilotd.director.config.ProxySettings;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.testing.ExternalTool;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.PilotPayload;
+import io.pilotd.proxy.TestCredentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PayloadTest {
     private static final String BATCH = "0123456789abcdef0123456789abcdef";
+    private static final String PEM = TestCredentials.create().proxy().voms("lhcb", "/lhcb").pem();
+    private static final QueueRow QUEUE = new QueueRow("ec2-q", "CLOUD.AWS.de", "ec2.eu-central-1", "c6i", "ec2", "lhcb", 4,
+            10, 10, 10, Duration.ofMinutes(2), Duration.ofHours(1), true, 0, null, null, null, Duration.ofHours(36), 1L, null,
+            10, Duration.ofHours(1));
 
     @TempDir
     Path dir;
 
+    private static PilotSettings settings(String templates, List<String> parts) {
+        return new PilotSettings("LHCb-Production", "dips://cs.example.org:9135", "v11.0", "LHCb", List.of("LHCb"),
+                List.of("https://lhcb-portal-dirac.cern.ch/pilot", "/cvmfs/lhcb.cern.ch/lhcbdirac/pilot"),
+                List.of("-o", "/LocalSite/SharedArea=/cvmfs/lhcb.cern.ch"), templates,
+                new CvmfsSettings(List.of("lhcb.cern.ch", "lhcb-condb.cern.ch"), "http://squid.example.org:3128", 20000), parts);
+    }
+
+    private static PilotPayload payload(PilotSettings settings) {
+        PilotdConfig config = new PilotdConfig(DirectorSettings.defaults(), null, ProxySettings.none(), settings, Map.of(), List.of());
+        return PilotEnvironment.of(config, "director-1", Clock.systemUTC()).payload(QUEUE, BATCH, PEM);
+    }
+
     private static PilotPayload payload() {
-        QueueRow queue = new QueueRow("ec2-q", "CLOUD.AWS.de", "ec2.eu-central-1", "c6i", "ec2", "lhcb", 4, 10, 10, 10,
-                Duration.ofMinutes(2), Duration.ofHours(1), true, 0, null, null, null, Duration.ofHours(36), 1L, null, 10, Duration.ofHours(1));
-        return new PilotEnvironment(new PilotSettings("LHCb-Production", "dips://cs.example.org:9135", "v11.0", "LHCb",
-                null), "director-1").payload(queue, BATCH);
+        return payload(settings(null, null));
+    }
+
+    private static String decoded(JsonNode yaml, String path) {
+        for (JsonNode file : yaml.at("/write_files")) {
+            if (file.at("/path").asText().equals(path)) {
+                return new String(Base64.getDecoder().decode(file.at("/content").asText()), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError(path + " is not written");
+    }
+
+    private static JsonNode file(JsonNode yaml, String path) {
+        for (JsonNode file : yaml.at("/write_files")) {
+            if (file.at("/path").asText().equals(path)) {
+                return file;
+            }
+        }
+        throw new AssertionError(path + " is not written");
     }
 
     @Test
-    void theUserDataCarriesTheEnvironmentAndTheBootstrapIntact() throws Exception {
+    void theUserDataCarriesTheEnvironmentTheWrapperAndTheProxyForThePilotUserOnly() throws Exception {
         PilotPayload payload = payload();
 
         assertThat(payload.userData()).startsWith("#cloud-config\n");
         JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(payload.userData());
-        String env = new String(Base64.getDecoder().decode(yaml.at("/write_files/0/content").asText()), StandardCharsets.UTF_8);
+        String env = decoded(yaml, "/etc/pilotd/pilot.env");
         assertThat(env).contains("PILOTD_BATCH='" + BATCH + "'\n").contains("DIRAC_SITE='CLOUD.AWS.de'\n")
-                .contains("DIRAC_SETUP='LHCb-Production'\n").contains("PILOTD_QUEUE='ec2-q'\n");
-        assertThat(yaml.at("/write_files/0/permissions").asText()).isEqualTo("0600");
-        String bootstrap = new String(Base64.getDecoder().decode(yaml.at("/write_files/1/content").asText()), StandardCharsets.UTF_8);
-        assertThat(bootstrap).isEqualTo(payload.bootstrap()).startsWith("#!/bin/sh");
+                .contains("PILOTD_QUEUE='ec2-q'\n").contains("X509_USER_PROXY=/home/pilot/proxy\n")
+                .contains("PILOTD_WRAPPER_FILE=/usr/local/libexec/pilotd-wrapper\n").doesNotContain("PILOTD_PROXY");
+        assertThat(file(yaml, "/etc/pilotd/pilot.env").at("/permissions").asText()).isEqualTo("0600");
+        assertThat(decoded(yaml, "/usr/local/sbin/pilotd-bootstrap")).isEqualTo(payload.bootstrap()).startsWith("#!/bin/sh");
+        assertThat(decoded(yaml, "/usr/local/libexec/pilotd-wrapper")).isEqualTo(payload.wrapper());
+        JsonNode proxy = file(yaml, "/home/pilot/proxy");
+        assertThat(decoded(yaml, "/home/pilot/proxy")).isEqualTo(PEM);
+        assertThat(proxy.at("/permissions").asText()).isEqualTo("0600");
+        assertThat(proxy.at("/owner").asText()).isEqualTo("pilot:pilot");
+        assertThat(proxy.at("/defer").asBoolean()).as("written once the user exists").isTrue();
+        assertThat(yaml.at("/users/1/name").asText()).isEqualTo("pilot");
+        assertThat(decoded(yaml, "/etc/cvmfs/default.local")).contains("CVMFS_REPOSITORIES=lhcb.cern.ch,lhcb-condb.cern.ch\n")
+                .contains("CVMFS_HTTP_PROXY='http://squid.example.org:3128'\n").contains("CVMFS_QUOTA_LIMIT=20000\n");
+        assertThat(yaml.at("/packages/0").asText()).isEqualTo("cvmfs");
+        assertThat(yaml.at("/runcmd").toString()).contains("pilotd-pilot-exit-status: $status").contains("/dev/console");
         assertThat(yaml.at("/power_state/mode").asText()).isEqualTo("poweroff");
+        assertThat(payload.secrets().get(PilotPayload.PROXY_VARIABLE))
+                .isEqualTo(Base64.getEncoder().encodeToString(PEM.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void thePayloadNeverShowsItsSecretsWhenPrinted() {
+        PilotPayload payload = payload();
+        assertThat(payload.toString()).contains("PILOTD_QUEUE=ec2-q").contains("PILOTD_PROXY")
+                .doesNotContain(payload.secrets().get(PilotPayload.PROXY_VARIABLE)).doesNotContain("BEGIN");
+    }
+
+    @Test
+    void theWrapperRunsTheDiracPilotWithDiracsOptionNames() {
+        String wrapper = payload().wrapper();
+        assertThat(wrapper).contains("set -- '-S' 'LHCb-Production' '-C' 'dips://cs.example.org:9135' '-l' 'LHCb' '-r' 'v11.0'"
+                + " '-e' 'LHCb' '-N' 'ec2.eu-central-1' '-Q' 'c6i' '-n' 'CLOUD.AWS.de' '--wnVO' 'lhcb' '-P' '4'"
+                + " --pilotUUID \"$DIRAC_PILOT_STAMP\" '-o' '/LocalSite/SharedArea=/cvmfs/lhcb.cern.ch'");
+        assertThat(wrapper).contains("for location in 'https://lhcb-portal-dirac.cern.ch/pilot' '/cvmfs/lhcb.cern.ch/lhcbdirac/pilot' ;");
     }
 
     @Test
@@ -55,59 +123,93 @@ class PayloadTest {
     }
 
     @Test
+    void aSitesTemplatesReplaceTheBuiltInOnesOfTheSameName() throws Exception {
+        Files.writeString(dir.resolve("pilot-bootstrap.sh"), "#!/bin/sh\necho site bootstrap\n");
+        PilotPayload payload = payload(settings(dir.toString(), null));
+        assertThat(payload.bootstrap()).isEqualTo("#!/bin/sh\necho site bootstrap\n");
+        assertThat(payload.userData()).startsWith("#cloud-config\n");
+    }
+
+    @Test
+    void aSitesOwnPartsMakeTheUserDataMimeMultipart() throws Exception {
+        Path part = Files.writeString(dir.resolve("site.sh"), "#!/bin/sh\necho site part\n");
+        PilotPayload payload = payload(settings(null, List.of(part.toString())));
+
+        assertThat(payload.userData()).startsWith("Content-Type: multipart/mixed; boundary=\"pilotd-");
+        assertThat(payload.userData()).contains("Content-Type: text/cloud-config; charset=\"utf-8\"\n")
+                .contains("Content-Type: text/x-shellscript; charset=\"utf-8\"\n").contains("#!/bin/sh\necho site part\n");
+        Path file = Files.writeString(dir.resolve("user-data.mime"), payload.userData());
+        ExternalTool.Result parsed = ExternalTool.run("python3", "-c", "import email,sys\n"
+                + "m=email.message_from_file(open(sys.argv[1]))\n"
+                + "print([p.get_content_type() for p in m.walk()][1:])\n"
+                + "print(m.get_payload()[0].get_payload(decode=True).decode().splitlines()[0])", file.toString());
+        assertThat(parsed.output()).contains("['text/cloud-config', 'text/x-shellscript']").contains("#cloud-config");
+    }
+
+    @Test
     void withoutItsIndexTheBootstrapRunsNoPilotAndFails() throws Exception {
-        Path script = dir.resolve("bootstrap.sh");
-        Files.writeString(script, payload().bootstrap());
+        Path ran = dir.resolve("pilot-ran");
+        Path wrapper = Files.writeString(dir.resolve("wrapper.sh"), "#!/bin/sh\ntouch " + ran + "\n");
         Path bin = Files.createDirectories(dir.resolve("bin"));
         // The instance metadata service does not answer: curl fails as it does when it cannot connect.
         Path curl = Files.writeString(bin.resolve("curl"), "#!/bin/sh\nexit 7\n");
         curl.toFile().setExecutable(true);
-        Path ran = dir.resolve("pilot-ran");
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true);
-        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        builder.environment().put("PILOTD_BATCH", BATCH);
-        builder.environment().put("PILOTD_PILOT_COMMAND", "touch " + ran);
-        builder.environment().remove("DIRAC_PILOT_STAMP");
-        builder.environment().remove("AWS_BATCH_JOB_ARRAY_INDEX");
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Bootstrap run = bootstrap(Map.of("PATH", bin + ":" + System.getenv("PATH"), "PILOTD_WRAPPER_FILE", wrapper.toString()));
 
-        assertThat(process.exitValue()).as(output).isNotZero();
-        assertThat(output).contains("cannot learn this pilot's index");
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(3);
+        assertThat(run.output()).contains("cannot learn this pilot's index");
         assertThat(ran).as("no pilot ran under a guessed stamp").doesNotExist();
     }
 
     @Test
-    void theBootstrapDerivesTheSameStampAsTheDirector() throws Exception {
-        Path script = dir.resolve("bootstrap.sh");
-        Files.writeString(script, payload().bootstrap());
+    void theBootstrapDerivesTheSameStampAsTheDirectorWritesTheProxyAndRunsTheWrapper() throws Exception {
+        Path wrapper = Files.writeString(dir.resolve("wrapper.sh"), "#!/bin/sh\n"
+                + "echo \"stamp=$DIRAC_PILOT_STAMP\"\n"
+                + "echo \"mode=$(stat -c %a \"$X509_USER_PROXY\")\"\n"
+                + "echo \"proxy-var=${PILOTD_PROXY:-unset}\"\n"
+                + "cmp -s \"$X509_USER_PROXY\" " + Files.writeString(dir.resolve("expected.pem"), PEM) + " && echo same-proxy\n"
+                + "exit 5\n");
+        Bootstrap run = bootstrap(Map.of("PILOTD_STAMP_OFFSET", "10000", "AWS_BATCH_JOB_ARRAY_INDEX", "3",
+                "PILOTD_WRAPPER_FILE", wrapper.toString(), "HOME", dir.toString(),
+                PilotPayload.PROXY_VARIABLE, Base64.getEncoder().encodeToString(PEM.getBytes(StandardCharsets.US_ASCII))));
+
+        assertThat(run.output()).contains("stamp=" + BatchStamps.stamp(BATCH, 10003) + "\n").contains("mode=600\n")
+                .contains("proxy-var=unset\n").contains("same-proxy\n");
+        assertThat(run.exitCode()).as("the wrapper's status").isEqualTo(5);
+    }
+
+    private record Bootstrap(int exitCode, String output) {
+    }
+
+    private Bootstrap bootstrap(Map<String, String> env) throws Exception {
+        Path script = Files.writeString(dir.resolve("bootstrap.sh"), payload().bootstrap());
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true);
         builder.environment().put("PILOTD_BATCH", BATCH);
-        builder.environment().put("PILOTD_STAMP_OFFSET", "10000");
-        builder.environment().put("AWS_BATCH_JOB_ARRAY_INDEX", "3");
-        builder.environment().put("PILOTD_PILOT_COMMAND", "printenv DIRAC_PILOT_STAMP");
+        // Run as whoever runs the tests: no user is made or switched to.
+        builder.environment().put("PILOTD_PILOT_USER", System.getProperty("user.name"));
+        builder.environment().put("PILOTD_WORK_DIR", dir.toString());
         builder.environment().remove("DIRAC_PILOT_STAMP");
+        builder.environment().remove("AWS_BATCH_JOB_ARRAY_INDEX");
+        builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).endsWith(BatchStamps.stamp(BATCH, 10003) + "\n");
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Bootstrap(process.exitValue(), output);
     }
 
     @Test
-    void theBootstrapPassesShellcheck() throws Exception {
-        Path script = dir.resolve("bootstrap.sh");
-        Files.writeString(script, payload().bootstrap());
-        ExternalTool.Result result = ExternalTool.run("shellcheck", "--shell=sh", script.toString());
-        assertThat(result.exitCode()).as(result.output()).isZero();
+    void theBootstrapAndTheWrapperPassShellcheck() throws Exception {
+        PilotPayload payload = payload();
+        for (String script : List.of(payload.bootstrap(), payload.wrapper())) {
+            Path file = Files.writeString(dir.resolve("script.sh"), script);
+            ExternalTool.Result result = ExternalTool.run("shellcheck", "--shell=sh", file.toString());
+            assertThat(result.exitCode()).as(result.output()).isZero();
+        }
     }
 
     @Test
     void theUserDataPassesCloudInitsSchema() throws Exception {
-        Path userData = dir.resolve("user-data");
-        Files.writeString(userData, payload().userData());
+        Path userData = Files.writeString(dir.resolve("user-data"), payload().userData());
         ExternalTool.Result result = ExternalTool.run("cloud-init", "schema", "--config-file", userData.toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("Valid");

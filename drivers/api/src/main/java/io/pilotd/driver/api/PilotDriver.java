@@ -64,6 +64,14 @@ public interface PilotDriver extends AutoCloseable {
     List<OwnedPilot> listOwned(String directorId) throws DriverException;
 
     /**
+     * Whether this driver's pilots run the DIRAC pilot wrapper of the payload (they need the
+     * pilot files' locations); false for a driver that runs a command of its own.
+     */
+    default boolean runsPilotWrapper() {
+        return true;
+    }
+
+    /**
      * How long after its create a resource may still be missing from this cloud's listings.
      * A queue may set its own ({@code consistencyWindow}); this is the driver's default.
      */

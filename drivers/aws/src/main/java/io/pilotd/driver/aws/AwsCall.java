@@ -13,8 +13,20 @@ final class AwsCall {
         return run(what, call, false);
     }
 
-    /** A call that changes something: a lost answer may hide an action. */
+    /**
+     * A call that changes something, by a client that retries lost answers too: a lost answer,
+     * this attempt's or an earlier one's, may hide an action.
+     */
     static <T> T change(String what, Supplier<T> call) throws DriverException {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw AwsErrors.mapRetried(what, e);
+        }
+    }
+
+    /** A call that changes something, by a client that retries only throttled attempts (which did nothing). */
+    static <T> T changeRetriedWhenThrottled(String what, Supplier<T> call) throws DriverException {
         return run(what, call, true);
     }
 

@@ -8,6 +8,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Turns whatever an SDK call threw into the contract's three answers:
@@ -19,6 +20,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  *       a call that changes something, since AWS may have acted; retryable for one that reads;</li>
  *   <li>any other AWS error: the refusal, in AWS's words ({@link DriverException}).</li>
  * </ul>
+ * A call that changes something and that the SDK tried more than once after answers it may
+ * have lost is {@link OutcomeUnknownException} whatever its last attempt got ({@link #mapRetried}).
  */
 final class AwsErrors {
     private static final Set<String> THROTTLING_CODES = Set.of("RequestLimitExceeded", "Throttling", "ThrottlingException",
@@ -32,6 +35,25 @@ final class AwsErrors {
 
     /** @param mutating the call changes something at AWS, so a lost answer may hide an action */
     static DriverException map(String what, RuntimeException e, boolean mutating) {
+        return classify(what, e, mutating);
+    }
+
+    /**
+     * A call that changes something, made by a client whose retries also follow lost answers
+     * (5xx, time-outs): when it was tried more than once, an earlier attempt may have acted,
+     * whatever the last one got. A throttled last attempt does not undo the first.
+     */
+    static DriverException mapRetried(String what, RuntimeException e) {
+        DriverException last = classify(what, e, true);
+        Integer attempts = e instanceof SdkException sdk ? sdk.numAttempts() : null;
+        if (!(last instanceof OutcomeUnknownException) && attempts != null && attempts > 1) {
+            return new OutcomeUnknownException(last.getMessage() + ", after " + (attempts - 1)
+                    + " earlier attempt(s) whose answer may have been lost (AWS may have acted)", e);
+        }
+        return last;
+    }
+
+    private static DriverException classify(String what, RuntimeException e, boolean mutating) {
         if (e instanceof AwsServiceException service) {
             String code = code(service);
             String text = what + ": " + (code.isEmpty() ? "HTTP " + service.statusCode() : code) + ": " + message(service);

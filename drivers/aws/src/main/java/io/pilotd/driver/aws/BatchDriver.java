@@ -147,7 +147,7 @@ final class BatchDriver implements PilotDriver {
             }
         }
         SubmitJobRequest call = submit;
-        SubmitJobResponse response = AwsCall.change("SubmitJob", () -> submitter.submitJob(call));
+        SubmitJobResponse response = AwsCall.changeRetriedWhenThrottled("SubmitJob", () -> submitter.submitJob(call));
         return jobRefs(stamps, response.jobId());
     }
 
@@ -186,11 +186,15 @@ final class BatchDriver implements PilotDriver {
     }
 
     private static Map<String, String> environment(PilotRequest request, List<String> stamps, int offset) {
-        Map<String, String> env = new LinkedHashMap<>(request.payload().environment());
+        Map<String, String> env = new LinkedHashMap<>(request.payload().fullEnvironment());
         env.put("PILOTD_BATCH", request.batchId());
         env.put("PILOTD_STAMP_OFFSET", Integer.toString(offset));
         if (stamps.size() == 1) {
             env.put(PilotPayload.STAMP_VARIABLE, stamps.get(0));
+        }
+        if (!request.payload().wrapper().isEmpty()) {
+            env.put(PilotPayload.WRAPPER_VARIABLE, Base64.getEncoder().encodeToString(Ec2Driver.gzip(
+                    request.payload().wrapper().getBytes(StandardCharsets.UTF_8))));
         }
         if (!request.payload().bootstrap().isEmpty()) {
             // The job definition's command runs it: sh -c 'echo "$PILOTD_BOOTSTRAP" | base64 -d | gunzip | sh'

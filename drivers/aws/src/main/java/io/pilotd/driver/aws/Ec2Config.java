@@ -2,6 +2,7 @@ package io.pilotd.driver.aws;
 
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,10 +15,14 @@ import java.util.Optional;
  * @param spot            start spot instances (terminated, never stopped, when reclaimed)
  * @param volumeSize      root volume size in GiB (none: the AMI's)
  * @param allOrNothing    start all {@code n} or none (MinCount = n), rather than as many as fit
+ * @param consoleWait     how long a VM that powered itself off may take to show its pilot's exit
+ *                        status on its console (EC2 posts console output late) before its pilot
+ *                        is taken to have failed
  */
 record Ec2Config(AwsSettings aws, String image, String instanceType, Optional<String> subnet, List<String> securityGroups,
                  Optional<String> keyName, Optional<String> instanceProfile, boolean spot, Optional<Integer> volumeSize,
-                 String rootDevice, Map<String, String> tags, boolean allOrNothing) {
+                 String rootDevice, Map<String, String> tags, boolean allOrNothing, Duration consoleWait) {
+    static final Duration DEFAULT_CONSOLE_WAIT = Duration.ofMinutes(10);
 
     static Ec2Config from(DriverParameters p) throws InvalidParametersException {
         AwsSettings aws = AwsSettings.from(p);
@@ -43,8 +48,9 @@ record Ec2Config(AwsSettings aws, String image, String instanceType, Optional<St
         Map<String, String> tags = Tags.check(p, "tags", p.optionalStringMap("tags"));
         p.moved("maxLifetime", "the queue's limits.maxLifetime (the VM's own power-off timer, and the director's kill)");
         boolean allOrNothing = p.optionalBoolean("allOrNothing", false);
+        Duration consoleWait = p.optionalDuration("consoleWait").orElse(DEFAULT_CONSOLE_WAIT);
         p.validate();
         return new Ec2Config(aws, image, instanceType, subnet, groups, keyName, profile, spot,
-                volume == 0 ? Optional.empty() : Optional.of(volume), rootDevice, tags, allOrNothing);
+                volume == 0 ? Optional.empty() : Optional.of(volume), rootDevice, tags, allOrNothing, consoleWait);
     }
 }

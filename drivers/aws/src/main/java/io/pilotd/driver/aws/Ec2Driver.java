@@ -4,6 +4,7 @@ import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.Durations;
 import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
@@ -13,12 +14,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
@@ -56,6 +60,8 @@ final class Ec2Driver implements PilotDriver {
     private final Ec2Config config;
     private final DriverContext context;
     private final Ec2Client ec2;
+    /** VMs seen powered off whose pilot's exit status has not reached the console yet, since when. */
+    private final Map<String, Instant> awaitingStatus = new ConcurrentHashMap<>();
 
     Ec2Driver(Ec2Config config, DriverContext context, Ec2Client ec2) {
         this.config = config;
@@ -82,7 +88,7 @@ final class Ec2Driver implements PilotDriver {
             return new BatchLookup(started(request, ec2.runInstances(run).instances()), true);
         } catch (RuntimeException e) {
             if (!"IdempotentParameterMismatch".equals(AwsErrors.code(e))) {
-                throw AwsErrors.map("RunInstances (looking up batch " + request.batchId() + ")", e, true);
+                throw AwsErrors.mapRetried("RunInstances (looking up batch " + request.batchId() + ")", e);
             }
         }
         List<Instance> tagged = instances("looking up batch " + request.batchId(),
@@ -229,7 +235,9 @@ final class Ec2Driver implements PilotDriver {
                     Filter.builder().name("tag:" + Tags.DIRECTOR).values(context.directorId()).build(),
                     Filter.builder().name("tag:" + Tags.QUEUE).values(context.queue()).build())) {
                 PilotState state = state(instance);
-                if (instance.state().name() == InstanceStateName.STOPPED) {
+                if (poweredItselfOff(instance)) {
+                    state = exitStatus(instance.instanceId(), state);
+                } else if (instance.state().name() == InstanceStateName.STOPPED) {
                     stopped.add(instance.instanceId());
                     state = PilotState.of(PilotStatus.Failed, state.reason() + "; terminated by pilotd: a stopped pilot VM never resumes");
                 }
@@ -238,6 +246,47 @@ final class Ec2Driver implements PilotDriver {
         }
         terminate(stopped);
         return states;
+    }
+
+    private static boolean poweredItselfOff(Instance instance) {
+        InstanceStateName name = instance.state().name();
+        return (name == InstanceStateName.SHUTTING_DOWN || name == InstanceStateName.TERMINATED)
+                && instance.stateReason() != null && "Client.InstanceInitiatedShutdown".equals(instance.stateReason().code());
+    }
+
+    /**
+     * A VM that powered itself off tells how its pilot ended on its console (the user-data writes
+     * the wrapper's exit status there): read once, when it is seen ending. EC2 posts console output
+     * late, so a VM whose status is not there yet stays Running for up to {@code consoleWait}.
+     */
+    private PilotState exitStatus(String instanceId, PilotState ended) throws DriverException {
+        OptionalInt status = ExitStatus.in(console(instanceId, true));
+        if (status.isPresent()) {
+            awaitingStatus.remove(instanceId);
+            return status.getAsInt() == 0
+                    ? PilotState.of(PilotStatus.Done, ended.reason() + "; the pilot exited with status 0")
+                    : PilotState.of(PilotStatus.Failed, ended.reason() + "; the pilot exited with status " + status.getAsInt());
+        }
+        Instant first = awaitingStatus.computeIfAbsent(instanceId, id -> Instant.now());
+        if (Duration.between(first, Instant.now()).compareTo(config.consoleWait()) < 0) {
+            return PilotState.of(PilotStatus.Running, ended.reason() + "; its pilot's exit status is not on the console yet");
+        }
+        awaitingStatus.remove(instanceId);
+        return PilotState.of(PilotStatus.Failed, ended.reason() + "; no exit status of its pilot on the console after "
+                + Durations.format(config.consoleWait()));
+    }
+
+    /** The console, the latest (Nitro) when EC2 has it, else as last posted. */
+    private String console(String instanceId, boolean latest) throws DriverException {
+        try {
+            String output = ec2.getConsoleOutput(r -> r.instanceId(instanceId).latest(latest)).output();
+            return output == null ? "" : new String(Base64.getMimeDecoder().decode(output), StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            if (latest && "UnsupportedOperation".equals(AwsErrors.code(e))) {
+                return console(instanceId, false);
+            }
+            throw AwsErrors.map("GetConsoleOutput " + instanceId, e, false);
+        }
     }
 
     static PilotState state(Instance instance) {
@@ -301,8 +350,7 @@ final class Ec2Driver implements PilotDriver {
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        String output = AwsCall.read("GetConsoleOutput " + id.get(), () -> ec2.getConsoleOutput(r -> r.instanceId(id.get())).output());
-        return Optional.ofNullable(output).map(o -> new String(Base64.getMimeDecoder().decode(o), StandardCharsets.UTF_8));
+        return Optional.of(console(id.get(), true));
     }
 
     @Override

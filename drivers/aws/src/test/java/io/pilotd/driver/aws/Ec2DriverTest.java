@@ -137,18 +137,49 @@ class Ec2DriverTest extends AwsDriverTest {
     @Test
     void statusMapsEveryInstanceStateAndReason() throws Exception {
         PilotDriver driver = driver();
-        List<String> refs = new ArrayList<>(driver.submit(request(5)).values());
+        List<String> refs = new ArrayList<>(driver.submit(request(6)).values());
         String[] ids = refs.stream().map(r -> r.substring(r.lastIndexOf('/') + 1)).toArray(String[]::new);
         fake.ec2.set(ids[1], "running", null, null);
-        fake.ec2.set(ids[2], "terminated", "Client.InstanceInitiatedShutdown", "Client.InstanceInitiatedShutdown: Instance initiated shutdown");
+        fake.ec2.pilotEnded(ids[2], 0);
+        fake.ec2.pilotEnded(ids[5], 2);
         fake.ec2.set(ids[3], "terminated", "Server.SpotInstanceTermination", "Server.SpotInstanceTermination: Spot instance termination");
         fake.ec2.set(ids[4], "terminated", "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown");
 
         Map<String, PilotState> states = driver.status(refs);
 
         assertThat(refs.stream().map(r -> states.get(r).status()).toList()).containsExactly(PilotStatus.Scheduled,
-                PilotStatus.Running, PilotStatus.Done, PilotStatus.Failed, PilotStatus.Deleted);
+                PilotStatus.Running, PilotStatus.Done, PilotStatus.Failed, PilotStatus.Deleted, PilotStatus.Failed);
+        assertThat(states.get(refs.get(5)).reason()).endsWith("; the pilot exited with status 2");
         assertThat(states.get(refs.get(3)).reason()).isEqualTo("terminated: Server.SpotInstanceTermination: Spot instance termination");
+    }
+
+    @Test
+    void aVmWhoseExitStatusReachesTheConsoleLateStaysRunningUntilItDoes() throws Exception {
+        PilotDriver driver = driver();
+        String ref = driver.submit(request(1)).values().iterator().next();
+        String id = ref.substring(ref.lastIndexOf('/') + 1);
+        fake.ec2.set(id, "terminated", "Client.InstanceInitiatedShutdown", "Client.InstanceInitiatedShutdown: Instance initiated shutdown");
+
+        PilotState before = driver.status(List.of(ref)).get(ref);
+        fake.ec2.postConsole(id, "[  OK  ] Reached target Power-Off.\npilotd-pilot-exit-status: 0\n");
+        PilotState after = driver.status(List.of(ref)).get(ref);
+
+        assertThat(before.status()).isEqualTo(PilotStatus.Running);
+        assertThat(before.reason()).endsWith("its pilot's exit status is not on the console yet");
+        assertThat(after.status()).isEqualTo(PilotStatus.Done);
+    }
+
+    @Test
+    void aVmThatNeverShowsItsExitStatusEndsFailedAfterTheConsoleWait() throws Exception {
+        PilotDriver driver = driver(Map.of("consoleWait", "0s"));
+        String ref = driver.submit(request(1)).values().iterator().next();
+        fake.ec2.set(ref.substring(ref.lastIndexOf('/') + 1), "terminated", "Client.InstanceInitiatedShutdown",
+                "Client.InstanceInitiatedShutdown: Instance initiated shutdown");
+
+        PilotState state = driver.status(List.of(ref)).get(ref);
+
+        assertThat(state.status()).isEqualTo(PilotStatus.Failed);
+        assertThat(state.reason()).endsWith("no exit status of its pilot on the console after 0s");
     }
 
     @Test
@@ -251,6 +282,17 @@ class Ec2DriverTest extends AwsDriverTest {
         assertThat(fake.count("EC2.RunInstances")).isEqualTo(3);
         assertThat(fake.calls("EC2.RunInstances").stream().map(c -> FakeAws.form(c.body()).get("ClientToken")).distinct())
                 .as("every retry carries the same ClientToken").hasSize(1);
+    }
+
+    @Test
+    void aThrottledRetryAfterALostAnswerIsAnUnknownOutcomeNotNothingStarted() throws Exception {
+        fake.loseAnswersAfterActing("EC2.RunInstances", 1);
+        fake.fail("EC2.RunInstances", 20, FakeAws.ec2Error(503, "RequestLimitExceeded", "Request limit exceeded."));
+        PilotRequest request = request(2);
+
+        assertThatThrownBy(() -> driver().submit(request)).isInstanceOf(OutcomeUnknownException.class)
+                .hasMessageContaining("RequestLimitExceeded").hasMessageContaining("earlier attempt(s) whose answer may have been lost");
+        assertThat(fake.ec2.instances()).as("the first attempt started them").hasSize(2);
     }
 
     @Test

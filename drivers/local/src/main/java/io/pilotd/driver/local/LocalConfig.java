@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * @param command     the pilot: program and arguments, run once per pilot
+ * @param command     a program and its arguments, run once per pilot instead of the DIRAC pilot
+ *                    wrapper (a demo, a test); empty: the wrapper
  * @param environment extra variables for every pilot (the payload's and the stamp come on top)
  * @param killGrace   how long a killed pilot gets between SIGTERM and SIGKILL
  */
@@ -15,9 +16,6 @@ record LocalConfig(List<String> command, Map<String, String> environment, Durati
 
     static LocalConfig from(DriverParameters parameters) throws InvalidParametersException {
         List<String> command = parameters.optionalStringList("command");
-        if (command.isEmpty()) {
-            parameters.problem("command", "is required: the pilot program and its arguments, as a list");
-        }
         Map<String, String> environment = parameters.optionalStringMap("environment");
         Duration killGrace = parameters.optionalDuration("killGrace").orElse(Duration.ofSeconds(10));
         parameters.validate();

@@ -58,7 +58,16 @@ final class LocalDriver implements PilotDriver {
     }
 
     @Override
+    public boolean runsPilotWrapper() {
+        return config.command().isEmpty();
+    }
+
+    @Override
     public Map<String, String> submit(PilotRequest request) throws DriverException {
+        if (config.command().isEmpty() && request.payload().wrapper().isEmpty()) {
+            throw new DriverException("no command and no DIRAC pilot wrapper to run: set the queue's parameters.command,"
+                    + " or pilot.locations");
+        }
         Map<String, String> jobRefs = new LinkedHashMap<>();
         for (String stamp : request.stamps()) {
             PilotDir dir = new PilotDir(pilots.resolve(stamp));
@@ -83,7 +92,14 @@ final class LocalDriver implements PilotDriver {
             command.add(SETSID.toString());
         }
         command.addAll(List.of("/bin/sh", "-c", WRAPPER, "pilot"));
-        command.addAll(config.command());
+        if (config.command().isEmpty()) {
+            // The DIRAC pilot wrapper, as every other driver's pilots run it.
+            Path wrapper = dir.path().resolve("pilot-wrapper.sh");
+            Files.writeString(wrapper, payload.wrapper());
+            command.addAll(List.of("/bin/sh", wrapper.toString()));
+        } else {
+            command.addAll(config.command());
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.path().toFile())
                 .redirectErrorStream(true)
@@ -93,8 +109,9 @@ final class LocalDriver implements PilotDriver {
         Map<String, String> env = builder.environment();
         env.keySet().retainAll(INHERITED);
         env.putAll(config.environment());
-        env.putAll(payload.environment());
+        env.putAll(payload.fullEnvironment());
         env.put(PilotPayload.STAMP_VARIABLE, stamp);
+        env.put("PILOTD_WORK_DIR", dir.path().toString());
         env.put("PILOTD_PILOT_DIR", dir.path().toString());
         return builder.start();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilotd.driver.api.DriverContext;
+import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.OwnedPilot;
@@ -121,9 +122,17 @@ class LocalDriverTest {
                 new DriverParameters(Map.of("comand", List.of("/bin/true"), "killGrace", "soon")),
                 new DriverContext("d", "q", workDir)))
                 .isInstanceOf(InvalidParametersException.class)
-                .hasMessageContaining("command: is required")
                 .hasMessageContaining("killGrace: 'soon' is not a duration")
                 .hasMessageContaining("comand: is not a parameter of this driver");
+    }
+
+    @Test
+    void withoutACommandItRunsThePayloadsWrapperAndRefusesAPayloadWithout() throws Exception {
+        PilotDriver driver = new LocalDriverFactory().create(new DriverParameters(Map.of()), new DriverContext("d", "q", workDir));
+        assertThat(driver.runsPilotWrapper()).isTrue();
+        assertThat(driver(List.of("/bin/true")).runsPilotWrapper()).isFalse();
+        assertThatThrownBy(() -> driver.submit(request(B))).isInstanceOf(DriverException.class)
+                .hasMessageContaining("no command and no DIRAC pilot wrapper to run");
     }
 
     @Test

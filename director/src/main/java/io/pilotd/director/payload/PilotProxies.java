@@ -1,0 +1,120 @@
+package io.pilotd.director.payload;
+
+import io.pilotd.director.config.ProxySettings;
+import io.pilotd.driver.api.Durations;
+import io.pilotd.proxy.Delegation;
+import io.pilotd.proxy.Proxy;
+import io.pilotd.proxy.ProxyException;
+import io.pilotd.proxy.ProxyInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads and checks the proxy a queue's pilots carry, before every submission: usable (chain,
+ * key, validity), with at least the queue's {@code minLifetime} left, of the queue's VO, and in
+ * a file nobody else can read. A file is parsed again only when it changes (a renewal).
+ */
+public final class PilotProxies {
+    /**
+     * What a queue's pilots can carry now.
+     *
+     * @param proxy   the proxy, when one is configured and fit
+     * @param problem why no pilot may be submitted, or null
+     */
+    public record Verdict(Proxy proxy, String problem) {
+        static final Verdict NONE = new Verdict(null, null);
+
+        public boolean fit() {
+            return problem == null;
+        }
+    }
+
+    private record Read(Instant modified, long size, Proxy proxy) {
+    }
+
+    private final Clock clock;
+    private final Map<Path, Read> read = new ConcurrentHashMap<>();
+
+    public PilotProxies(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** @param vo the queue's VO, or null when it takes jobs of any */
+    public Verdict check(ProxySettings settings, String vo) {
+        if (settings.file() == null) {
+            return Verdict.NONE;
+        }
+        Path file = Path.of(settings.file());
+        Proxy proxy;
+        try {
+            proxy = read(file);
+        } catch (ProxyException e) {
+            return new Verdict(null, e.getMessage());
+        }
+        Instant now = clock.instant();
+        ProxyInfo info = proxy.inspect(now);
+        if (!info.valid()) {
+            return new Verdict(null, "the proxy " + file + " cannot be used: " + String.join("; ", info.problems()));
+        }
+        Duration left = info.timeLeft(now);
+        Duration needed = settings.minLifetimeOrDefault();
+        if (left.compareTo(needed) < 0) {
+            return new Verdict(null, "the proxy " + file + " has " + Durations.format(left.withNanos(0))
+                    + " left, less than the " + Durations.format(needed) + " its pilots need (minLifetime)");
+        }
+        if (vo != null) {
+            Optional<String> proxyVo = info.vo();
+            if (proxyVo.isEmpty()) {
+                return new Verdict(null, "the proxy " + file + " carries no VOMS attributes; the queue takes jobs of VO " + vo);
+            }
+            if (!proxyVo.get().equals(vo)) {
+                return new Verdict(null, "the proxy " + file + " is of VO " + proxyVo.get() + ", not of the queue's VO " + vo);
+            }
+        }
+        return new Verdict(proxy, null);
+    }
+
+    /** What a submission carries: the file's proxy, or a fresh one delegated from it. */
+    public String pem(Verdict verdict, ProxySettings settings) throws ProxyException {
+        if (verdict.proxy() == null) {
+            return null;
+        }
+        if (settings.delegate() == null) {
+            return verdict.proxy().pem();
+        }
+        return Delegation.delegate(verdict.proxy(), settings.delegate(), clock.instant()).pem();
+    }
+
+    private Proxy read(Path file) throws ProxyException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (Files.getPosixFilePermissions(file).stream().anyMatch(PilotProxies::notOwners)) {
+                throw new ProxyException(file + " is readable by others: chmod 600 it");
+            }
+        } catch (IOException e) {
+            throw new ProxyException(file + ": cannot be read: " + e.getMessage());
+        }
+        Instant modified = attributes.lastModifiedTime().toInstant();
+        Read last = read.get(file);
+        if (last != null && last.modified().equals(modified) && last.size() == attributes.size()) {
+            return last.proxy();
+        }
+        Proxy proxy = Proxy.read(file);
+        read.put(file, new Read(modified, attributes.size(), proxy));
+        return proxy;
+    }
+
+    private static boolean notOwners(PosixFilePermission permission) {
+        return permission.name().startsWith("GROUP") || permission.name().startsWith("OTHERS");
+    }
+}

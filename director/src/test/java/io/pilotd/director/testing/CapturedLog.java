@@ -1,0 +1,58 @@
+package io.pilotd.director.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
+
+/** Every logger at TRACE, everything they log kept, until closed (the levels are put back). */
+public final class CapturedLog implements AutoCloseable {
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger pilotd = (Logger) LoggerFactory.getLogger("io.pilotd");
+    private final Level rootLevel = root.getLevel();
+    private final Level pilotdLevel = pilotd.getLevel();
+    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+
+    private CapturedLog() {
+        events.start();
+        root.addAppender(events);
+        root.setLevel(Level.TRACE);
+        pilotd.setLevel(Level.TRACE);
+    }
+
+    public static CapturedLog atTrace() {
+        return new CapturedLog();
+    }
+
+    public List<ILoggingEvent> events() {
+        return List.copyOf(events.list);
+    }
+
+    /** Every message, with its exception's stack trace. */
+    public String text() {
+        return events.list.stream().map(e -> e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** No PEM block and no line of the proxy's in the text. */
+    public static void assertNoProxyIn(String text, String pem) {
+        assertThat(text).doesNotContain("PRIVATE KEY").doesNotContain("BEGIN CERTIFICATE");
+        for (String line : pem.lines().filter(l -> l.length() == 64).toList()) {
+            assertThat(text).doesNotContain(line);
+        }
+    }
+
+    @Override
+    public void close() {
+        root.detachAppender(events);
+        root.setLevel(rootLevel);
+        pilotd.setLevel(pilotdLevel);
+    }
+}
