@@ -139,4 +139,23 @@ class ProxyAndRenderCommandTest {
         assertThat(result.err()).contains("q would get no pilots (deciding factor proxy)")
                 .contains("less than the 1d its pilots need (minLifetime)");
     }
+
+    @Test
+    void aManualSubmissionIsRefusedWithTheProxysReasonForcedOrNot() throws Exception {
+        Path proxy = CREDENTIALS.proxy().voms("othervo", "/othervo").writeTo(dir.resolve("proxy.pem"));
+        Path config = Files.writeString(dir.resolve("pilotd.yaml"), """
+                director: {id: submit-test, dataDir: %s}
+                proxy: {file: %s, minLifetime: 1h}
+                sites: {SITE.A.de: {}}
+                queues:
+                  - {name: q, site: SITE.A.de, ce: ce, queue: q, driver: local, limits: {maxRunning: 5, maxWaiting: 5},
+                     matching: {vo: lhcb}, parameters: {command: [/bin/true]}}
+                """.formatted(dir.resolve("data"), proxy));
+
+        Cli result = Cli.run("submit", "--queue", "q", "--count", "2", "--force", "-c", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("submitting 0 pilot(s) (decided by proxy)")
+                .contains("pilotd: submission refused: the proxy " + proxy + " is of VO othervo, not of the queue's VO lhcb");
+    }
 }
