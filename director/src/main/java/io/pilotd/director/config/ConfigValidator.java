@@ -130,7 +130,7 @@ public final class ConfigValidator {
         }
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            if (SecretFiles.openToOthers(mode)) {
                 findings.add(new Finding(at, "'" + file + "' is readable by others (" + PosixFilePermissions.toString(mode)
                         + "): chmod 600 it"));
             }

@@ -2,6 +2,7 @@ package io.pilotd.director.payload;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -9,6 +10,14 @@ import java.util.UUID;
  * parts, each typed by its first line the way cloud-init's {@code make-mime} types them.
  */
 public final class MultipartUserData {
+    /** cloud-init's types, by how a part's first line starts. */
+    private static final Map<String, String> TYPES = Map.of(
+            "#cloud-config", "text/cloud-config",
+            "#!", "text/x-shellscript",
+            "#include", "text/x-include-url",
+            "#cloud-boothook", "text/cloud-boothook",
+            "## template: jinja", "text/jinja2",
+            "#part-handler", "text/part-handler");
     private MultipartUserData() {
     }
 
@@ -36,24 +45,7 @@ public final class MultipartUserData {
     /** The MIME type cloud-init gives a part by its first line, or null when it gives none. */
     public static String type(String part) {
         String first = part.lines().findFirst().orElse("").strip();
-        if (first.startsWith("#cloud-config")) {
-            return "text/cloud-config";
-        }
-        if (first.startsWith("#!")) {
-            return "text/x-shellscript";
-        }
-        if (first.startsWith("#include")) {
-            return "text/x-include-url";
-        }
-        if (first.startsWith("#cloud-boothook")) {
-            return "text/cloud-boothook";
-        }
-        if (first.startsWith("## template: jinja")) {
-            return "text/jinja2";
-        }
-        if (first.startsWith("#part-handler")) {
-            return "text/part-handler";
-        }
-        return null;
+        return TYPES.entrySet().stream().filter(t -> first.startsWith(t.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
     }
 }

@@ -1,6 +1,7 @@
 package io.pilotd.director.payload;
 
 import io.pilotd.director.config.ProxySettings;
+import io.pilotd.director.config.SecretFiles;
 import io.pilotd.driver.api.Durations;
 import io.pilotd.proxy.Delegation;
 import io.pilotd.proxy.Proxy;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +98,7 @@ public final class PilotProxies {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            if (Files.getPosixFilePermissions(file).stream().anyMatch(PilotProxies::notOwners)) {
+            if (SecretFiles.openToOthers(file)) {
                 throw new ProxyException(file + " is readable by others: chmod 600 it");
             }
         } catch (IOException e) {
@@ -112,9 +112,5 @@ public final class PilotProxies {
         Proxy proxy = Proxy.read(file);
         read.put(file, new Read(modified, attributes.size(), proxy));
         return proxy;
-    }
-
-    private static boolean notOwners(PosixFilePermission permission) {
-        return permission.name().startsWith("GROUP") || permission.name().startsWith("OTHERS");
     }
 }

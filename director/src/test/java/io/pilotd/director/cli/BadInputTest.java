@@ -45,6 +45,19 @@ class BadInputTest {
         }
     }
 
+    /** A config naming a secret file of this mode, under this key. */
+    private static Case secretOthersCanRead(String name, String file, String mode, String key) {
+        return new Case(name, dir -> {
+            Path secret = write(dir, file, "s3cret\n");
+            try {
+                Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString(mode));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new String[] {"config", "check", write(dir, "pilotd.yaml", valid(dir) + key + secret + "\n").toString()};
+        }, "is readable by others (" + mode + "): chmod 600 it");
+    }
+
     /** {@code config check} of the valid config changed by {@code change}. */
     private static Case config(String name, UnaryOperator<String> change, String says) {
         return new Case(name, dir -> new String[] {"config", "check", write(dir, "pilotd.yaml", change.apply(valid(dir))).toString()},
@@ -158,28 +171,10 @@ class BadInputTest {
                 new Case("a password file that is missing", dir -> new String[] {"config", "check", write(dir, "pilotd.yaml",
                         valid(dir) + "database:\n  passwordFile: " + dir.resolve("db.password") + "\n").toString()},
                         "database.passwordFile: '"),
-                new Case("a password file others can read", dir -> {
-                    Path secret = write(dir, "db.password", "s3cret\n");
-                    try {
-                        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    return new String[] {"config", "check", write(dir, "pilotd.yaml", valid(dir) + "database:\n  passwordFile: "
-                            + secret + "\n").toString()};
-                }, "is readable by others (rw-r--r--): chmod 600 it"),
+                secretOthersCanRead("a password file others can read", "db.password", "rw-r--r--", "database:\n  passwordFile: "),
                 config("a metrics port that opens nothing", replace("  id: test-director", "  id: test-director\n  metricsPort: 9100"),
                         "director.metricsPort: is not available in this version"),
-                new Case("a proxy file others can read", dir -> {
-                    Path proxy = write(dir, "proxy.pem", "-----BEGIN CERTIFICATE-----\n");
-                    try {
-                        Files.setPosixFilePermissions(proxy, PosixFilePermissions.fromString("rw-r-----"));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    return new String[] {"config", "check", write(dir, "pilotd.yaml", valid(dir) + "proxy:\n  file: "
-                            + proxy + "\n").toString()};
-                }, "is readable by others (rw-r-----): chmod 600 it"),
+                secretOthersCanRead("a proxy file others can read", "proxy.pem", "rw-r-----", "proxy:\n  file: "),
                 config("every type error at once", replace("maxRunning: 10", "maxRunning: x").andThen(replace("cycle: 1m", "cycle: y"))::apply,
                         "queues[0].limits.maxRunning: 'x' is not a whole number"),
                 command("a negative --limit", "--limit must not be negative, not -1", "pilots", "--limit", "-1"),
