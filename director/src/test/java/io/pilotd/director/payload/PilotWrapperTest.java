@@ -14,6 +14,7 @@ import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
+import io.pilotd.director.testing.ExternalTool;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.DriverContext;
@@ -66,6 +67,8 @@ class PilotWrapperTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // The stand-in pilot is Python, as DIRAC's is.
+        ExternalTool.assumeInstalled("python3");
         db = TestDatabases.fresh();
         records = Files.createDirectories(dir.resolve("records"));
         files = Files.createDirectories(dir.resolve("pilot-files"));

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** An outside validator (shellcheck, cloud-init): skipped, with a visible message, where it is not installed. */
+/** An outside tool (shellcheck, cloud-init, python3): skipped, with a visible message, where it is not installed. */
 public final class ExternalTool {
     private ExternalTool() {
     }
@@ -18,12 +18,17 @@ public final class ExternalTool {
     public record Result(int exitCode, String output) {
     }
 
-    public static Result run(String tool, String... args) throws IOException, InterruptedException {
+    /** Skips the test, saying so, where the tool is not installed. */
+    public static void assumeInstalled(String tool) {
         boolean installed = Files.isExecutable(Path.of("/usr/bin", tool)) || Files.isExecutable(Path.of("/usr/local/bin", tool));
         if (!installed) {
             System.err.println("SKIPPED: " + tool + " is not installed here (.ci/run installs it)");
         }
         assumeTrue(installed, tool + " is not installed");
+    }
+
+    public static Result run(String tool, String... args) throws IOException, InterruptedException {
+        assumeInstalled(tool);
         Process process = new ProcessBuilder(concat(tool, args)).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
