@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
 public final class ConfigValidator {
     /**
      * Connections used beside the cycles: Quartz's job store (scheduling, misfires, cluster
-     * check-in) and the director's registration, held for as long as it runs.
+     * check-in), and the director's registration and its cycle locks, each held for as long as
+     * it runs.
      */
-    static final int QUARTZ_CONNECTIONS = 4;
+    static final int CONNECTIONS_BESIDE_CYCLES = 5;
     /** A delegated proxy shorter than this would die before its pilot started. */
     static final Duration MIN_DELEGATION = Duration.ofMinutes(30);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -49,10 +50,10 @@ public final class ConfigValidator {
         List<Finding> findings = new ArrayList<>();
         director(config.director(), FieldPath.ROOT.key("director"), findings);
         database(config.database(), FieldPath.ROOT.key("database"), findings);
-        int needed = config.director().threads() + QUARTZ_CONNECTIONS;
+        int needed = config.director().threads() + CONNECTIONS_BESIDE_CYCLES;
         if (config.database().poolSize() < needed) {
             findings.add(new Finding(FieldPath.ROOT.key("database").key("poolSize"), "must be at least director.threads + "
-                    + QUARTZ_CONNECTIONS + " = " + needed + " (a connection per cycle, Quartz's own and the director's), not "
+                    + CONNECTIONS_BESIDE_CYCLES + " = " + needed + " (a connection per cycle, Quartz's own and the director's), not "
                     + config.database().poolSize()));
         }
         proxy(config.proxy(), FieldPath.ROOT.key("proxy"), findings);

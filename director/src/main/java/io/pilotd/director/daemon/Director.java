@@ -5,6 +5,7 @@ import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ConfigMirror;
+import io.pilotd.director.store.CycleLocks;
 import io.pilotd.director.store.CycleRecord;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DirectorRegistry;
@@ -32,6 +33,7 @@ public final class Director implements AutoCloseable {
     private final String directorId;
     private final QueueDrivers drivers;
     private final QueueCycle cycle;
+    private final CycleLocks cycleLocks;
     private QueueScheduler scheduler;
     private Watchdog watchdog;
     private final DatabaseHealth health = new DatabaseHealth();
@@ -43,6 +45,7 @@ public final class Director implements AutoCloseable {
         this.drivers = drivers;
         this.cycle = new QueueCycle(database.jdbi(), PilotEnvironment.of(config, directorId, Clock.systemUTC()),
                 directorId, Clock.systemUTC(), config.director().sweepEvery());
+        this.cycleLocks = new CycleLocks(database.jdbi());
     }
 
     /**
@@ -90,12 +93,21 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Runs one cycle of a queue now (Quartz calls this on the queue's period).
+     * Runs one cycle of a queue now (Quartz calls this on the queue's period), unless one runs
+     * already, here or in another director of the cluster.
      *
      * @param due when it was due: a cycle that runs late runs, and says how late
+     * @return the cycle's record, or empty when it was skipped
      */
-    public CycleRecord cycle(String queue, Instant due) {
-        return cycle.run(queue, drivers.get(queue), due);
+    public Optional<CycleRecord> cycle(String queue, Instant due) {
+        Optional<CycleLocks.Held> lock = cycleLocks.tryLock(queue);
+        if (lock.isEmpty()) {
+            log.debug("[{}] a cycle of this queue runs already: this one is skipped", queue);
+            return Optional.empty();
+        }
+        try (CycleLocks.Held held = lock.get()) {
+            return Optional.of(cycle.run(queue, drivers.get(queue), due));
+        }
     }
 
     /** Why the daemon must stop, once it must: what the watchdog could not mend. */
@@ -125,6 +137,7 @@ public final class Director implements AutoCloseable {
         if (scheduler != null) {
             scheduler.stop(config.director().shutdownGrace());
         }
+        cycleLocks.close();
         watchdog.close();
         drivers.close();
         log.info("director {} stopped", directorId);

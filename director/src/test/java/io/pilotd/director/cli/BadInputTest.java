@@ -133,7 +133,7 @@ class BadInputTest {
                 config("too many threads", replace("  id: test-director", "  id: test-director\n  threads: 1000"),
                         "director.threads: must be at most 256"),
                 config("a pool smaller than the threads need", append("database:\n  poolSize: 2\n"),
-                        "database.poolSize: must be at least director.threads + 4"),
+                        "database.poolSize: must be at least director.threads + 5"),
                 config("a sweep never", replace("  id: test-director", "  id: test-director\n  sweepEvery: 0"),
                         "director.sweepEvery: must be at least 1"),
                 config("a submit ceiling of zero", replace("  id: test-director", "  id: test-director\n  maxSubmitCount: 0"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.store.CycleLocks;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
@@ -107,5 +108,21 @@ class DirectorSchedulingTest {
             assertThat(p.jobRef()).isNotNull();
         });
         assertThat(cycles("q")).hasSize(1);
+    }
+
+    @Test
+    void aQueueThatCyclesInAnotherDirectorIsNotCycledHere() throws Exception {
+        PilotdConfig config = config(queue("q", Duration.ofMinutes(10), Duration.ZERO, 5));
+        Queues.sync(db, config.queues().toArray(QueueConfig[]::new));
+        Queues.demand(db, "q", 5);
+
+        try (CycleLocks otherDirector = new CycleLocks(db.jdbi());
+             CycleLocks.Held cycling = otherDirector.tryLock("q").orElseThrow();
+             Director director = Director.start(config, db, DriverCatalog.load(), dataDir)) {
+            assertThat(director.cycle("q", Instant.now())).isEmpty();
+            // Nor did its start-up cycle, whether Quartz has fired it yet or not.
+            assertThat(cycles("q")).isEmpty();
+            assertThat(FakeDriverFactory.cloud("q").submitCalls.get()).isZero();
+        }
     }
 }
