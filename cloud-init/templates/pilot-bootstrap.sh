@@ -4,7 +4,7 @@
 # configures CVMFS where it can, and runs the DIRAC pilot wrapper as an unprivileged user.
 # The stamp of pilot i of batch B is the first 32 hex characters of sha256("B:i"), i being the
 # offset of the submission plus the index the cloud gives this pilot: AWS_BATCH_JOB_ARRAY_INDEX
-# in an array job, the ami-launch-index on EC2.
+# in an array job, the ami-launch-index on EC2, the launch_index (or pilotd-index) on OpenStack.
 # Exit status: the wrapper's; 3 when the pilot cannot be started here.
 set -eu
 # Never trace this script (set -x): the trace would print the proxy.
@@ -48,8 +48,10 @@ install_missing() {
     fi
 }
 
-# The launch index from the instance metadata service (IMDSv2), a few tries apart; nothing
-# when it cannot be had. Never a guess: two VMs that both guessed 0 would run one stamp.
+# The pilot's index in its batch, from the instance metadata service, a few tries apart: EC2's
+# ami-launch-index (IMDSv2), else OpenStack's meta_data.json, where a server created alone
+# carries pilotd-index and one of a multi-create its launch_index. Nothing when it cannot be
+# had. Never a guess: two VMs that both guessed 0 would run one stamp.
 launch_index() {
     for _ in 1 2 3; do
         token=$(curl -fsS --connect-timeout 2 --max-time 5 -X PUT \
@@ -57,6 +59,17 @@ launch_index() {
             && curl -fsS --connect-timeout 2 --max-time 5 -H "X-aws-ec2-metadata-token: $token" \
                 http://169.254.169.254/latest/meta-data/ami-launch-index 2>/dev/null \
             && return 0
+        if meta=$(curl -fsS --connect-timeout 2 --max-time 5 \
+                http://169.254.169.254/openstack/latest/meta_data.json 2>/dev/null); then
+            n=$(printf '%s' "$meta" | sed -n 's/.*"pilotd-index": *"\([0-9]*\)".*/\1/p')
+            if [ -z "$n" ]; then
+                n=$(printf '%s' "$meta" | sed -n 's/.*"launch_index": *\([0-9]*\).*/\1/p')
+            fi
+            if [ -n "$n" ]; then
+                echo "$n"
+                return 0
+            fi
+        fi
         sleep 2
     done
     return 1

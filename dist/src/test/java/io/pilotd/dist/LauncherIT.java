@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,15 +54,28 @@ class LauncherIT {
     }
 
     @Test
-    void theExamplesCommentedAwsQueuesAreValidOnceUncommented() throws Exception {
+    void theExamplesCommentedCloudQueuesAreValidOnceUncommented() throws Exception {
         String example = Files.readString(Pilotd.SOURCE.resolve("etc/pilotd.example.yaml"))
                 .replace("  # CLOUD.AWS-Frankfurt.de: {maxCores: 512}", "  CLOUD.AWS-Frankfurt.de: {maxCores: 512}")
+                .replace("  # CLOUD.CERN.ch: {maxCores: 1024}", "  CLOUD.CERN.ch: {maxCores: 1024}")
                 .replaceAll("(?m)^  # (?=- |  )", "  ");
-        Path file = dataDir.resolve("aws.yaml");
+        Path file = dataDir.resolve("clouds-example.yaml");
         Files.writeString(file, example);
-        Pilotd.Run check = Pilotd.run(dataDir, "config", "check", file.toString());
+        // The openstack queue names a cloud of clouds.yaml, as an operator's would.
+        Path clouds = Files.writeString(dataDir.resolve("clouds.yaml"), """
+                clouds:
+                  cern:
+                    region_name: cern
+                    auth:
+                      auth_url: https://keystone.cern.ch/v3
+                      username: lhcbpilot
+                      password: not-a-real-one
+                      project_name: lhcb-pilots
+                """);
+        Pilotd.Run check = Pilotd.run(dataDir, Map.of("OS_CLIENT_CONFIG_FILE", clouds.toString()), "config", "check",
+                file.toString());
         assertThat(check.exitCode()).as(check.err()).isZero();
-        assertThat(check.out()).contains("OK, 3 queue(s)");
+        assertThat(check.out()).contains("OK, 4 queue(s)");
     }
 
     @Test

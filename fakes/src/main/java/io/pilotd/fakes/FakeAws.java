@@ -174,7 +174,7 @@ public final class FakeAws implements AutoCloseable {
             return;
         }
         if (fault == CloudBehaviour.Fault.LOSE_ANSWER) {
-            loseAnswer(exchange, reply);
+            loseAnswer(exchange, reply, behaviour);
             return;
         }
         send(exchange, reply);
@@ -195,7 +195,7 @@ public final class FakeAws implements AutoCloseable {
     }
 
     /** The cloud acted; the caller never learns it: a 5xx page, a truncated body, or a dropped connection. */
-    private void loseAnswer(HttpExchange exchange, Reply acted) throws IOException {
+    static void loseAnswer(HttpExchange exchange, Reply acted, CloudBehaviour behaviour) throws IOException {
         switch (behaviour.lossShape()) {
             case 0 -> send(exchange, Reply.html503());
             case 1 -> {
@@ -206,7 +206,7 @@ public final class FakeAws implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+    static void send(HttpExchange exchange, Reply reply) throws IOException {
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);

@@ -2,6 +2,7 @@ package io.pilotd.fakes;
 
 import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.NotYetListedException;
 import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotDriver;
@@ -63,6 +64,8 @@ public final class FakeCloud {
     public volatile boolean crashAfterSubmit;
     /** Starts the pilots, then answers as if the call timed out. */
     public volatile boolean timeOutAfterSubmit;
+    /** Answers a submission with only this many of its pilots listed, as Nova's multi-create can. */
+    public volatile int listedOfEachSubmission = Integer.MAX_VALUE;
     /** Answers lookUp definitely and at once, as EC2 does for a re-sent ClientToken. */
     public volatile boolean idempotentCreates;
     public volatile Duration consistencyWindow = Duration.ofMinutes(5);
@@ -151,6 +154,11 @@ public final class FakeCloud {
             }
             if (timeOutAfterSubmit || fault == CloudBehaviour.Fault.LOSE_ANSWER) {
                 throw new OutcomeUnknownException("Read timed out");
+            }
+            if (jobRefs.size() > listedOfEachSubmission) {
+                Map<String, String> listed = new LinkedHashMap<>();
+                jobRefs.entrySet().stream().limit(listedOfEachSubmission).forEach(e -> listed.put(e.getKey(), e.getValue()));
+                throw new NotYetListedException("took " + jobRefs.size() + ", lists " + listed.size(), listed);
             }
             return jobRefs;
         }

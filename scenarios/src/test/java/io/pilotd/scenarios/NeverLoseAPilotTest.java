@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DESIGN §7 on clouds that behave like real ones, per driver: the director's real cycle, the
- * real driver and its SDK, a fake AWS whose listings lag two cycles behind every create, that
+ * real driver and its SDK, a fake cloud whose listings lag two cycles behind every create, that
  * loses answers after acting, throttles and fails. The queue's limits hold at the cloud (what
  * really exists, not what the listings show), no stamp runs twice, and in the end every
  * resource the cloud has is one pilot the database knows.
@@ -44,7 +44,7 @@ class NeverLoseAPilotTest {
 
     @BeforeAll
     static void credentials() {
-        AwsCloud.credentials();
+        Cloud.credentials();
     }
 
     private static QueueCycle cycle(Database db, FakeClock clock) {
@@ -52,8 +52,8 @@ class NeverLoseAPilotTest {
     }
 
     /** The limits, at the cloud and in the database, after one cycle. */
-    private static void assertWithinLimits(AwsCloud cloud, Database db, String queue, String at) {
-        List<AwsCloud.Resource> alive = cloud.alive();
+    private static void assertWithinLimits(Cloud cloud, Database db, String queue, String at) {
+        List<Cloud.Resource> alive = cloud.alive();
         assertThat(alive).as(at + ": pilots alive at the cloud").hasSizeLessThanOrEqualTo(MAX_RUNNING);
         assertThat(alive.stream().filter(r -> !r.running())).as(at + ": pilots not yet running at the cloud")
                 .hasSizeLessThanOrEqualTo(MAX_WAITING);
@@ -63,11 +63,11 @@ class NeverLoseAPilotTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ec2", "aws-batch"})
+    @ValueSource(strings = {"ec2", "aws-batch", "openstack"})
     void theLimitsHoldAtTheCloudWhileItsListingsLagTwoCyclesBehind(String driverName) throws Exception {
         FakeClock clock = new FakeClock();
         CloudBehaviour behaviour = new CloudBehaviour(clock, 16).listingLag(CYCLE.multipliedBy(2));
-        try (AwsCloud cloud = AwsCloud.of(driverName, behaviour); Database db = TestDatabases.fresh()) {
+        try (Cloud cloud = Cloud.of(driverName, behaviour); Database db = TestDatabases.fresh()) {
             Queues.sync(db, Queues.queue("lag", MAX_RUNNING, MAX_WAITING, MAX_PER_CYCLE));
             Queues.demand(db, "lag", 2_000);
             PilotDriver driver = cloud.driver(DIRECTOR, "lag");
@@ -84,12 +84,12 @@ class NeverLoseAPilotTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ec2", "aws-batch"})
+    @ValueSource(strings = {"ec2", "aws-batch", "openstack"})
     void nothingIsLostOrDuplicatedWhenAThirdOfTheAnswersAreLost(String driverName) throws Exception {
         FakeClock clock = new FakeClock();
         CloudBehaviour behaviour = new CloudBehaviour(clock, 30).listingLag(CYCLE.multipliedBy(2))
                 .lostAnswers(0.3).throttled(0.01).serverErrors(0.03).slow(0.02, Duration.ofMillis(50));
-        try (AwsCloud cloud = AwsCloud.of(driverName, behaviour); Database db = TestDatabases.fresh()) {
+        try (Cloud cloud = Cloud.of(driverName, behaviour); Database db = TestDatabases.fresh()) {
             Queues.sync(db, Queues.queue("lossy", MAX_RUNNING, MAX_WAITING, MAX_PER_CYCLE));
             Queues.demand(db, "lossy", 2_000);
             PilotDriver driver = cloud.driver(DIRECTOR, "lossy");
@@ -110,13 +110,13 @@ class NeverLoseAPilotTest {
             }
 
             assertThat(behaviour.answersLost.get()).as("answers lost after the cloud acted").isGreaterThan(20);
-            List<AwsCloud.Resource> resources = cloud.resources();
+            List<Cloud.Resource> resources = cloud.resources();
             assertThat(resources).as("pilots went through the queue").hasSizeGreaterThan(MAX_RUNNING);
             Map<String, Long> perStamp = resources.stream()
-                    .collect(Collectors.groupingBy(AwsCloud.Resource::stamp, Collectors.counting()));
+                    .collect(Collectors.groupingBy(Cloud.Resource::stamp, Collectors.counting()));
             assertThat(perStamp.values()).as("no stamp runs on two resources").allSatisfy(n -> assertThat(n).isEqualTo(1));
             Map<String, PilotRecord> rows = new PilotStore(db.jdbi()).byStamp(perStamp.keySet());
-            for (AwsCloud.Resource r : resources) {
+            for (Cloud.Resource r : resources) {
                 PilotRecord row = rows.get(r.stamp());
                 assertThat(row).as("resource %s has its pilot", r.jobRef()).isNotNull();
                 assertThat(row.jobRef()).as("the pilot of stamp %s is resource %s", r.stamp(), r.jobRef()).isEqualTo(r.jobRef());
@@ -125,8 +125,8 @@ class NeverLoseAPilotTest {
                             .isFalse();
                 }
             }
-            Map<String, AwsCloud.Resource> byJobRef = resources.stream()
-                    .collect(Collectors.toMap(AwsCloud.Resource::jobRef, Function.identity()));
+            Map<String, Cloud.Resource> byJobRef = resources.stream()
+                    .collect(Collectors.toMap(Cloud.Resource::jobRef, Function.identity()));
             assertThat(new PilotStore(db.jdbi()).list("lossy", null, 100_000))
                     .filteredOn(p -> !p.status().isFinal())
                     .as("every live pilot is a resource at the cloud")
@@ -135,11 +135,11 @@ class NeverLoseAPilotTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ec2", "aws-batch"})
+    @ValueSource(strings = {"ec2", "aws-batch", "openstack"})
     void theSweepKillsAResourceWithThisDirectorsTagAndNoPilotAndLeavesAnotherDirectorsAlone(String driverName)
             throws Exception {
         FakeClock clock = new FakeClock();
-        try (AwsCloud cloud = AwsCloud.of(driverName, new CloudBehaviour(clock, 5)); Database db = TestDatabases.fresh()) {
+        try (Cloud cloud = Cloud.of(driverName, new CloudBehaviour(clock, 5)); Database db = TestDatabases.fresh()) {
             Queues.sync(db, Queues.queue("swept", MAX_RUNNING, MAX_WAITING, 5));
             // Made outside this director's database: by hand, or by another process with the same id.
             cloud.driver(DIRECTOR, "elsewhere").submit(request());
@@ -150,7 +150,7 @@ class NeverLoseAPilotTest {
             clock.advance(driver.consistencyWindow().plusMinutes(1));
             assertThat(cycle(db, clock).run("swept", driver).orphansKilled()).isEqualTo(1);
 
-            assertThat(cloud.alive()).extracting(AwsCloud.Resource::directorId).containsExactly("another-director");
+            assertThat(cloud.alive()).extracting(Cloud.Resource::directorId).containsExactly("another-director");
         }
     }
 

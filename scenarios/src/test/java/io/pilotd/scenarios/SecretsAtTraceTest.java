@@ -47,10 +47,10 @@ class SecretsAtTraceTest {
 
     @BeforeAll
     static void credentials() {
-        AwsCloud.credentials();
+        Cloud.credentials();
     }
 
-    /** The user-data as cloud-init reads it: base64, gzipped when it was over EC2's limit. */
+    /** The user-data as cloud-init reads it: base64, gzipped when it was over the cloud's limit. */
     private static String userData(String base64) throws IOException {
         byte[] bytes = Base64.getDecoder().decode(base64);
         if (bytes.length > 1 && bytes[0] == (byte) 0x1f && bytes[1] == (byte) 0x8b) {
@@ -62,7 +62,7 @@ class SecretsAtTraceTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ec2", "aws-batch"})
+    @ValueSource(strings = {"ec2", "aws-batch", "openstack"})
     void theProxyGoesToTheCloudAndNeverToTheLog(String driverName) throws Exception {
         String pem = TestCredentials.create().proxy().voms(Queues.VO, "/" + Queues.VO).pem();
         Path proxy = Files.writeString(dir.resolve("proxy.pem"), pem);
@@ -73,7 +73,7 @@ class SecretsAtTraceTest {
                 new PilotSettings("Setup", null, null, null, null, List.of("https://dirac.example.org/pilot"), null, null, null, null),
                 Map.of(q.site(), SiteConfig.uncapped()), List.of(q));
         FakeClock clock = new FakeClock();
-        try (CapturedLog log = CapturedLog.atTrace(); AwsCloud cloud = AwsCloud.of(driverName, new CloudBehaviour(clock, 7));
+        try (CapturedLog log = CapturedLog.atTrace(); Cloud cloud = Cloud.of(driverName, new CloudBehaviour(clock, 7));
              Database db = TestDatabases.fresh(); PilotDriver driver = cloud.driver(DIRECTOR, "q")) {
             Queues.sync(db, q);
             Queues.demand(db, "q", 3);
@@ -83,10 +83,10 @@ class SecretsAtTraceTest {
 
             assertThat(record.submitted()).as(record.errors()).isEqualTo(3);
             String sent = Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
-            String delivered = driverName.equals("ec2") ? userData(cloud.aws.ec2.instances().get(0).run.get("UserData"))
-                    : cloud.aws.calls("Batch.submitjob").get(0).body();
+            String delivered = driverName.equals("aws-batch") ? cloud.firstPayload() : userData(cloud.firstPayload());
             assertThat(delivered).as("the proxy reached the cloud").contains(sent);
-            assertThat(log.events()).as("the SDK logged at TRACE").anyMatch(e -> e.getLoggerName().startsWith("software.amazon"));
+            String sdk = driverName.equals("openstack") ? "org.openstack4j" : "software.amazon";
+            assertThat(log.events()).as("the SDK logged at TRACE").anyMatch(e -> e.getLoggerName().startsWith(sdk));
             assertThat(log.text()).doesNotContain(sent.substring(200, 264));
             CapturedLog.assertNoProxyIn(log.text(), pem);
         }

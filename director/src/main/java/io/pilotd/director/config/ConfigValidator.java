@@ -8,6 +8,7 @@ import io.pilotd.driver.api.Durations;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
+import io.pilotd.driver.api.SecretFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,6 +13,7 @@ import io.pilotd.director.store.SiteStore;
 import io.pilotd.director.store.SubmissionLease;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.NotYetListedException;
 import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
@@ -94,6 +95,9 @@ public final class Submitter {
             Map<String, String> jobRefs;
             try {
                 jobRefs = driver.submit(pilotRequest);
+            } catch (NotYetListedException e) {
+                pilots.recordSubmitted(h, e.listed());
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, e.listed(), List.of(), null, null);
             } catch (OutcomeUnknownException e) {
                 return unknownOutcome(demand, plan, batchId, Redaction.scrub(e.getMessage(), secrets));
             } catch (RetryableDriverException e) {

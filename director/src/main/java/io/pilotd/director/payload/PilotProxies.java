@@ -1,8 +1,8 @@
 package io.pilotd.director.payload;
 
 import io.pilotd.director.config.ProxySettings;
-import io.pilotd.director.config.SecretFiles;
 import io.pilotd.driver.api.Durations;
+import io.pilotd.driver.api.SecretFiles;
 import io.pilotd.proxy.Delegation;
 import io.pilotd.proxy.Proxy;
 import io.pilotd.proxy.ProxyException;

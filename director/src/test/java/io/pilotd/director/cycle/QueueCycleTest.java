@@ -245,6 +245,29 @@ class QueueCycleTest {
     }
 
     @Test
+    void aSubmissionTheCloudTookButListsInPartIsRecordedAsListedAndNotBackedOff() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 4));
+        Queues.demand(db, "q", 4);
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1).listingLag(Duration.ofMinutes(2)));
+        cloud.listedOfEachSubmission = 1;
+        PilotDriver driver = cloud.driver(DIRECTOR);
+
+        CycleRecord first = cycle.run("q", driver);
+
+        assertThat(first.errors()).isEmpty();
+        assertThat(first.submitted()).isEqualTo(1);
+        assertThat(byStatus("q")).containsOnly(Map.entry(PilotStatus.Submitted, 1L), Map.entry(PilotStatus.Submitting, 3L));
+        assertThat(new QueueStore(db.jdbi()).get("q").backingOff(clock.instant())).isFalse();
+
+        clock.advance(Duration.ofMinutes(3));
+        cycle.run("q", driver);
+
+        assertThat(byStatus("q")).containsOnly(Map.entry(PilotStatus.Waiting, 4L));
+        assertEachPilotIsACloudResource("q", cloud);
+        assertThat(cloud.resources()).as("nothing submitted twice").hasSize(4);
+    }
+
+    @Test
     void aPilotMissingFromListingsInsideTheWindowKeepsItsStatusAndBecomesUnknownAfter() {
         Queues.sync(db, Queues.queue("q", 10, 10, 10));
         Queues.demand(db, "q", 1);

@@ -178,6 +178,26 @@ class PayloadTest {
         assertThat(run.exitCode()).as("the wrapper's status").isEqualTo(5);
     }
 
+    @Test
+    void onOpenStackTheBootstrapTakesItsIndexFromNovasMetadata() throws Exception {
+        Path wrapper = Files.writeString(dir.resolve("wrapper.sh"), "#!/bin/sh\necho \"stamp=$DIRAC_PILOT_STAMP\"\n");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path metadata = dir.resolve("meta_data.json");
+        // No EC2 metadata; Nova's metadata service answers its meta_data.json, on one line.
+        Path curl = Files.writeString(bin.resolve("curl"), "#!/bin/sh\ncase \"$*\" in\n"
+                + "  *openstack/latest/meta_data.json*) cat " + metadata + " ;;\n  *) exit 22 ;;\nesac\n");
+        curl.toFile().setExecutable(true);
+        Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "PILOTD_WRAPPER_FILE", wrapper.toString());
+
+        Files.writeString(metadata, "{\"uuid\": \"d8e02d56\", \"meta\": {\"pilotd-batch\": \"" + BATCH
+                + "\"}, \"name\": \"pilotd-d-q-b-5\", \"launch_index\": 4, \"availability_zone\": \"nova\"}");
+        assertThat(bootstrap(env).output()).contains("stamp=" + BatchStamps.stamp(BATCH, 4) + "\n");
+
+        Files.writeString(metadata, "{\"meta\": {\"pilotd-index\": \"2\", \"pilotd-batch\": \"" + BATCH
+                + "\"}, \"launch_index\": 0}");
+        assertThat(bootstrap(env).output()).as("a server created alone").contains("stamp=" + BatchStamps.stamp(BATCH, 2) + "\n");
+    }
+
     private record Bootstrap(int exitCode, String output) {
     }
 

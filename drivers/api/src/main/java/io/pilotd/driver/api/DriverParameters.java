@@ -1,5 +1,9 @@
 package io.pilotd.driver.api;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -121,6 +125,29 @@ public final class DriverParameters {
         Map<String, String> strings = new LinkedHashMap<>();
         map.forEach((k, v) -> strings.put(String.valueOf(k), v == null ? "" : v.toString()));
         return strings;
+    }
+
+    /**
+     * The secret held by the file this parameter names: its content, stripped. A file others
+     * than its owner may read is refused, and so is an empty one.
+     */
+    public Optional<String> optionalSecretFile(String name) {
+        return optionalString(name).map(Path::of).map(file -> {
+            try {
+                if (SecretFiles.openToOthers(file)) {
+                    problem(name, file + " can be read by others than its owner: chmod 600 it");
+                    return "";
+                }
+                String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (secret.isEmpty()) {
+                    problem(name, file + " is empty");
+                }
+                return secret;
+            } catch (IOException e) {
+                problem(name, "cannot read " + file + ": " + e.getMessage());
+                return "";
+            }
+        });
     }
 
     /** Refuses a parameter that has moved elsewhere in the config, saying where. */

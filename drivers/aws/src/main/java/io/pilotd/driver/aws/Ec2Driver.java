@@ -4,6 +4,7 @@ import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.ExitStatus;
 import io.pilotd.driver.api.Durations;
 import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotDriver;

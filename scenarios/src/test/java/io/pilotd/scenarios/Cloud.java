@@ -7,12 +7,16 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.aws.BatchDriverFactory;
 import io.pilotd.driver.aws.Ec2DriverFactory;
+import io.pilotd.driver.openstack.OpenStackDriverFactory;
 import io.pilotd.fakes.CloudBehaviour;
 import io.pilotd.fakes.FakeAws;
 import io.pilotd.fakes.FakeBatch;
 import io.pilotd.fakes.FakeEc2;
+import io.pilotd.fakes.FakeOpenStack;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,25 +24,20 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * One AWS driver against the fake AWS, seen from outside: the pilots that really exist there
+ * One driver against its fake cloud, seen from outside: the pilots that really exist there
  * (whatever the listings say), each with its stamp, and the cloud's own progress (pilots start,
  * end) that a scenario drives.
  */
-abstract class AwsCloud implements AutoCloseable {
+abstract class Cloud implements AutoCloseable {
     /** A pilot that really exists at the cloud. */
     record Resource(String stamp, String jobRef, boolean alive, boolean running, String directorId) {
     }
 
-    final FakeAws aws;
-
-    AwsCloud(CloudBehaviour behaviour) throws IOException {
-        this.aws = new FakeAws(behaviour);
-    }
-
-    static AwsCloud of(String driver, CloudBehaviour behaviour) throws IOException {
+    static Cloud of(String driver, CloudBehaviour behaviour) throws IOException {
         return switch (driver) {
             case "ec2" -> new Ec2(behaviour);
             case "aws-batch" -> new Batch(behaviour);
+            case "openstack" -> new OpenStack(behaviour);
             default -> throw new IllegalArgumentException(driver);
         };
     }
@@ -50,19 +49,10 @@ abstract class AwsCloud implements AutoCloseable {
         System.setProperty("aws.disableEc2Metadata", "true");
     }
 
-    PilotDriver driver(String directorId, String queue) throws Exception {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("region", "eu-central-1");
-        p.put("endpoint", aws.endpoint().toString());
-        p.put("maxAttempts", 3);
-        p.put("apiTimeout", "20s");
-        p.putAll(parameters());
-        return factoryCreate(new DriverParameters(p), new DriverContext(directorId, queue, Path.of("unused")));
-    }
+    abstract PilotDriver driver(String directorId, String queue) throws Exception;
 
-    abstract Map<String, Object> parameters();
-
-    abstract PilotDriver factoryCreate(DriverParameters p, DriverContext context) throws Exception;
+    /** The user-data (or the submission, for a container) of the first pilot the cloud was asked for. */
+    abstract String firstPayload();
 
     /** Every pilot the cloud has, listed or not. */
     abstract List<Resource> resources();
@@ -80,12 +70,36 @@ abstract class AwsCloud implements AutoCloseable {
         return resources().stream().filter(Resource::alive).toList();
     }
 
-    @Override
-    public void close() {
-        aws.close();
+    /** The two AWS drivers, against one fake AWS. */
+    abstract static class Aws extends Cloud {
+        final FakeAws aws;
+
+        Aws(CloudBehaviour behaviour) throws IOException {
+            this.aws = new FakeAws(behaviour);
+        }
+
+        @Override
+        PilotDriver driver(String directorId, String queue) throws Exception {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("region", "eu-central-1");
+            p.put("endpoint", aws.endpoint().toString());
+            p.put("maxAttempts", 3);
+            p.put("apiTimeout", "20s");
+            p.putAll(parameters());
+            return factoryCreate(new DriverParameters(p), new DriverContext(directorId, queue, Path.of("unused")));
+        }
+
+        abstract Map<String, Object> parameters();
+
+        abstract PilotDriver factoryCreate(DriverParameters p, DriverContext context) throws Exception;
+
+        @Override
+        public void close() {
+            aws.close();
+        }
     }
 
-    static final class Ec2 extends AwsCloud {
+    static final class Ec2 extends Aws {
         Ec2(CloudBehaviour behaviour) throws IOException {
             super(behaviour);
         }
@@ -98,6 +112,11 @@ abstract class AwsCloud implements AutoCloseable {
         @Override
         PilotDriver factoryCreate(DriverParameters p, DriverContext context) throws Exception {
             return new Ec2DriverFactory().create(p, context);
+        }
+
+        @Override
+        String firstPayload() {
+            return aws.ec2.instances().get(0).run.get("UserData");
         }
 
         @Override
@@ -123,7 +142,7 @@ abstract class AwsCloud implements AutoCloseable {
         }
     }
 
-    static final class Batch extends AwsCloud {
+    static final class Batch extends Aws {
         Batch(CloudBehaviour behaviour) throws IOException {
             super(behaviour);
         }
@@ -136,6 +155,11 @@ abstract class AwsCloud implements AutoCloseable {
         @Override
         PilotDriver factoryCreate(DriverParameters p, DriverContext context) throws Exception {
             return new BatchDriverFactory().create(p, context);
+        }
+
+        @Override
+        String firstPayload() {
+            return aws.calls("Batch.submitjob").get(0).body();
         }
 
         @Override
@@ -168,6 +192,71 @@ abstract class AwsCloud implements AutoCloseable {
                     aws.batch.set(job.id, "SUCCEEDED", 1000L, "Essential container in task exited", 0);
                 }
             }
+        }
+    }
+
+    /** The openstack driver against a fake Keystone and Nova. */
+    static final class OpenStack extends Cloud {
+        final FakeOpenStack fake;
+        private final Path passwordFile;
+
+        OpenStack(CloudBehaviour behaviour) throws IOException {
+            this.fake = new FakeOpenStack(behaviour);
+            passwordFile = Files.createTempFile("openstack-password", "");
+            Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(passwordFile, FakeOpenStack.PASSWORD);
+        }
+
+        @Override
+        PilotDriver driver(String directorId, String queue) throws Exception {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("authUrl", fake.authUrl());
+            p.put("region", FakeOpenStack.REGION);
+            p.put("username", FakeOpenStack.USER);
+            p.put("project", FakeOpenStack.PROJECT);
+            p.put("passwordFile", passwordFile.toString());
+            p.put("image", "alma9-pilot");
+            p.put("flavor", "m1.large");
+            p.put("apiTimeout", "20s");
+            // The listings lag on the scenario's clock, which stands still while a submission waits.
+            p.put("listWait", "0s");
+            return new OpenStackDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue,
+                    Path.of("unused")));
+        }
+
+        @Override
+        String firstPayload() {
+            return fake.servers().get(0).request.path("user_data").asText();
+        }
+
+        @Override
+        List<Resource> resources() {
+            List<Resource> resources = new ArrayList<>();
+            for (FakeOpenStack.Server s : fake.servers()) {
+                String batch = s.metadata.get("pilotd-batch");
+                resources.add(new Resource(batch == null ? "by-hand-" + s.id : BatchStamps.stamp(batch, s.launchIndex),
+                        "openstack://127.0.0.1/" + FakeOpenStack.REGION + "/" + s.id,
+                        !s.deleted() && !"SHUTOFF".equals(s.status()), "ACTIVE".equals(s.status()),
+                        s.metadata.get("pilotd-director")));
+            }
+            return resources;
+        }
+
+        @Override
+        void progress(Random random) {
+            for (FakeOpenStack.Server s : fake.servers()) {
+                if ("BUILD".equals(s.status()) && random.nextInt(START) == 0) {
+                    fake.set(s.id, "ACTIVE", null);
+                } else if ("ACTIVE".equals(s.status()) && random.nextInt(END) == 0) {
+                    fake.pilotEnded(s.id, random.nextInt(4) == 0 ? 1 : 0);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            fake.close();
+            Files.deleteIfExists(passwordFile);
         }
     }
 }

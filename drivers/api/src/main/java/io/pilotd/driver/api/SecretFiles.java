@@ -1,4 +1,4 @@
-package io.pilotd.director.config;
+package io.pilotd.driver.api;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
-/** A file holding a secret (a password, a proxy) must be readable by its owner only. */
+/** A file holding a secret (a password, a proxy, a cloud credential) must be readable by its owner only. */
 public final class SecretFiles {
     private SecretFiles() {
     }
