@@ -92,13 +92,14 @@ final class PilotDir {
 
     PilotState state(Instant now) throws IOException {
         if (Files.exists(exitFile())) {
-            String code = Files.readString(exitFile()).trim();
-            return code.equals("0")
-                    ? PilotState.of(PilotStatus.Done, "exit code 0")
-                    : PilotState.of(PilotStatus.Failed, "exit code " + code);
+            return exited();
         }
         if (process().isPresent()) {
             return PilotState.of(PilotStatus.Running, "pid " + read("process.properties").getProperty("pid"));
+        }
+        // It may have written its exit code and ended between the two looks above.
+        if (Files.exists(exitFile())) {
+            return exited();
         }
         if (Files.exists(dir.resolve("process.properties"))) {
             return PilotState.of(PilotStatus.Failed, "the pilot process ended without an exit code (killed, or the host restarted)");
@@ -107,6 +108,13 @@ final class PilotDir {
         return created.plus(START_TIMEOUT).isBefore(now)
                 ? PilotState.of(PilotStatus.Failed, "the pilot process was never started")
                 : PilotState.of(PilotStatus.Submitted, "starting");
+    }
+
+    private PilotState exited() throws IOException {
+        String code = Files.readString(exitFile()).trim();
+        return code.equals("0")
+                ? PilotState.of(PilotStatus.Done, "exit code 0")
+                : PilotState.of(PilotStatus.Failed, "exit code " + code);
     }
 
     private void write(String name, Properties p) throws IOException {
