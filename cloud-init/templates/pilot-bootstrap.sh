@@ -4,7 +4,8 @@
 # configures CVMFS where it can, and runs the DIRAC pilot wrapper as an unprivileged user.
 # The stamp of pilot i of batch B is the first 32 hex characters of sha256("B:i"), i being the
 # offset of the submission plus the index the cloud gives this pilot: AWS_BATCH_JOB_ARRAY_INDEX
-# in an array job, the ami-launch-index on EC2, the launch_index (or pilotd-index) on OpenStack.
+# in an array job, the ami-launch-index on EC2, the launch_index (or pilotd-index) on OpenStack,
+# the pilotd-index on Google Compute Engine.
 # Exit status: the wrapper's; 3 when the pilot cannot be started here.
 set -eu
 # Never trace this script (set -x): the trace would print the proxy.
@@ -50,8 +51,9 @@ install_missing() {
 
 # The pilot's index in its batch, from the instance metadata service, a few tries apart: EC2's
 # ami-launch-index (IMDSv2), else OpenStack's meta_data.json, where a server created alone
-# carries pilotd-index and one of a multi-create its launch_index. Nothing when it cannot be
-# had. Never a guess: two VMs that both guessed 0 would run one stamp.
+# carries pilotd-index and one of a multi-create its launch_index, else the pilotd-index
+# attribute of a Google Compute Engine instance. Nothing when it cannot be had. Never a guess:
+# two VMs that both guessed 0 would run one stamp.
 launch_index() {
     for _ in 1 2 3; do
         token=$(curl -fsS --connect-timeout 2 --max-time 5 -X PUT \
@@ -70,6 +72,9 @@ launch_index() {
                 return 0
             fi
         fi
+        curl -fsS --connect-timeout 2 --max-time 5 -H "Metadata-Flavor: Google" \
+            http://metadata.google.internal/computeMetadata/v1/instance/attributes/pilotd-index 2>/dev/null \
+            && return 0
         sleep 2
     done
     return 1

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,7 @@ class LauncherIT {
         String example = Files.readString(Pilotd.SOURCE.resolve("etc/pilotd.example.yaml"))
                 .replace("  # CLOUD.AWS-Frankfurt.de: {maxCores: 512}", "  CLOUD.AWS-Frankfurt.de: {maxCores: 512}")
                 .replace("  # CLOUD.CERN.ch: {maxCores: 1024}", "  CLOUD.CERN.ch: {maxCores: 1024}")
+                .replace("  # CLOUD.GCE-Europe.eu: {maxCores: 400}", "  CLOUD.GCE-Europe.eu: {maxCores: 400}")
                 .replaceAll("(?m)^  # (?=- |  )", "  ");
         Path file = dataDir.resolve("clouds-example.yaml");
         Files.writeString(file, example);
@@ -72,10 +74,14 @@ class LauncherIT {
                       password: not-a-real-one
                       project_name: lhcb-pilots
                 """);
+        // And the jclouds queue a key file, only its owner's.
+        Path key = Files.writeString(dataDir.resolve("gce-key.pem"), "-----BEGIN PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, example.replace("/etc/pilotd/gce-key.pem", key.toString()));
         Pilotd.Run check = Pilotd.run(dataDir, Map.of("OS_CLIENT_CONFIG_FILE", clouds.toString()), "config", "check",
                 file.toString());
         assertThat(check.exitCode()).as(check.err()).isZero();
-        assertThat(check.out()).contains("OK, 4 queue(s)");
+        assertThat(check.out()).contains("OK, 5 queue(s)");
     }
 
     @Test

@@ -198,6 +198,18 @@ class PayloadTest {
         assertThat(bootstrap(env).output()).as("a server created alone").contains("stamp=" + BatchStamps.stamp(BATCH, 2) + "\n");
     }
 
+    @Test
+    void onGoogleComputeEngineTheBootstrapTakesItsIndexFromItsInstanceAttribute() throws Exception {
+        Path wrapper = Files.writeString(dir.resolve("wrapper.sh"), "#!/bin/sh\necho \"stamp=$DIRAC_PILOT_STAMP\"\n");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        // Only GCE's metadata server answers, and only with its header.
+        Path curl = Files.writeString(bin.resolve("curl"), "#!/bin/sh\ncase \"$*\" in\n"
+                + "  *Metadata-Flavor:\\ Google*attributes/pilotd-index*) printf 7 ;;\n  *) exit 22 ;;\nesac\n");
+        curl.toFile().setExecutable(true);
+        Bootstrap run = bootstrap(Map.of("PATH", bin + ":" + System.getenv("PATH"), "PILOTD_WRAPPER_FILE", wrapper.toString()));
+        assertThat(run.output()).as(run.output()).contains("stamp=" + BatchStamps.stamp(BATCH, 7) + "\n");
+    }
+
     private record Bootstrap(int exitCode, String output) {
     }
 

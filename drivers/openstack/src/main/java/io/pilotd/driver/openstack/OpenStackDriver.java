@@ -10,6 +10,7 @@ import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.ExitStatus;
 import io.pilotd.driver.api.NotYetListedException;
+import io.pilotd.driver.api.OneCreatePerPilot;
 import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotDriver;
@@ -29,10 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 import org.openstack4j.model.common.ActionResponse;
 import org.slf4j.Logger;
@@ -63,7 +60,7 @@ final class OpenStackDriver implements PilotDriver {
     private final DriverContext context;
     private final Keystone keystone;
     private final NovaApi nova;
-    private final ExecutorService creates;
+    private final OneCreatePerPilot creates;
     private volatile Resolved resolved;
 
     OpenStackDriver(OpenStackConfig config, DriverContext context, Keystone keystone, NovaApi nova) {
@@ -71,11 +68,7 @@ final class OpenStackDriver implements PilotDriver {
         this.context = context;
         this.keystone = keystone;
         this.nova = nova;
-        this.creates = Executors.newFixedThreadPool(config.parallelCreates(), r -> {
-            Thread t = new Thread(r, "openstack-create-" + context.queue());
-            t.setDaemon(true);
-            return t;
-        });
+        this.creates = new OneCreatePerPilot(config.parallelCreates(), "openstack-create-" + context.queue());
     }
 
     @Override
@@ -172,39 +165,13 @@ final class OpenStackDriver implements PilotDriver {
     /** Where multi-create is forbidden: one create per pilot, a few at a time, each server told its index. */
     private Map<String, String> createOneByOne(PilotRequest request, Resolved resources, String name, String userData)
             throws DriverException {
-        List<Future<JsonNode>> calls = new ArrayList<>();
-        for (int i = 0; i < request.count(); i++) {
+        return creates.submit(request, i -> {
             ObjectNode server = server(resources, request, name + "-" + (i + 1), userData);
             ((ObjectNode) server.get("metadata")).put(ServerNames.INDEX, Integer.toString(i));
-            String what = "the create of server " + (i + 1) + " of batch " + request.batchId();
-            calls.add(creates.submit(() -> createOrThrow(server, what)));
-        }
-        Map<String, String> jobRefs = new LinkedHashMap<>();
-        DriverException refused = null;
-        OutcomeUnknownException unknown = null;
-        for (int i = 0; i < calls.size(); i++) {
-            try {
-                jobRefs.put(request.stamps().get(i), jobRef(calls.get(i).get().path("server").path("id").asText()));
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof OutcomeUnknownException u) {
-                    unknown = u;
-                } else if (e.getCause() instanceof DriverException d) {
-                    refused = d;
-                } else {
-                    unknown = new OutcomeUnknownException("a create failed: " + e.getCause(), e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                unknown = new OutcomeUnknownException("interrupted waiting for Nova's creates", e);
-            }
-        }
-        if (unknown != null) {
-            throw unknown;
-        }
-        if (jobRefs.isEmpty() && refused != null) {
-            throw refused;
-        }
-        return jobRefs;
+            JsonNode created = createOrThrow(server, "the create of server " + (i + 1) + " of batch " + request.batchId());
+            return jobRef(created.path("server").path("id").asText());
+        }, cause -> cause instanceof DriverException d ? d
+                : new OutcomeUnknownException("a create failed: " + cause, cause));
     }
 
     /** Looks the image, flavor, networks and key pair up once, by id or else by name. */
@@ -445,6 +412,6 @@ final class OpenStackDriver implements PilotDriver {
 
     @Override
     public void close() {
-        creates.shutdownNow();
+        creates.close();
     }
 }

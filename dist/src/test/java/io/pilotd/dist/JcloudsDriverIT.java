@@ -1,0 +1,62 @@
+package io.pilotd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jclouds driver from the distribution: loaded from lib/drivers/jclouds with a class loader
+ * of its own (jclouds, Guice and Gson are not on the core's class path), it starts pilots on
+ * jclouds' in-memory stub cloud through the launcher.
+ */
+class JcloudsDriverIT {
+    @TempDir
+    Path dataDir;
+
+    private static boolean anyJar(Path dir, String prefix) throws Exception {
+        try (Stream<Path> jars = Files.list(dir)) {
+            return jars.anyMatch(j -> j.getFileName().toString().startsWith(prefix));
+        }
+    }
+
+    @Test
+    void itsLibrariesAreOffTheCoresClassPathAndItsPilotsStart() throws Exception {
+        Path lib = Pilotd.HOME.resolve("lib");
+        for (String own : new String[] {"jclouds-core-", "guice-", "gson-", "pilotd-driver-jclouds-"}) {
+            assertThat(anyJar(lib, own)).as("%s in lib/", own).isFalse();
+            assertThat(anyJar(lib.resolve("drivers/jclouds"), own)).as("%s in lib/drivers/jclouds", own).isTrue();
+        }
+
+        Path config = dataDir.resolve("pilotd.yaml");
+        Files.writeString(config, """
+                director: {id: it-director}
+                pilot: {locations: [https://dirac.example.org/pilot]}
+                sites: {CLOUD.Stub.org: {}}
+                queues:
+                  - name: stub
+                    site: CLOUD.Stub.org
+                    ce: stub.example.org
+                    queue: small
+                    driver: jclouds
+                    limits: {maxRunning: 10, maxWaiting: 10}
+                    parameters:
+                      provider: stub
+                      identity: it-account
+                      image: "1"
+                      hardware: small
+                """);
+
+        Pilotd.Run check = Pilotd.run(dataDir, "config", "check", config.toString());
+        assertThat(check.exitCode()).as(check.err()).isZero();
+        Pilotd.Run submit = Pilotd.run(dataDir, "submit", "--config", config.toString(), "--queue", "stub", "--count", "2",
+                "--format", "csv");
+        assertThat(submit.exitCode()).as(submit.err()).isZero();
+        Pilotd.Run pilots = Pilotd.run(dataDir, "pilots", "--config", config.toString(), "--format", "csv");
+        assertThat(pilots.out().lines().skip(1)).hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains(",stub,Submitted,").contains("jclouds://stub/"));
+    }
+}

@@ -1,0 +1,64 @@
+package io.pilotd.driver.jclouds;
+
+import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.RetryableDriverException;
+import java.util.Properties;
+import java.util.Set;
+import org.jclouds.Constants;
+import org.jclouds.ContextBuilder;
+import org.jclouds.compute.ComputeService;
+import org.jclouds.compute.ComputeServiceContext;
+import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
+
+/**
+ * The queue's jclouds context, built at its first use: building one wires a Guice injector
+ * (seconds), which {@code pilotd config check} must not pay for every queue, and calls no cloud.
+ */
+final class JcloudsContexts implements AutoCloseable {
+    private final JcloudsConfig config;
+    private ComputeServiceContext context;
+
+    JcloudsContexts(JcloudsConfig config) {
+        this.config = config;
+    }
+
+    synchronized ComputeService compute() throws DriverException {
+        if (context == null) {
+            // jclouds finds its providers with the thread's class loader: in a distribution this
+            // driver's own, which the director's threads do not have.
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(JcloudsContexts.class.getClassLoader());
+            try {
+                context = build();
+            } catch (RuntimeException e) {
+                throw new RetryableDriverException("jclouds could not set up provider " + config.provider() + ": "
+                        + e.getMessage(), e);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+        return context.getComputeService();
+    }
+
+    private ComputeServiceContext build() {
+        Properties overrides = new Properties();
+        String millis = Long.toString(config.apiTimeout().toMillis());
+        overrides.setProperty(Constants.PROPERTY_CONNECTION_TIMEOUT, millis);
+        overrides.setProperty(Constants.PROPERTY_SO_TIMEOUT, millis);
+        overrides.putAll(config.overrides());
+        ContextBuilder builder = ContextBuilder.newBuilder(config.provider())
+                .credentials(config.identity(), config.credential())
+                .overrides(overrides)
+                .modules(Set.of(new SLF4JLoggingModule()));
+        config.endpoint().ifPresent(builder::endpoint);
+        return builder.buildView(ComputeServiceContext.class);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (context != null) {
+            context.close();
+        }
+    }
+}
