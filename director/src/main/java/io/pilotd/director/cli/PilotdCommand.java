@@ -2,6 +2,7 @@ package io.pilotd.director.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -32,6 +33,9 @@ import picocli.CommandLine.Spec;
             "2:usage or config error (bad option, unknown queue, invalid config file)",
         })
 public final class PilotdCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
     @Spec
     CommandSpec spec;
 

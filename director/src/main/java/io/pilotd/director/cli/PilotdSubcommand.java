@@ -2,20 +2,17 @@ package io.pilotd.director.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** A leaf command: gets the common flags and a {@link Session} that is closed when it ends. */
 abstract class PilotdSubcommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public final Integer call() throws Exception {
+        CommonOptions common = ((PilotdCommand) spec.root().userObject()).common;
         Logging.configure(common.verbose, isDaemon());
         try (Session session = new Session(common, System.getenv())) {
             return execute(session);

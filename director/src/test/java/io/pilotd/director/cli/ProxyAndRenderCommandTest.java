@@ -115,6 +115,9 @@ class ProxyAndRenderCommandTest {
             assertThat(all.out()).doesNotContain(line);
         }
         assertThat(userData.out()).startsWith("#cloud-config\n").contains("content: <redacted>");
+        Cli optionsFirst = Cli.run("-c", config.toString(), "--verbose", "render", "--queue", "vm", "--part", "user-data");
+        assertThat(optionsFirst.exitCode()).as("the common options before the command: " + optionsFirst.err()).isZero();
+        assertThat(optionsFirst.out()).startsWith("#cloud-config\n");
         Path file = Files.writeString(dir.resolve("user-data"), userData.out());
         ExternalTool.Result schema = ExternalTool.run("cloud-init", "schema", "--config-file", file.toString());
         assertThat(schema.exitCode()).as(schema.output()).isZero();
