@@ -96,6 +96,17 @@ public final class ConfigValidator {
         }
     }
 
+    private static void retention(RetentionSettings retention, FieldPath at, List<Finding> findings) {
+        atLeast(retention.cycles(), RetentionSettings.SHORTEST, at.key("cycles"), findings);
+        atLeast(retention.pilotHistory(), RetentionSettings.SHORTEST, at.key("pilotHistory"), findings);
+    }
+
+    private static void atLeast(Duration value, Duration least, FieldPath at, List<Finding> findings) {
+        if (value.compareTo(least) < 0) {
+            findings.add(new Finding(at, "must be at least " + Durations.format(least) + ", not " + Durations.format(value)));
+        }
+    }
+
     private static void director(DirectorSettings director, FieldPath at, List<Finding> findings) {
         if (director.id() != null && !NAME.matcher(director.id()).matches()) {
             findings.add(new Finding(at.key("id"), "'" + director.id()
@@ -109,6 +120,7 @@ public final class ConfigValidator {
         positive(director.shutdownGrace(), at.key("shutdownGrace"), findings);
         range(director.sweepEvery(), 1, 10_000, at.key("sweepEvery"), findings);
         range(director.maxSubmitCount(), 1, 10_000_000, at.key("maxSubmitCount"), findings);
+        retention(director.retention(), at.key("retention"), findings);
     }
 
     private static void database(DatabaseSettings database, FieldPath at, List<Finding> findings) {

@@ -14,14 +14,16 @@ import java.time.Duration;
  * @param shutdownGrace how long SIGTERM waits for the cycles in flight
  * @param sweepEvery  every how many cycles of a queue the orphan sweep runs (and at start-up)
  * @param maxSubmitCount the most pilots one {@code pilotd submit --count} may ask for
+ * @param retention   how long cycle records and pilots' status history are kept
  */
 public record DirectorSettings(String id, String dataDir, Integer metricsPort, Boolean clustered,
-                               Integer threads, Duration shutdownGrace, Integer sweepEvery, Integer maxSubmitCount) {
+                               Integer threads, Duration shutdownGrace, Integer sweepEvery, Integer maxSubmitCount,
+                               RetentionSettings retention) {
     public static final int DEFAULT_SWEEP_EVERY = 10;
     public static final int DEFAULT_MAX_SUBMIT_COUNT = 1000;
 
     public static DirectorSettings defaults() {
-        return new DirectorSettings(null, null, null, null, null, null, null, null);
+        return new DirectorSettings(null, null, null, null, null, null, null, null, null);
     }
 
     public DirectorSettings {
@@ -31,9 +33,11 @@ public record DirectorSettings(String id, String dataDir, Integer metricsPort, B
         shutdownGrace = shutdownGrace == null ? Duration.ofMinutes(2) : shutdownGrace;
         sweepEvery = sweepEvery == null ? DEFAULT_SWEEP_EVERY : sweepEvery;
         maxSubmitCount = maxSubmitCount == null ? DEFAULT_MAX_SUBMIT_COUNT : maxSubmitCount;
+        retention = retention == null ? RetentionSettings.defaults() : retention;
     }
 
     public DirectorSettings withDataDir(String dir) {
-        return new DirectorSettings(id, dir, metricsPort, clustered, threads, shutdownGrace, sweepEvery, maxSubmitCount);
+        return new DirectorSettings(id, dir, metricsPort, clustered, threads, shutdownGrace, sweepEvery, maxSubmitCount,
+                retention);
     }
 }

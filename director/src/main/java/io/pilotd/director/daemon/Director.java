@@ -1,6 +1,7 @@
 package io.pilotd.director.daemon;
 
 import io.pilotd.director.config.PilotdConfig;
+import io.pilotd.director.config.RetentionSettings;
 import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.payload.PilotEnvironment;
@@ -11,6 +12,8 @@ import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DirectorRegistry;
 import io.pilotd.director.store.DriverSetups;
 import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.Retention;
+import io.pilotd.driver.api.Durations;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Director implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Director.class);
+    /** Rows per delete, and deletes per run of each: at most 400,000 rows every 10 minutes. */
+    private static final int RETENTION_BATCH = 10_000;
+    private static final int RETENTION_BATCHES_PER_RUN = 20;
 
     private final PilotdConfig config;
     private final Database database;
@@ -34,6 +40,7 @@ public final class Director implements AutoCloseable {
     private final QueueDrivers drivers;
     private final QueueCycle cycle;
     private final CycleLocks cycleLocks;
+    private final Retention retention;
     private QueueScheduler scheduler;
     private Watchdog watchdog;
     private final DatabaseHealth health = new DatabaseHealth();
@@ -46,6 +53,7 @@ public final class Director implements AutoCloseable {
         this.cycle = new QueueCycle(database.jdbi(), PilotEnvironment.of(config, directorId, Clock.systemUTC()),
                 directorId, Clock.systemUTC(), config.director().sweepEvery());
         this.cycleLocks = new CycleLocks(database.jdbi());
+        this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
     }
 
     /**
@@ -108,6 +116,22 @@ public final class Director implements AutoCloseable {
         try (CycleLocks.Held held = lock.get()) {
             return Optional.of(cycle.run(queue, drivers.get(queue), due));
         }
+    }
+
+    /**
+     * Deletes cycle records and ended pilots' status history older than {@code director.retention}
+     * (Quartz calls this every few minutes), a bounded amount per call.
+     */
+    public Retention.Trimmed trimHistory() {
+        RetentionSettings keep = config.director().retention();
+        Instant now = Instant.now();
+        Retention.Trimmed trimmed = retention.trim(now.minus(keep.cycles()), now.minus(keep.pilotHistory()));
+        if (trimmed.cycles() + trimmed.history() > 0) {
+            log.info("history trimmed: {} cycle record(s) older than {}, {} status change(s) of ended pilots older than {}{}",
+                    trimmed.cycles(), Durations.format(keep.cycles()), trimmed.history(),
+                    Durations.format(keep.pilotHistory()), trimmed.more() ? "; more at the next run" : "");
+        }
+        return trimmed;
     }
 
     /** Why the daemon must stop, once it must: what the watchdog could not mend. */

@@ -38,6 +38,9 @@ final class QueueScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueScheduler.class);
     static final String GROUP = "queue";
     static final String RETIRED_GROUP = "retired";
+    static final String MAINTENANCE_GROUP = "maintenance";
+    /** How often the history is trimmed: each run deletes a bounded amount. */
+    static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
     private static final String STARTUP = ".startup";
 
     /** Where in its period a queue's cycles fall: spread by its name, the same at every start. */
@@ -84,11 +87,17 @@ final class QueueScheduler implements AutoCloseable {
         p.setProperty("org.quartz.scheduler.dbFailureRetryInterval", "5000");
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
-        scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == RetiredSetupJob.class
-                ? new RetiredSetupJob(director) : new QueueCycleJob(director, health));
+        scheduler.setJobFactory((bundle, s) -> {
+            Class<?> job = bundle.getJobDetail().getJobClass();
+            if (job == RetiredSetupJob.class) {
+                return new RetiredSetupJob(director);
+            }
+            return job == RetentionJob.class ? new RetentionJob(director, health) : new QueueCycleJob(director, health);
+        });
         QueueScheduler queueScheduler = new QueueScheduler(scheduler);
         queueScheduler.sync(queues);
         queueScheduler.syncRetired(retired);
+        queueScheduler.scheduleRetention();
         scheduler.start();
         return queueScheduler;
     }
@@ -153,6 +162,19 @@ final class QueueScheduler implements AutoCloseable {
                     .build();
             scheduler.scheduleJob(job, Set.of(trigger), true);
         }
+    }
+
+    /** Trims the history at start-up and every {@link #RETENTION_EVERY}, by one director of a cluster at a time. */
+    private void scheduleRetention() throws SchedulerException {
+        JobKey jobKey = JobKey.jobKey("retention", MAINTENANCE_GROUP);
+        JobDetail job = JobBuilder.newJob(RetentionJob.class).withIdentity(jobKey)
+                .withDescription("trims cycle records and status history older than director.retention").storeDurably().build();
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity("retention", MAINTENANCE_GROUP).forJob(jobKey)
+                .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                        .withIntervalInMilliseconds(RETENTION_EVERY.toMillis()).repeatForever()
+                        .withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        scheduler.scheduleJob(job, Set.of(trigger), true);
     }
 
     /** Stops taking cycles and waits up to {@code grace} for the ones in flight to finish. */

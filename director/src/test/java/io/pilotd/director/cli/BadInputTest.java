@@ -103,6 +103,8 @@ class BadInputTest {
                 }, "pilotd.yaml"),
                 new Case("a directory, not a file", dir -> new String[] {"config", "check", dir.toString()}, "cannot read"),
                 new Case("no such file", dir -> new String[] {"config", "check", dir.resolve("nope.yaml").toString()}, "no such file"),
+                config("a retention shorter than a day", replace("  id: test-director", "  id: test-director\n  retention: {cycles: 2h}"),
+                        "director.retention.cycles: must be at least 1d, not 2h"),
                 config("an unknown key whose value is a mapping", append("extras:\n  colour: blue\n"), ":18: extras: unknown key 'extras'"),
                 config("an unknown key whose value is a list", append("plugins: [a, b]\n"), ":18: plugins: unknown key 'plugins'"),
                 config("an unknown director key with a mapping", replace("  id: test-director", "  id: test-director\n  tuning:\n    x: 1"),

@@ -125,4 +125,23 @@ class DirectorSchedulingTest {
             assertThat(FakeDriverFactory.cloud("q").submitCalls.get()).isZero();
         }
     }
+
+    @Test
+    void theDaemonTrimsTheHistoryOlderThanItsRetention() throws Exception {
+        PilotdConfig config = config(queue("q", Duration.ofMinutes(10), Duration.ZERO, 1));
+        Queues.sync(db, config.queues().toArray(QueueConfig[]::new));
+        db.jdbi().useHandle(h -> h.execute("insert into director_cycle (queue, director_id, started_at, ended_at, demand,"
+                + " waiting, alive, submitted, deciding_factor) values ('q', 'gone', now() - interval '60 days',"
+                + " now() - interval '60 days', 0, 0, 0, 0, 'demand')"));
+        Instant monthAgo = Instant.now().minus(Duration.ofDays(30));
+
+        try (Director director = Director.start(config, db, DriverCatalog.load(), dataDir)) {
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+            while (cycles("q").stream().anyMatch(c -> c.start().isBefore(monthAgo)) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(cycles("q")).as("the 60-day-old cycle record, trimmed at start-up")
+                .allSatisfy(c -> assertThat(c.start()).isAfter(monthAgo));
+    }
 }

@@ -30,7 +30,8 @@ public final class Daemons {
     public static PilotdConfig config(String directorId, boolean clustered, int threads, List<QueueConfig> queues) {
         Map<String, SiteConfig> sites = new LinkedHashMap<>();
         queues.forEach(q -> sites.put(q.site(), SiteConfig.uncapped()));
-        return new PilotdConfig(new DirectorSettings(directorId, null, null, clustered, threads, Duration.ofMinutes(1), null, null),
+        return new PilotdConfig(new DirectorSettings(directorId, null, null, clustered, threads, Duration.ofMinutes(1), null, null,
+                null),
                 new DatabaseSettings(null, null, null, null, threads + 8), null, null, sites, queues);
     }
 

@@ -1,0 +1,26 @@
+package io.pilotd.director.config;
+
+import java.time.Duration;
+
+/**
+ * How long the database keeps its history: at 1,000 queues, {@code director_cycle} grows by
+ * about 700,000 rows a day.
+ *
+ * @param cycles       cycle records ({@code director_cycle}) older than this are deleted
+ * @param pilotHistory the status history of pilots that ended, older than this, is deleted
+ *                     (the pilots themselves, and the history of live ones, are kept)
+ */
+public record RetentionSettings(Duration cycles, Duration pilotHistory) {
+    static final Duration DEFAULT = Duration.ofDays(30);
+    /** Less would delete what the reports and a back-off look at. */
+    static final Duration SHORTEST = Duration.ofDays(1);
+
+    public static RetentionSettings defaults() {
+        return new RetentionSettings(null, null);
+    }
+
+    public RetentionSettings {
+        cycles = cycles == null ? DEFAULT : cycles;
+        pilotHistory = pilotHistory == null ? DEFAULT : pilotHistory;
+    }
+}
