@@ -193,14 +193,6 @@ public final class FakeOpenStack implements AutoCloseable {
         set(id, "SHUTOFF", null);
     }
 
-    /** A server made outside pilotd, e.g. by hand, with this name and metadata. */
-    public synchronized Server createByHand(String name, Map<String, String> metadata) {
-        Server s = new Server(name, JSON.createObjectNode(), Map.copyOf(metadata), "r-hand", 0, behaviour.clock().instant());
-        s.status = "ACTIVE";
-        servers.put(s.id, s);
-        return s;
-    }
-
     public static FakeAws.Reply novaError(int status, String kind, String message) {
         return new FakeAws.Reply(status, Map.of("Content-Type", "application/json"),
                 "{\"" + kind + "\": {\"code\": " + status + ", \"message\": \"" + message + "\"}}");

@@ -58,7 +58,7 @@ record KeystoneCredentials(URI authUrl, Optional<String> region, String endpoint
         }
         String appId = s.get("applicationCredentialId", "auth.application_credential_id", "OS_APPLICATION_CREDENTIAL_ID");
         String appSecret = appId.isEmpty() ? ""
-                : s.secret(p, "applicationCredentialSecretFile", "auth.application_credential_secret",
+                : s.secret("applicationCredentialSecretFile", "auth.application_credential_secret",
                 "OS_APPLICATION_CREDENTIAL_SECRET");
         String username = s.get("username", "auth.username", "OS_USERNAME");
         String userDomain = s.get("userDomain", "auth.user_domain_name", "OS_USER_DOMAIN_NAME");
@@ -66,7 +66,7 @@ record KeystoneCredentials(URI authUrl, Optional<String> region, String endpoint
         String projectDomain = s.get("projectDomain", "auth.project_domain_name", "OS_PROJECT_DOMAIN_NAME");
         String password = "";
         if (appId.isEmpty()) {
-            password = s.secret(p, "passwordFile", "auth.password", "OS_PASSWORD");
+            password = s.secret("passwordFile", "auth.password", "OS_PASSWORD");
             if (username.isEmpty()) {
                 p.problem("username", "is required (or applicationCredentialId), here, in clouds.yaml or as OS_USERNAME");
             }
@@ -75,6 +75,8 @@ record KeystoneCredentials(URI authUrl, Optional<String> region, String endpoint
             }
             userDomain = userDomain.isEmpty() ? "Default" : userDomain;
             projectDomain = projectDomain.isEmpty() ? userDomain : projectDomain;
+        } else if (p.optionalString("passwordFile").isPresent()) {
+            p.problem("passwordFile", "goes with a username, not with an application credential");
         }
         URI url = null;
         if (authUrl.isEmpty()) {
@@ -107,7 +109,7 @@ record KeystoneCredentials(URI authUrl, Optional<String> region, String endpoint
         }
 
         /** A secret: a file named by the parameter, else clouds.yaml (or its secure.yaml), else the variable. */
-        String secret(DriverParameters p, String fileParameter, String cloudsKey, String variable) {
+        String secret(String fileParameter, String cloudsKey, String variable) {
             Optional<String> file = p.optionalSecretFile(fileParameter);
             if (file.isPresent()) {
                 return file.get();

@@ -104,6 +104,14 @@ class OpenStackConfigTest {
     }
 
     @Test
+    void aPasswordFileBesideAnApplicationCredentialIsNamedAsAMistake() {
+        assertThatThrownBy(() -> config(vm(Map.of("authUrl", "https://k.example.org/v3", "applicationCredentialId", "abc",
+                "passwordFile", "/etc/pilotd/password")), Map.of("OS_APPLICATION_CREDENTIAL_SECRET", "s")))
+                .isInstanceOf(InvalidParametersException.class)
+                .hasMessageContaining("passwordFile: goes with a username, not with an application credential");
+    }
+
+    @Test
     void aCloudsFileNamedByTheQueueMustHaveTheCloud() throws Exception {
         Path file = home.resolve("mine.yaml");
         Files.writeString(file, "clouds:\n  other: {auth: {auth_url: 'https://k/v3'}}\n");
