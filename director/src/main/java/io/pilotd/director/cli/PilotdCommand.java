@@ -1,5 +1,6 @@
 package io.pilotd.director.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
             ProxyCommand.class,
             RenderCommand.class,
             DemoPilotCommand.class,
+            AutoComplete.GenerateCompletion.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
