@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             QueuesCommand.class,
             SitesCommand.class,
             PilotsCommand.class,
+            ReportCommand.class,
             TqCommand.class,
             ProxyCommand.class,
             RenderCommand.class,

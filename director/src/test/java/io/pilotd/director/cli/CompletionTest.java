@@ -20,15 +20,17 @@ class CompletionTest {
         assertThat(completion.exitCode()).as(completion.err()).isZero();
         Path script = Files.writeString(dir.resolve("pilotd-completion.bash"), completion.out());
 
-        // What bash offers after "pilotd re" and after "pilotd render --q".
+        // What bash offers after "pilotd ren", "pilotd render --q" and "pilotd report eff".
         ExternalTool.Result offered = ExternalTool.run("bash", "-c", "source " + script + "; complete -p pilotd;"
-                + " COMP_WORDS=(pilotd re); COMP_CWORD=1; COMP_LINE='pilotd re'; COMP_POINT=9;"
+                + " COMP_WORDS=(pilotd ren); COMP_CWORD=1; COMP_LINE='pilotd ren'; COMP_POINT=10;"
                 + " _complete_pilotd 2>/dev/null; echo \"words: ${COMPREPLY[*]}\";"
                 + " COMP_WORDS=(pilotd render --q); COMP_CWORD=2; COMP_LINE='pilotd render --q'; COMP_POINT=17;"
-                + " _complete_pilotd 2>/dev/null; echo \"options: ${COMPREPLY[*]}\"");
+                + " _complete_pilotd 2>/dev/null; echo \"options: ${COMPREPLY[*]}\";"
+                + " COMP_WORDS=(pilotd report eff); COMP_CWORD=2; COMP_LINE='pilotd report eff'; COMP_POINT=17;"
+                + " _complete_pilotd 2>/dev/null; echo \"reports: ${COMPREPLY[*]}\"");
 
         assertThat(offered.exitCode()).as(offered.output()).isZero();
         assertThat(offered.output()).contains("-F _complete_pilotd").contains("pilotd\n")
-                .contains("words: render").contains("options: --queue");
+                .contains("words: render\n").contains("options: --queue").contains("reports: efficiency\n");
     }
 }
