@@ -25,7 +25,8 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter w = commandLine.getErr();
             boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
-            int code = e instanceof ConfigException || e instanceof UnknownQueueException ? ExitCodes.USAGE : ExitCodes.FAILURE;
+            int code = e instanceof ConfigException || e instanceof UnknownQueueException
+                    || e instanceof Pilots.NoSuchPilotException ? ExitCodes.USAGE : ExitCodes.FAILURE;
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             w.println("pilotd: " + message.replace("\n", "\n  "));
             if (verbose) {

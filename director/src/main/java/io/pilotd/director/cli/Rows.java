@@ -16,9 +16,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** A listing: named columns and rows of values, printed as a table, CSV or JSON. */
 final class Rows {
@@ -44,19 +46,26 @@ final class Rows {
     }
 
     void print(PrintWriter out, OutputFormat format) {
+        switch (format) {
+            case json -> printJson(out, asMaps());
+            case csv -> out.print(csvText());
+            case table -> out.print(table());
+        }
+        out.flush();
+    }
+
+    /** Any value as JSON, times as ISO-8601 text. */
+    static void printJson(PrintWriter out, Object value) {
         try {
-            switch (format) {
-                case json -> out.println(JSON.writeValueAsString(asMaps()));
-                case csv -> out.print(csv());
-                case table -> out.print(table());
-            }
+            out.println(JSON.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
         out.flush();
     }
 
-    private List<Map<String, Object>> asMaps() {
+    /** The rows as column-to-value maps, durations in seconds. */
+    List<Map<String, Object>> asMaps() {
         List<Map<String, Object>> maps = new ArrayList<>();
         for (List<Object> row : rows) {
             Map<String, Object> map = new LinkedHashMap<>();
@@ -69,13 +78,17 @@ final class Rows {
         return maps;
     }
 
-    private String csv() throws JsonProcessingException {
+    private String csvText() {
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
         columns.forEach(schema::addColumn);
         List<List<String>> text = rows.stream().map(r -> r.stream().map(Rows::text).toList()).toList();
         // Quote only the values that need it, so that plain values read back as they are.
         CsvMapper csv = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
-        return csv.writer(schema.build()).writeValueAsString(text);
+        try {
+            return csv.writer(schema.build()).writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String table() {
@@ -111,6 +124,9 @@ final class Rows {
         }
         if (value instanceof Duration duration) {
             return Durations.format(duration);
+        }
+        if (value instanceof Collection<?> values) {
+            return values.stream().map(Rows::text).collect(Collectors.joining(","));
         }
         return value.toString();
     }

@@ -6,9 +6,15 @@ import io.pilotd.director.config.ConfigValidator;
 import io.pilotd.director.config.DataDirs;
 import io.pilotd.director.config.DefaultConfig;
 import io.pilotd.director.config.PilotdConfig;
+import io.pilotd.director.daemon.DirectorId;
+import io.pilotd.director.daemon.QueueDrivers;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.DriverSetups;
+import io.pilotd.director.store.PilotRecord;
+import io.pilotd.driver.api.PilotDriver;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -22,6 +28,7 @@ final class Session implements AutoCloseable {
     private PilotdConfig config;
     private Path dataDir;
     private Database database;
+    private final Map<Long, PilotDriver> setupDrivers = new HashMap<>();
 
     Session(CommonOptions options, Map<String, String> env) {
         this.options = options;
@@ -75,8 +82,29 @@ final class Session implements AutoCloseable {
         return database;
     }
 
+    /**
+     * The driver a pilot was started with (its driver set-up's, whatever the config says now),
+     * built once per command.
+     */
+    PilotDriver driverOf(PilotRecord pilot) {
+        if (pilot.driverSetupId() == null) {
+            throw new IllegalStateException("pilot " + pilot.stamp() + " was written before pilotd recorded driver set-ups:"
+                    + " its driver is not known");
+        }
+        return setupDrivers.computeIfAbsent(pilot.driverSetupId(), id -> {
+            DriverSetups.Setup setup = new DriverSetups(database().jdbi()).get(id);
+            try {
+                return QueueDrivers.forSetup(setup, drivers(), DirectorId.of(config().director()), dataDir());
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("[" + setup.queue() + "] the driver of pilot " + pilot.stamp()
+                        + " cannot be built: " + e.getMessage(), e);
+            }
+        });
+    }
+
     @Override
     public void close() {
+        setupDrivers.values().forEach(PilotDriver::close);
         if (database != null) {
             database.close();
         }

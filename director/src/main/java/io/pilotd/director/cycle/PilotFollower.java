@@ -84,7 +84,13 @@ public final class PilotFollower {
                 "killed: alive after " + Durations.format(maxLifetime) + " (queue maxLifetime)");
     }
 
-    private int kill(List<PilotRecord> pilotsToKill, PilotDriver driver, String reason) throws DriverException {
+    /**
+     * Kills these pilots, all of one driver set-up, with one call, and records them
+     * {@code Deleted} with the reason; a pilot that ended meanwhile keeps its final status.
+     *
+     * @return how many changed status
+     */
+    public int kill(List<PilotRecord> pilotsToKill, PilotDriver driver, String reason) throws DriverException {
         if (pilotsToKill.isEmpty()) {
             return 0;
         }

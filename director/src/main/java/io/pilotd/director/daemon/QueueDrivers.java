@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,24 +43,34 @@ public final class QueueDrivers implements AutoCloseable {
                                                Path dataDir) {
         List<DriverSetups.Setup> built = new ArrayList<>();
         for (DriverSetups.Setup setup : setups) {
-            Optional<PilotDriverFactory> factory = catalog.factory(setup.driver());
-            if (factory.isEmpty()) {
-                log.error("[{}] the pilots of driver set-up {} cannot be followed: driver '{}' is not installed",
-                        setup.queue(), setup.id(), setup.driver());
-                continue;
-            }
-            DriverContext context = new DriverContext(directorId, setup.queue(), DataDirs.driverDir(dataDir, setup.queue()));
             try {
-                retired.put(setup.id(), factory.get().create(new DriverParameters(setup.parameters()), context));
+                retired.put(setup.id(), forSetup(setup, catalog, directorId, dataDir));
                 built.add(setup);
                 log.info("[{}] following the pilots of retired driver set-up {} ({}) to their end",
                         setup.queue(), setup.id(), setup.driver());
-            } catch (InvalidParametersException e) {
+            } catch (IllegalStateException e) {
                 log.error("[{}] the pilots of driver set-up {} cannot be followed: {}", setup.queue(), setup.id(),
                         e.getMessage());
             }
         }
         return built;
+    }
+
+    /**
+     * The driver a set-up's pilots were started with, as it was configured then.
+     *
+     * @throws IllegalStateException when that driver is no longer installed, or its parameters
+     *                               are no longer valid
+     */
+    public static PilotDriver forSetup(DriverSetups.Setup setup, DriverCatalog catalog, String directorId, Path dataDir) {
+        PilotDriverFactory factory = catalog.factory(setup.driver()).orElseThrow(() ->
+                new IllegalStateException("driver '" + setup.driver() + "' is not installed"));
+        DriverContext context = new DriverContext(directorId, setup.queue(), DataDirs.driverDir(dataDir, setup.queue()));
+        try {
+            return factory.create(new DriverParameters(setup.parameters()), context);
+        } catch (InvalidParametersException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     public PilotDriver retired(long setup) {

@@ -74,6 +74,15 @@ public final class DriverSetups {
                 .list());
     }
 
+    public Setup get(long setup) {
+        return jdbi.withHandle(h -> h.createQuery("select id, queue, driver, parameters::text as parameters from driver_setup"
+                        + " where id = :id")
+                .bind("id", setup)
+                .map((rs, ctx) -> new Setup(rs.getLong("id"), rs.getString("queue"), rs.getString("driver"),
+                        parameters(rs.getString("parameters"))))
+                .one());
+    }
+
     public String queueOf(long setup) {
         return jdbi.withHandle(h -> h.createQuery("select queue from driver_setup where id = :id").bind("id", setup)
                 .mapTo(String.class).one());

@@ -2,8 +2,14 @@ package io.pilotd.director.store;
 
 import io.pilotd.driver.api.PilotStatus;
 import java.time.Instant;
+import java.util.List;
 
-/** One row of the pilot table. */
+/**
+ * One row of the pilot table.
+ *
+ * @param driverSetupId the driver and parameters it was started with (null for rows older than set-ups)
+ * @param taskQueues    the task queues it was submitted for
+ */
 public record PilotRecord(
         long id,
         String stamp,
@@ -19,5 +25,7 @@ public record PilotRecord(
         String statusReason,
         Instant submittedAt,
         Instant updatedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Long driverSetupId,
+        List<Long> taskQueues) {
 }

@@ -24,7 +24,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class PilotStore {
     static final String COLUMNS = """
             id, stamp, job_ref, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
-            submitted_at, updated_at, finished_at""";
+            submitted_at, updated_at, finished_at, driver_setup_id, task_queues""";
 
     private final Jdbi jdbi;
 
@@ -233,6 +233,27 @@ public final class PilotStore {
         });
     }
 
+    /** Every pilot of a queue in a status, oldest first. */
+    public List<PilotRecord> inStatus(String queue, PilotStatus status) {
+        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot where queue = :queue and status = :status"
+                        + " order by submitted_at, id")
+                .bind("queue", queue).bind("status", status.name()).map(PilotStore::pilot).list());
+    }
+
+    /** One change of a pilot's status, with its reason. */
+    public record StatusChange(Instant at, PilotStatus status, String reason) {
+    }
+
+    /** A pilot's status history, oldest first. */
+    public List<StatusChange> history(long pilotId) {
+        return jdbi.withHandle(h -> h.createQuery("select at, status, reason from pilot_status_history"
+                        + " where pilot_id = :id order by at, id")
+                .bind("id", pilotId)
+                .map((rs, ctx) -> new StatusChange(instant(rs.getTimestamp("at")), PilotStatus.valueOf(rs.getString("status")),
+                        rs.getString("reason")))
+                .list());
+    }
+
     public Optional<PilotRecord> find(String stampOrJobRef) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot where stamp = :key or job_ref = :key")
                 .bind("key", stampOrJobRef).map(PilotStore::pilot).findOne());
@@ -254,7 +275,9 @@ public final class PilotStore {
                 rs.getString("status_reason"),
                 instant(rs.getTimestamp("submitted_at")),
                 instant(rs.getTimestamp("updated_at")),
-                instant(rs.getTimestamp("finished_at")));
+                instant(rs.getTimestamp("finished_at")),
+                rs.getObject("driver_setup_id", Long.class),
+                List.of((Long[]) rs.getArray("task_queues").getArray()));
     }
 
     static Instant instant(Timestamp timestamp) {
