@@ -112,9 +112,9 @@ public final class ConfigValidator {
             findings.add(new Finding(at.key("id"), "'" + director.id()
                     + "' must be 1-64 letters, digits, '.', '_' or '-' (it becomes a cloud tag)"));
         }
-        if (director.metricsPort() != 0) {
-            findings.add(new Finding(at.key("metricsPort"), "is not available in this version: pilotd serves no metrics"
-                    + " endpoint yet; leave it out (or 0)"));
+        range(director.metricsPort(), 0, 65_535, at.key("metricsPort"), findings);
+        if (director.metricsAddress().isBlank()) {
+            findings.add(new Finding(at.key("metricsAddress"), "is empty: give an address such as 127.0.0.1 or 0.0.0.0"));
         }
         range(director.threads(), 1, 256, at.key("threads"), findings);
         positive(director.shutdownGrace(), at.key("shutdownGrace"), findings);

@@ -1,9 +1,12 @@
 package io.pilotd.director.daemon;
 
 import io.pilotd.director.config.PilotdConfig;
+import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.RetentionSettings;
 import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.monitor.DirectorMetrics;
+import io.pilotd.director.monitor.StatusServer;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleLocks;
@@ -44,14 +47,20 @@ public final class Director implements AutoCloseable {
     private QueueScheduler scheduler;
     private Watchdog watchdog;
     private final DatabaseHealth health = new DatabaseHealth();
+    private final DirectorMetrics metrics;
+    private final PilotEnvironment environment;
+    private StatusServer statusServer;
 
-    private Director(PilotdConfig config, Database database, String directorId, QueueDrivers drivers) {
+    private Director(PilotdConfig config, Database database, String directorId, QueueDrivers drivers,
+                     DirectorMetrics metrics) {
         this.config = config;
         this.database = database;
         this.directorId = directorId;
         this.drivers = drivers;
-        this.cycle = new QueueCycle(database.jdbi(), PilotEnvironment.of(config, directorId, Clock.systemUTC()),
-                directorId, Clock.systemUTC(), config.director().sweepEvery());
+        this.metrics = metrics;
+        this.environment = PilotEnvironment.of(config, directorId, Clock.systemUTC());
+        this.cycle = new QueueCycle(database.jdbi(), environment, directorId, Clock.systemUTC(),
+                config.director().sweepEvery());
         this.cycleLocks = new CycleLocks(database.jdbi());
         this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
     }
@@ -69,24 +78,32 @@ public final class Director implements AutoCloseable {
         Supplier<DirectorRegistry> register = () -> DirectorRegistry.register(database.jdbi(), directorId,
                 DirectorId.host(), ProcessHandle.current().pid(), clustered);
         DirectorRegistry registry = register.get();
+        DirectorMetrics metrics = new DirectorMetrics();
         QueueDrivers drivers;
         try {
             ConfigMirror.sync(database.jdbi(), config);
-            drivers = QueueDrivers.create(config.queues(), catalog, directorId, dataDir);
+            drivers = QueueDrivers.create(config.queues(), catalog, directorId, dataDir, metrics::metered);
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
-        Director director = new Director(config, database, directorId, drivers);
+        Director director = new Director(config, database, directorId, drivers, metrics);
         director.watchdog = new Watchdog(database, director.health, registry, register);
         try {
             List<QueueScheduler.Retired> retired = drivers.addRetired(new DriverSetups(database.jdbi()).retired(),
                             catalog, directorId, dataDir).stream()
                     .map(s -> new QueueScheduler.Retired(s.id(), new QueueStore(database.jdbi()).get(s.queue()).cycle()))
                     .toList();
+            if (config.director().metricsPort() > 0) {
+                director.statusServer = director.serveStatus(config.director().metricsAddress(),
+                        config.director().metricsPort());
+            }
             director.scheduler = QueueScheduler.start(director, director.health, database.dataSource(), directorId,
                     config.director().clustered(), config.director().threads(), config.queues(), retired);
         } catch (SchedulerException | RuntimeException e) {
+            if (director.statusServer != null) {
+                director.statusServer.close();
+            }
             director.watchdog.close();
             drivers.close();
             throw e;
@@ -98,6 +115,17 @@ public final class Director implements AutoCloseable {
 
     public String id() {
         return directorId;
+    }
+
+    /** Serves this director's metrics, health and status page; {@code port} 0 takes any free one. */
+    StatusServer serveStatus(String address, int port) {
+        return StatusServer.start(address, port, directorId, database, metrics, environment,
+                config.queues().stream().map(QueueConfig::name).toList());
+    }
+
+    /** The port of the metrics, health and status page, when director.metricsPort opened one. */
+    public Optional<Integer> statusPort() {
+        return Optional.ofNullable(statusServer).map(StatusServer::port);
     }
 
     /**
@@ -114,7 +142,9 @@ public final class Director implements AutoCloseable {
             return Optional.empty();
         }
         try (CycleLocks.Held held = lock.get()) {
-            return Optional.of(cycle.run(queue, drivers.get(queue), due));
+            CycleRecord record = cycle.run(queue, drivers.get(queue), due);
+            metrics.cycled(record);
+            return Optional.of(record);
         }
     }
 
@@ -160,6 +190,9 @@ public final class Director implements AutoCloseable {
         log.info("director {} stopping: finishing the cycles in flight", directorId);
         if (scheduler != null) {
             scheduler.stop(config.director().shutdownGrace());
+        }
+        if (statusServer != null) {
+            statusServer.close();
         }
         cycleLocks.close();
         watchdog.close();

@@ -89,14 +89,27 @@ public final class QueueDrivers implements AutoCloseable {
         }
     }
 
+    /** What the daemon wraps each queue's driver in (its metrics). */
+    public interface Decorator {
+        Decorator NONE = (queue, driverName, driver) -> driver;
+
+        PilotDriver decorate(String queue, String driverName, PilotDriver driver);
+    }
+
     public static QueueDrivers create(List<QueueConfig> queues, DriverCatalog catalog, String directorId, Path dataDir) {
+        return create(queues, catalog, directorId, dataDir, Decorator.NONE);
+    }
+
+    public static QueueDrivers create(List<QueueConfig> queues, DriverCatalog catalog, String directorId, Path dataDir,
+                                      Decorator decorator) {
         Map<String, PilotDriver> drivers = new LinkedHashMap<>();
         try {
             for (QueueConfig queue : queues) {
                 PilotDriverFactory factory = catalog.factory(queue.driver()).orElseThrow(() ->
                         new IllegalStateException("[" + queue.name() + "] unknown driver '" + queue.driver() + "'"));
                 DriverContext context = new DriverContext(directorId, queue.name(), DataDirs.driverDir(dataDir, queue.name()));
-                drivers.put(queue.name(), factory.create(new DriverParameters(queue.parameters()), context));
+                drivers.put(queue.name(), decorator.decorate(queue.name(), factory.name(),
+                        factory.create(new DriverParameters(queue.parameters()), context)));
                 log.debug("[{}] driver {} with {}", queue.name(), factory.name(), masked(queue.parameters(), factory));
             }
         } catch (InvalidParametersException e) {

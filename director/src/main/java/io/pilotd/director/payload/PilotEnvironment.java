@@ -14,12 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -73,6 +75,11 @@ public final class PilotEnvironment {
     public ProxySettings proxySettings(String queue) {
         QueueConfig config = queues.get(queue);
         return config == null ? proxy : config.proxy().over(proxy);
+    }
+
+    /** How long the queue's proxy is valid for, or empty when its pilots carry none. */
+    public Optional<Duration> proxyTimeLeft(String queue) {
+        return proxies.timeLeft(proxySettings(queue));
     }
 
     /** Whether the queue's pilots can be given their proxy now, and which. */

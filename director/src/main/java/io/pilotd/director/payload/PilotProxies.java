@@ -83,6 +83,24 @@ public final class PilotProxies {
         return new Verdict(proxy, null);
     }
 
+    /**
+     * How long the queue's proxy is valid for (zero when it cannot be read or used), or empty
+     * when its pilots carry none.
+     */
+    public Optional<Duration> timeLeft(ProxySettings settings) {
+        if (settings.file() == null) {
+            return Optional.empty();
+        }
+        try {
+            Instant now = clock.instant();
+            ProxyInfo info = read(Path.of(settings.file())).inspect(now);
+            Duration left = info.timeLeft(now);
+            return Optional.of(info.valid() && !left.isNegative() ? left : Duration.ZERO);
+        } catch (ProxyException e) {
+            return Optional.of(Duration.ZERO);
+        }
+    }
+
     /** What a submission carries: the file's proxy, or a fresh one delegated from it. */
     public String pem(Verdict verdict, ProxySettings settings) throws ProxyException {
         if (verdict.proxy() == null) {

@@ -2,6 +2,7 @@ package io.pilotd.director.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.pilotd.director.config.DatabaseSettings;
 import java.io.IOException;
@@ -121,6 +122,17 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** The connection pool now: connections in use, idle, the most it may open, and threads waiting for one. */
+    public record PoolState(int active, int idle, int max, int waiting) {
+    }
+
+    public PoolState poolState() {
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        return bean == null ? new PoolState(0, 0, pool.getMaximumPoolSize(), 0)
+                : new PoolState(bean.getActiveConnections(), bean.getIdleConnections(), pool.getMaximumPoolSize(),
+                        bean.getThreadsAwaitingConnection());
     }
 
     public boolean isEmbedded() {

@@ -95,11 +95,14 @@ class ConfigCheckTest {
     }
 
     @Test
-    void documentedKeysThatDoNothingYetAreRefusedNotIgnored() throws IOException {
-        Path file = write(VALID.replace("director:\n", "director:\n  metricsPort: 9100\n"));
+    void theMetricsPortAndAddressAreChecked() throws IOException {
+        Path file = write(VALID.replace("director:\n", "director:\n  metricsPort: 70000\n  metricsAddress: \"\"\n"));
         Cli result = Cli.run("config", "check", file.toString());
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains(file + ":2: director.metricsPort: is not available in this version");
+        assertThat(result.err()).contains(file + ":2: director.metricsPort: must be at most 65535, not 70000")
+                .contains(file + ":3: director.metricsAddress: is empty");
+        assertThat(Cli.run("config", "check", write(VALID.replace("director:\n", "director:\n  metricsPort: 9100\n"))
+                .toString()).exitCode()).isZero();
     }
 
     @Test

@@ -8,6 +8,10 @@ import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.config.SiteConfig;
 import io.pilotd.director.store.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,9 +34,26 @@ public final class Daemons {
     public static PilotdConfig config(String directorId, boolean clustered, int threads, List<QueueConfig> queues) {
         Map<String, SiteConfig> sites = new LinkedHashMap<>();
         queues.forEach(q -> sites.put(q.site(), SiteConfig.uncapped()));
-        return new PilotdConfig(new DirectorSettings(directorId, null, null, clustered, threads, Duration.ofMinutes(1), null, null,
+        return new PilotdConfig(new DirectorSettings(directorId, null, null, null, clustered, threads, Duration.ofMinutes(1), null, null,
                 null),
                 new DatabaseSettings(null, null, null, null, threads + 8), null, null, sites, queues);
+    }
+
+    /** The config of {@link #config(String, QueueConfig...)}, serving its status on {@code port} of 127.0.0.1. */
+    public static PilotdConfig withStatusPort(PilotdConfig config, int port) {
+        DirectorSettings d = config.director();
+        return new PilotdConfig(new DirectorSettings(d.id(), d.dataDir(), port, "127.0.0.1", d.clustered(), d.threads(),
+                d.shutdownGrace(), d.sweepEvery(), d.maxSubmitCount(), d.retention()), config.database(), config.proxy(),
+                config.pilot(), config.sites(), config.queues());
+    }
+
+    /** A port nothing listens on now (the test that takes it may, rarely, lose it to another). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static PilotdConfig config(String directorId, QueueConfig... queues) {

@@ -1,0 +1,123 @@
+package io.pilotd.director.monitor;
+
+import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.Database;
+import io.pilotd.director.store.QueueState;
+import io.pilotd.director.store.StatusStore;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gauges read when Prometheus scrapes: the pilots each queue holds, its demand and limits,
+ * its back-off and last decision (two queries, by index), its proxy, the database pool. A
+ * database that does not answer makes {@code pilotd_database_up} 0, never a failed scrape.
+ */
+final class StateCollector implements MultiCollector {
+    private static final Logger log = LoggerFactory.getLogger(StateCollector.class);
+
+    private final Database database;
+    private final StatusStore store;
+    private final PilotEnvironment environment;
+    private final List<String> queues;
+
+    StateCollector(Database database, PilotEnvironment environment, List<String> queues) {
+        this.database = database;
+        this.store = new StatusStore(database.jdbi());
+        this.environment = environment;
+        this.queues = List.copyOf(queues);
+    }
+
+    /** Gauges as they are filled in: name to help and data points. */
+    private static final class Gauges {
+        private final Map<String, GaugeSnapshot.Builder> byName = new LinkedHashMap<>();
+
+        void add(String name, String help, double value, String... labels) {
+            byName.computeIfAbsent(name, n -> GaugeSnapshot.builder().name(n).help(help))
+                    .dataPoint(GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
+        }
+
+        /** Declares a gauge that may have no data point this time, so that it is always listed. */
+        void declare(String name, String help) {
+            byName.computeIfAbsent(name, n -> GaugeSnapshot.builder().name(n).help(help));
+        }
+
+        MetricSnapshots snapshots() {
+            List<MetricSnapshot> all = new ArrayList<>();
+            byName.values().forEach(b -> all.add(b.build()));
+            return new MetricSnapshots(all);
+        }
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        Gauges gauges = new Gauges();
+        boolean up = database(gauges);
+        gauges.add("pilotd_database_up", "1 when the database answered this scrape", up ? 1 : 0);
+        Database.PoolState pool = database.poolState();
+        gauges.add("pilotd_db_pool_connections", "Database connections of the pool, by state", pool.active(), "state", "active");
+        gauges.add("pilotd_db_pool_connections", "Database connections of the pool, by state", pool.idle(), "state", "idle");
+        gauges.add("pilotd_db_pool_max_connections", "The most connections the pool opens", pool.max());
+        gauges.add("pilotd_db_pool_waiting_threads", "Threads waiting for a connection", pool.waiting());
+        gauges.declare("pilotd_proxy_seconds_left", "How long each queue's proxy is valid for (0: unusable)");
+        for (String queue : queues) {
+            Optional<Duration> left = environment.proxyTimeLeft(queue);
+            left.ifPresent(d -> gauges.add("pilotd_proxy_seconds_left",
+                    "How long each queue's proxy is valid for (0: unusable)", d.toSeconds(), "queue", queue));
+        }
+        return gauges.snapshots();
+    }
+
+    private boolean database(Gauges gauges) {
+        try {
+            List<QueueState> states = store.queues();
+            Map<String, Map<String, Integer>> pilots = store.livePilots();
+            gauges.declare("pilotd_pilots", "Live pilots by queue and status");
+            pilots.forEach((queue, byStatus) -> byStatus.forEach((status, count) ->
+                    gauges.add("pilotd_pilots", "Live pilots by queue and status", count, "queue", queue, "status", status)));
+            for (QueueState q : states) {
+                queue(gauges, q);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            log.debug("a scrape found the database away: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private static void queue(Gauges g, QueueState q) {
+        String name = q.name();
+        g.add("pilotd_queue_max_running", "The queue's maxRunning", q.maxRunning(), "queue", name);
+        g.add("pilotd_queue_max_waiting", "The queue's maxWaiting", q.maxWaiting(), "queue", name);
+        g.add("pilotd_queue_enabled", "1 when the queue is enabled", q.enabled() ? 1 : 0, "queue", name);
+        g.add("pilotd_queue_backoff", "1 while the queue backs off (reason: refused, cloud, failing)",
+                q.backoffUntil() != null ? 1 : 0, "queue", name, "reason", q.backoffReason() == null ? "" : q.backoffReason());
+        if (q.lastCycleStarted() == null) {
+            return;
+        }
+        g.add("pilotd_queue_waiting_jobs", "Waiting jobs the queue could serve, at its last cycle",
+                q.waitingJobs(), "queue", name);
+        g.add("pilotd_queue_demand", "Pilots those jobs still called for (every queue's counted), at its last cycle",
+                q.demand(), "queue", name);
+        g.add("pilotd_queue_last_cycle_timestamp_seconds", "When the queue's last cycle ended",
+                seconds(q.lastCycleEnded()), "queue", name);
+        g.add("pilotd_queue_last_decision", "The term that bound the queue's last decision (1 for it)", 1,
+                "queue", name, "decided_by", q.decidedBy());
+    }
+
+    private static double seconds(Instant instant) {
+        return instant.toEpochMilli() / 1000.0;
+    }
+}
