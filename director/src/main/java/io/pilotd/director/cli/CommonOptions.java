@@ -17,6 +17,11 @@ public final class CommonOptions {
             description = "Data directory for the embedded database and driver state (default: director.dataDir, $PILOTD_DATA_DIR, ~/.local/share/pilotd).")
     Path dataDir;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", scope = ScopeType.INHERIT,
+            defaultValue = "${env:PILOTD_LOG_FORMAT:-text}",
+            description = "text (default), or json: one JSON object a line, for a log pipeline (default: $PILOTD_LOG_FORMAT).")
+    Logging.Format logFormat;
+
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "More log output, and stack traces with errors.")
     boolean verbose;
 }

@@ -13,7 +13,7 @@ abstract class PilotdSubcommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         CommonOptions common = ((PilotdCommand) spec.root().userObject()).common;
-        Logging.configure(common.verbose, isDaemon());
+        Logging.configure(common.verbose, isDaemon(), common.logFormat);
         try (Session session = new Session(common, System.getenv())) {
             return execute(session);
         }
