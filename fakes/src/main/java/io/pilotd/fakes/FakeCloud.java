@@ -57,6 +57,8 @@ public final class FakeCloud {
     public final AtomicInteger lookUpCalls = new AtomicInteger();
     /** Every submission asked of it, in order. */
     public final List<PilotRequest> submissions = new CopyOnWriteArrayList<>();
+    /** The times {@code trim} was asked to delete what pilots that ended before them left. */
+    public final List<Instant> trimmedBefore = new CopyOnWriteArrayList<>();
     /** Every call fails with this, as when the cloud's API is down. */
     public volatile DriverException down;
     public volatile DriverException failSubmit;
@@ -215,6 +217,12 @@ public final class FakeCloud {
         @Override
         public Optional<String> output(String jobRef) {
             return Optional.ofNullable(resources.get(jobRef)).map(r -> "output of " + r.stamp());
+        }
+
+        @Override
+        public int trim(Instant endedBefore) {
+            trimmedBefore.add(endedBefore);
+            return 0;
         }
 
         @Override

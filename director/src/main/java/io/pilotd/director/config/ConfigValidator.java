@@ -42,9 +42,26 @@ public final class ConfigValidator {
     }
 
     private final DriverCatalog drivers;
+    private final boolean buildDrivers;
 
+    /** Checks everything, each queue's driver parameters by building its driver. */
     public ConfigValidator(DriverCatalog drivers) {
+        this(drivers, true);
+    }
+
+    private ConfigValidator(DriverCatalog drivers, boolean buildDrivers) {
         this.drivers = drivers;
+        this.buildDrivers = buildDrivers;
+    }
+
+    /**
+     * For commands that only read the database (pilots, queues, reports): everything but the
+     * drivers' own parameters, whose check builds each driver (a cloud SDK's client takes a
+     * second to load); those commands must answer at once, and work while a driver's
+     * parameters are wrong. {@code config check} and the daemon check them.
+     */
+    public static ConfigValidator forInspection(DriverCatalog drivers) {
+        return new ConfigValidator(drivers, false);
     }
 
     List<Finding> validate(PilotdConfig config) {
@@ -99,6 +116,7 @@ public final class ConfigValidator {
     private static void retention(RetentionSettings retention, FieldPath at, List<Finding> findings) {
         atLeast(retention.cycles(), RetentionSettings.SHORTEST, at.key("cycles"), findings);
         atLeast(retention.pilotHistory(), RetentionSettings.SHORTEST, at.key("pilotHistory"), findings);
+        atLeast(retention.pilotFiles(), RetentionSettings.SHORTEST, at.key("pilotFiles"), findings);
     }
 
     private static void atLeast(Duration value, Duration least, FieldPath at, List<Finding> findings) {
@@ -181,6 +199,9 @@ public final class ConfigValidator {
         if (factory.isEmpty()) {
             findings.add(new Finding(at.key("driver"), "unknown driver '" + queue.driver()
                     + "' (installed: " + String.join(", ", drivers.names()) + ")"));
+            return;
+        }
+        if (!buildDrivers) {
             return;
         }
         String queueName = queue.name() == null ? "queue" : queue.name();

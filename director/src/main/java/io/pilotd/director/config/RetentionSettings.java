@@ -9,18 +9,21 @@ import java.time.Duration;
  * @param cycles       cycle records ({@code director_cycle}) older than this are deleted
  * @param pilotHistory the status history of pilots that ended, older than this, is deleted
  *                     (the pilots themselves, and the history of live ones, are kept)
+ * @param pilotFiles   what the drivers keep of pilots that ended longer ago than this (a local
+ *                     pilot's directory and output) is deleted
  */
-public record RetentionSettings(Duration cycles, Duration pilotHistory) {
+public record RetentionSettings(Duration cycles, Duration pilotHistory, Duration pilotFiles) {
     static final Duration DEFAULT = Duration.ofDays(30);
     /** Less would delete what the reports and a back-off look at. */
     static final Duration SHORTEST = Duration.ofDays(1);
 
     public static RetentionSettings defaults() {
-        return new RetentionSettings(null, null);
+        return new RetentionSettings(null, null, null);
     }
 
     public RetentionSettings {
         cycles = cycles == null ? DEFAULT : cycles;
         pilotHistory = pilotHistory == null ? DEFAULT : pilotHistory;
+        pilotFiles = pilotFiles == null ? DEFAULT : pilotFiles;
     }
 }

@@ -16,6 +16,7 @@ import io.pilotd.director.store.DirectorRegistry;
 import io.pilotd.director.store.DriverSetups;
 import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.Retention;
+import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.Durations;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -150,7 +151,8 @@ public final class Director implements AutoCloseable {
 
     /**
      * Deletes cycle records and ended pilots' status history older than {@code director.retention}
-     * (Quartz calls this every few minutes), a bounded amount per call.
+     * (Quartz calls this every few minutes), a bounded amount per call, and has each driver
+     * delete what it keeps of pilots that ended before {@code retention.pilotFiles}.
      */
     public Retention.Trimmed trimHistory() {
         RetentionSettings keep = config.director().retention();
@@ -161,6 +163,18 @@ public final class Director implements AutoCloseable {
                     trimmed.cycles(), Durations.format(keep.cycles()), trimmed.history(),
                     Durations.format(keep.pilotHistory()), trimmed.more() ? "; more at the next run" : "");
         }
+        drivers.all().forEach((queue, driver) -> {
+            try {
+                int files = driver.trim(now.minus(keep.pilotFiles()));
+                if (files > 0) {
+                    log.info("[{}] the files of {} pilot(s) that ended more than {} ago deleted", queue, files,
+                            Durations.format(keep.pilotFiles()));
+                }
+            } catch (DriverException e) {
+                log.warn("[{}] the files of ended pilots could not be trimmed (next run tries again): {}", queue,
+                        e.getMessage());
+            }
+        });
         return trimmed;
     }
 

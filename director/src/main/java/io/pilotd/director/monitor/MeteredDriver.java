@@ -8,6 +8,7 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +85,11 @@ final class MeteredDriver implements PilotDriver {
     @Override
     public List<OwnedPilot> listOwned(String directorId) throws DriverException {
         return timed("listOwned", () -> driver.listOwned(directorId));
+    }
+
+    @Override
+    public int trim(Instant endedBefore) throws DriverException {
+        return timed("trim", () -> driver.trim(endedBefore));
     }
 
     @Override

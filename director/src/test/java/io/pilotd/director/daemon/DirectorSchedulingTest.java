@@ -143,5 +143,8 @@ class DirectorSchedulingTest {
         }
         assertThat(cycles("q")).as("the 60-day-old cycle record, trimmed at start-up")
                 .allSatisfy(c -> assertThat(c.start()).isAfter(monthAgo));
+        assertThat(FakeDriverFactory.cloud("q").trimmedBefore).as("the driver asked to delete what pilots that ended"
+                        + " more than retention.pilotFiles (30d) ago left")
+                .singleElement().satisfies(before -> assertThat(before).isBetween(monthAgo.minusSeconds(60), monthAgo.plusSeconds(60)));
     }
 }

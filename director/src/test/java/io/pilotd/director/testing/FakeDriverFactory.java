@@ -12,6 +12,7 @@ import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
 import io.pilotd.fakes.FakeCloud;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,6 +111,11 @@ public final class FakeDriverFactory implements PilotDriverFactory {
         @Override
         public List<OwnedPilot> listOwned(String directorId) throws DriverException {
             return call(() -> cloud.listOwned(directorId));
+        }
+
+        @Override
+        public int trim(Instant endedBefore) throws DriverException {
+            return call(() -> cloud.trim(endedBefore));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pilotd.driver.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +63,18 @@ public interface PilotDriver extends AutoCloseable {
      * listing is bounded by what is alive, never by the account's history.
      */
     List<OwnedPilot> listOwned(String directorId) throws DriverException;
+
+    /**
+     * Deletes what this driver keeps of its pilots that ended before {@code endedBefore} (a
+     * local pilot's directory and output, say); the director keeps their rows. Called by the
+     * daemon's retention, a bounded amount of work each time; a driver that keeps nothing after
+     * a pilot ends has nothing to do.
+     *
+     * @return how many pilots' remains were deleted
+     */
+    default int trim(Instant endedBefore) throws DriverException {
+        return 0;
+    }
 
     /**
      * Whether this driver's pilots run the DIRAC pilot wrapper of the payload (they need the

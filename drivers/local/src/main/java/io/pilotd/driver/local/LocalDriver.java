@@ -218,6 +218,29 @@ final class LocalDriver implements PilotDriver {
         return owned;
     }
 
+    /** Deletes the directories (state and output) of pilots that ended before {@code endedBefore}. */
+    @Override
+    public int trim(Instant endedBefore) throws DriverException {
+        if (!Files.isDirectory(pilots)) {
+            return 0;
+        }
+        int deleted = 0;
+        Instant now = Instant.now();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(pilots, Files::isDirectory)) {
+            for (Path path : dirs) {
+                PilotDir dir = new PilotDir(path);
+                if (Files.exists(path.resolve("pilot.properties")) && dir.state(now).status().isFinal()
+                        && dir.lastChange().isBefore(endedBefore)) {
+                    dir.delete();
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            throw new DriverException("cannot trim the local pilots in " + pilots + ": " + e.getMessage(), e);
+        }
+        return deleted;
+    }
+
     /** Its state is on local disk, written before submit returns: nothing lags. */
     @Override
     public Duration consistencyWindow() {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * One local pilot's directory: what it is ({@code pilot.properties}, written before the process
@@ -108,6 +109,28 @@ final class PilotDir {
         return created.plus(START_TIMEOUT).isBefore(now)
                 ? PilotState.of(PilotStatus.Failed, "the pilot process was never started")
                 : PilotState.of(PilotStatus.Submitted, "starting");
+    }
+
+    /** When anything in it last changed: for a pilot that ended, about when it ended. */
+    Instant lastChange() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            Instant latest = Files.getLastModifiedTime(dir).toInstant();
+            for (Path file : files.toList()) {
+                Instant modified = Files.getLastModifiedTime(file).toInstant();
+                latest = modified.isAfter(latest) ? modified : latest;
+            }
+            return latest;
+        }
+    }
+
+    /** Deletes the directory and all in it. */
+    void delete() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     private PilotState exited() throws IOException {

@@ -15,6 +15,7 @@ import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,6 +64,29 @@ class LocalDriverTest {
         assertThat(awaitFinal(driver, jobRefs.get(A))).isEqualTo(PilotState.of(PilotStatus.Done, "exit code 0"));
         assertThat(awaitFinal(driver, jobRefs.get(B))).isEqualTo(PilotState.of(PilotStatus.Failed, "exit code 3"));
         assertThat(driver.output(jobRefs.get(A))).hasValue("pilot " + A + " of local-q\n");
+    }
+
+    @Test
+    void trimDeletesTheDirectoriesOfPilotsThatEndedBeforeTheGivenTimeOnly() throws Exception {
+        PilotDriver driver = driver(List.of("/bin/sh", "-c", "[ \"$DIRAC_PILOT_STAMP\" != " + C + " ] || exec sleep 60"));
+        Map<String, String> jobRefs = driver.submit(request(A, B, C));
+        awaitFinal(driver, jobRefs.get(A));
+        awaitFinal(driver, jobRefs.get(B));
+        // A ended 40 days ago, B just now; C still runs.
+        try (var files = Files.walk(workDir.resolve("pilots").resolve(A))) {
+            for (Path file : files.toList()) {
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(40))));
+            }
+        }
+
+        assertThat(driver.trim(Instant.now().minus(Duration.ofDays(30)))).isEqualTo(1);
+
+        assertThat(workDir.resolve("pilots").resolve(A)).doesNotExist();
+        assertThat(driver.output(jobRefs.get(B))).isPresent();
+        assertThat(driver.status(List.of(jobRefs.get(C))).get(jobRefs.get(C)).status()).isEqualTo(PilotStatus.Running);
+        assertThat(driver.trim(Instant.now().plus(Duration.ofDays(1)))).as("whatever the age, a live pilot stays").isEqualTo(1);
+        assertThat(workDir.resolve("pilots").resolve(C)).exists();
+        driver.kill(List.of(jobRefs.get(C)));
     }
 
     @Test
