@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,25 @@ class LauncherIT {
         Pilotd.Run info = Pilotd.run(dataDir, "db", "info", "--format", "json");
         assertThat(info.exitCode()).as(info.err()).isZero();
         assertThat(info.out()).contains("\"state\" : \"Success\"").doesNotContain("Pending");
+    }
+
+    @Test
+    void theFirstCommandArchivesItsClassesAndTheNextOnesMapThem() throws Exception {
+        Path cache = dataDir.resolve("cache");
+        Map<String, String> cds = Map.of("PILOTD_CDS", "on", "PILOTD_CDS_DIR", cache.toString());
+        Pilotd.Run first = Pilotd.run(dataDir, cds, "--version");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.err()).isEmpty();
+        try (var archives = Files.list(cache)) {
+            assertThat(archives.map(p -> p.getFileName().toString()).toList()).singleElement().asString()
+                    .matches("pilotd-\\d+\\.jsa");
+        }
+        // -Xshare:on makes the JVM fail rather than start without the archive.
+        Map<String, String> mapped = new HashMap<>(cds);
+        mapped.put("PILOTD_JAVA_OPTS", "-Xshare:on");
+        Pilotd.Run next = Pilotd.run(dataDir, mapped, "--version");
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        assertThat(next.out()).startsWith("pilotd ");
     }
 
     @Test

@@ -34,6 +34,8 @@ final class Pilotd {
         builder.environment().put("PILOTD_DATA_DIR", dataDir.toString());
         builder.environment().remove("PILOTD_CONFIG");
         builder.environment().remove("PILOTD_DB_URL");
+        // A test that wants the class data sharing archive asks for it (LauncherIT).
+        builder.environment().put("PILOTD_CDS", "off");
         return builder;
     }
 

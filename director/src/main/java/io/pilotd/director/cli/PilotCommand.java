@@ -19,6 +19,11 @@ final class PilotCommand extends PilotdSubcommand {
     OutputFormat format;
 
     @Override
+    protected boolean inspectsOnly() {
+        return true;
+    }
+
+    @Override
     protected int execute(Session session) {
         PilotStore store = new PilotStore(session.database().jdbi());
         PilotRecord p = Pilots.find(store, key);

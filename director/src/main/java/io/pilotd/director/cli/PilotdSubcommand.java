@@ -14,12 +14,20 @@ abstract class PilotdSubcommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         CommonOptions common = ((PilotdCommand) spec.root().userObject()).common;
         Logging.configure(common.verbose, isDaemon(), common.logFormat);
-        try (Session session = new Session(common, System.getenv())) {
+        try (Session session = new Session(common, System.getenv(), inspectsOnly())) {
             return execute(session);
         }
     }
 
     protected abstract int execute(Session session) throws Exception;
+
+    /**
+     * A command that only reads the database, and must answer at once: its config is checked
+     * without building the drivers ({@link io.pilotd.director.config.ConfigValidator#forInspection}).
+     */
+    protected boolean inspectsOnly() {
+        return false;
+    }
 
     /** The daemon logs its lifecycle at INFO; other commands only warnings, unless verbose. */
     protected boolean isDaemon() {

@@ -22,6 +22,11 @@ final class PilotsCommand extends PilotdSubcommand {
     OutputFormat format;
 
     @Override
+    protected boolean inspectsOnly() {
+        return true;
+    }
+
+    @Override
     protected int execute(Session session) {
         if (limit < 0) {
             throw new ParameterException(spec.commandLine(), "--limit must not be negative, not " + limit);

@@ -1,6 +1,8 @@
 package io.pilotd.director.cli;
 
 import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.daemon.DirectorId;
+import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleRecord;
 import io.pilotd.director.store.CycleStore;
@@ -8,6 +10,8 @@ import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.SharedDemand;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,11 +23,16 @@ import picocli.CommandLine.Option;
     "For each configured queue: its limits; the waiting jobs it could serve, the pilots of any queue waiting "
         + "for them, and its demand (the pilots those jobs still call for); its live pilots; and its last cycle's decision "
         + "with the term that bound it (demand, maxWaiting, maxRunning, maxPerCycle, siteMaxRunning, "
-        + "siteMaxWaiting, siteMaxCores, backoff, failingPilots, proxy, disabled), its back-off and its last error "
-        + "(the back-off's, else the last cycle's)."})
+        + "siteMaxWaiting, siteMaxCores, backoff, failingPilots, proxy, disabled), how late that cycle started, "
+        + "how long the queue's proxy has left, its back-off and its last error (the back-off's, else the last cycle's)."})
 final class QueuesCommand extends PilotdSubcommand {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
+
+    @Override
+    protected boolean inspectsOnly() {
+        return true;
+    }
 
     @Override
     protected int execute(Session session) {
@@ -36,9 +45,11 @@ final class QueuesCommand extends PilotdSubcommand {
         Map<String, QueueRow> rowsByName = new HashMap<>();
         queues.all().forEach(r -> rowsByName.put(r.name(), r));
         Instant now = Instant.now();
+        PilotEnvironment environment = PilotEnvironment.of(session.config(), DirectorId.of(session.config().director()),
+                Clock.systemUTC());
         Rows rows = new Rows("queue", "site", "ce", "driver", "enabled", "maxRunning", "maxWaiting", "maxPerCycle",
-                "cycle", "jobs", "coveredBy", "demand", "alive", "waiting", "running", "lastCycle", "decidedBy",
-                "backoffUntil", "lastError");
+                "cycle", "jobs", "coveredBy", "demand", "alive", "waiting", "running", "lastCycle", "decidedBy", "lag",
+                "proxyLeft", "backoffUntil", "lastError");
         for (QueueConfig q : session.config().queues()) {
             QueueCounts c = counts.getOrDefault(q.name(), QueueCounts.NONE);
             CycleRecord last = cycles.get(q.name());
@@ -48,6 +59,8 @@ final class QueuesCommand extends PilotdSubcommand {
                     q.limits().maxPerCycle(), q.cycle(), demand.waitingJobs(), demand.coveringPilots(), demand.pilotsNeeded(),
                     c.alive(), c.waiting(), c.running(),
                     last == null ? null : last.startedAt(), last == null ? null : last.decidingFactor(),
+                    last == null ? null : Duration.ofMillis(last.lagMillis()),
+                    environment.proxyTimeLeft(q.name()).map(d -> Duration.ofSeconds(d.toSeconds())).orElse(null),
                     row.backingOff(now) ? row.backoffUntil() : null,
                     row.lastError() != null ? row.lastError() : last == null || last.errors().isEmpty() ? null : last.errors());
         }

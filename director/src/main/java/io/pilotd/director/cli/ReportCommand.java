@@ -45,6 +45,11 @@ final class ReportCommand extends PilotdSubcommand {
     }
 
     @Override
+    protected boolean inspectsOnly() {
+        return true;
+    }
+
+    @Override
     protected int execute(Session session) {
         if (list) {
             Rows rows = new Rows("report", "view", "window", "shows");

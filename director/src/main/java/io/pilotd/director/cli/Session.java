@@ -24,15 +24,18 @@ import java.util.Map;
 final class Session implements AutoCloseable {
     private final CommonOptions options;
     private final Map<String, String> env;
+    private final boolean inspectsOnly;
     private DriverCatalog drivers;
     private PilotdConfig config;
     private Path dataDir;
     private Database database;
     private final Map<Long, PilotDriver> setupDrivers = new HashMap<>();
 
-    Session(CommonOptions options, Map<String, String> env) {
+    /** @param inspectsOnly the command only reads the database: the drivers' parameters go unchecked */
+    Session(CommonOptions options, Map<String, String> env, boolean inspectsOnly) {
         this.options = options;
         this.env = env;
+        this.inspectsOnly = inspectsOnly;
     }
 
     ConfigSource configSource() {
@@ -52,7 +55,8 @@ final class Session implements AutoCloseable {
             if (source.isBuiltIn()) {
                 config = DefaultConfig.create(DataDirs.resolve(options.dataDir, null));
             } else {
-                config = new ConfigLoader(new ConfigValidator(drivers())).load(source.file());
+                config = new ConfigLoader(inspectsOnly ? ConfigValidator.forInspection(drivers())
+                        : new ConfigValidator(drivers())).load(source.file());
             }
         }
         return config;

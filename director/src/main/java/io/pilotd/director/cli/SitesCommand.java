@@ -17,6 +17,11 @@ final class SitesCommand extends PilotdSubcommand {
     OutputFormat format;
 
     @Override
+    protected boolean inspectsOnly() {
+        return true;
+    }
+
+    @Override
     protected int execute(Session session) {
         ConfigMirror.addMissing(session.database().jdbi(), session.config());
         Rows rows = new Rows("site", "queues", "maxRunning", "maxWaiting", "maxCores", "alive", "waiting", "cores");

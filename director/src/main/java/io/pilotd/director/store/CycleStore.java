@@ -22,13 +22,15 @@ public final class CycleStore {
                 .execute());
     }
 
-    /** The latest cycle of every queue. */
+    /** The latest cycle of every queue, each found by index (never by reading every cycle kept). */
     public Map<String, CycleRecord> latest() {
         Map<String, CycleRecord> latest = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("""
-                        select distinct on (queue) queue, director_id, started_at, ended_at, waiting_jobs, demand, waiting, alive,
-                               submitted, deciding_factor, errors, orphans_killed, lag_ms
-                        from director_cycle order by queue, started_at desc""")
+                        select c.queue, c.director_id, c.started_at, c.ended_at, c.waiting_jobs, c.demand, c.waiting, c.alive,
+                               c.submitted, c.deciding_factor, c.errors, c.orphans_killed, c.lag_ms
+                        from queue q
+                        cross join lateral (select * from director_cycle c where c.queue = q.name
+                                            order by c.started_at desc limit 1) c""")
                 .map((rs, ctx) -> new CycleRecord(rs.getString("queue"), rs.getString("director_id"),
                         PilotStore.instant(rs.getTimestamp("started_at")), PilotStore.instant(rs.getTimestamp("ended_at")),
                         rs.getInt("waiting_jobs"), rs.getInt("demand"), rs.getInt("waiting"), rs.getInt("alive"), rs.getInt("submitted"),

@@ -157,7 +157,7 @@ public final class Database implements AutoCloseable {
     private Flyway flyway() {
         return Flyway.configure()
                 .dataSource(pool)
-                .locations("classpath:db/migration")
+                .locations("classpath:" + SchemaCheck.LOCATION)
                 .validateMigrationNaming(true)
                 .load();
     }
@@ -175,6 +175,9 @@ public final class Database implements AutoCloseable {
      * operator ({@code pilotd db migrate}), who may want to see the change first.
      */
     public void ensureSchema() {
+        if (SchemaCheck.current(jdbi)) {
+            return;
+        }
         if (isEmbedded()) {
             migrate();
             return;

@@ -3,6 +3,7 @@ package io.pilotd.director.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilotd.director.testing.Cli;
+import io.pilotd.director.testing.TestDatabases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,21 @@ class ConfigCheckTest {
                 .contains(file + ":2: director.sweepEvery: must be at least 1, not 0")
                 .contains(file + ":13: queues[0].consistencyWindow: must not be negative")
                 .contains(file + ":17: queues[0].limits.maxLifetime: must be at least 10m, not 5m");
+    }
+
+    @Test
+    void inspectionReadsTheDatabaseWhileADriversParametersAreWrongWhichConfigCheckNames() throws IOException {
+        String database = "database:\n  url: " + TestDatabases.newDatabaseUrl() + "\n  user: postgres\n";
+        assertThat(Cli.run("db", "migrate", "--config", write(VALID + database).toString()).exitCode()).isZero();
+        Path file = write(VALID.replace("command: [/bin/true]", "command: [/bin/true]\n      colour: red") + database);
+
+        Cli pilots = Cli.run("pilots", "--config", file.toString());
+        assertThat(pilots.exitCode()).as(pilots.err()).isZero();
+        Cli check = Cli.run("config", "check", file.toString());
+        assertThat(check.exitCode()).isEqualTo(2);
+        assertThat(check.err()).contains("queues[0].parameters.colour: is not a parameter of this driver");
+        Cli submit = Cli.run("submit", "--queue", "q1", "--dry-run", "--config", file.toString());
+        assertThat(submit.exitCode()).as("the commands that use the driver check it").isEqualTo(2);
     }
 
     @Test

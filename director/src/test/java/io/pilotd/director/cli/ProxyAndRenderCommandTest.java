@@ -160,5 +160,12 @@ class ProxyAndRenderCommandTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("submitting 0 pilot(s) (decided by proxy)")
                 .contains("pilotd: submission refused: the proxy " + proxy + " is of VO othervo, not of the queue's VO lhcb");
+
+        Cli queues = Cli.run("queues", "--format", "json", "-c", config.toString());
+        assertThat(queues.exitCode()).as(queues.err()).isZero();
+        JsonNode q = new ObjectMapper().readTree(queues.out()).get(0);
+        assertThat(q.get("proxyLeft").asLong()).as("pilotd queues says how long the queue's proxy has left, in seconds")
+                .isBetween(Duration.ofHours(23).toSeconds(), Duration.ofHours(24).toSeconds());
+        assertThat(q.has("lag")).isTrue();
     }
 }
