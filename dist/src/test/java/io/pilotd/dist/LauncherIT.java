@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,16 @@ class LauncherIT {
         Pilotd.Run next = Pilotd.run(dataDir, mapped, "--version");
         assertThat(next.exitCode()).as(next.err()).isZero();
         assertThat(next.out()).startsWith("pilotd ");
+    }
+
+    @Test
+    void theDaemonOutlivesASighupAndSaysHowToApplyAChange() throws Exception {
+        try (Pilotd.Daemon daemon = new Pilotd.Daemon(dataDir)) {
+            new ProcessBuilder("kill", "-HUP", Long.toString(daemon.process.pid())).start().waitFor();
+            Pilotd.await(Duration.ofSeconds(30), () -> daemon.log().contains("SIGHUP received"), "the daemon to log SIGHUP");
+            assertThat(daemon.process.isAlive()).isTrue();
+            assertThat(daemon.stop()).as(daemon.log()).isZero();
+        }
     }
 
     @Test

@@ -14,7 +14,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
+        int code = run(System.out, System.err, args);
+        ClassArchive.loadCommandClassesIfArchiving();
+        System.exit(code);
     }
 
     /** Runs one command; results go to {@code out}, diagnostics to {@code err}. */

@@ -61,6 +61,9 @@ final class RunCommand extends PilotdSubcommand {
                 stop.countDown();
             });
         }
+        // A JVM ends on SIGHUP; a daemon must not (a closed terminal, a stray reload).
+        Signal.handle(new Signal("HUP"), s -> log.warn("SIGHUP received: pilotd does not re-read its config while it"
+                + " runs; restart it to apply a change (systemctl restart pilotd: no pilot is lost)"));
         try (Director director = Director.start(session.config(), database, session.drivers(), session.dataDir())) {
             List<String> queues = session.config().queues().stream().map(QueueConfig::name).toList();
             QueueStore store = new QueueStore(database.jdbi());
