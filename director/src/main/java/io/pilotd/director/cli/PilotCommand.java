@@ -5,23 +5,14 @@ import io.pilotd.director.store.PilotStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "pilot", description = {
     "Show one pilot: every field and its status history.",
     "The pilot is named by its stamp (the id pilotd gave it) or its jobRef (the cloud's)."})
-final class PilotCommand extends PilotdSubcommand {
+final class PilotCommand extends InspectionCommand {
     @Parameters(paramLabel = "STAMP|JOBREF", description = "The pilot's stamp or jobRef.")
     String key;
-
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Override
-    protected boolean inspectsOnly() {
-        return true;
-    }
 
     @Override
     protected int execute(Session session) {

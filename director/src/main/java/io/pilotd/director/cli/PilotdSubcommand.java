@@ -21,10 +21,7 @@ abstract class PilotdSubcommand implements Callable<Integer> {
 
     protected abstract int execute(Session session) throws Exception;
 
-    /**
-     * A command that only reads the database, and must answer at once: its config is checked
-     * without building the drivers ({@link io.pilotd.director.config.ConfigValidator#forInspection}).
-     */
+    /** See {@link InspectionCommand}. */
     protected boolean inspectsOnly() {
         return false;
     }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 @Command(name = "pilots", description = "List pilots, newest first.")
-final class PilotsCommand extends PilotdSubcommand {
+final class PilotsCommand extends InspectionCommand {
     @Option(names = "--queue", paramLabel = "QUEUE", description = "Only this queue's pilots.")
     String queue;
 
@@ -17,14 +17,6 @@ final class PilotsCommand extends PilotdSubcommand {
 
     @Option(names = "--limit", defaultValue = "100", description = "At most this many (default: ${DEFAULT-VALUE}).")
     int limit;
-
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Override
-    protected boolean inspectsOnly() {
-        return true;
-    }
 
     @Override
     protected int execute(Session session) {

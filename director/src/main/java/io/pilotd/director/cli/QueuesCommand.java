@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "queues", description = {
     "List the queues: limits, demand, pilots, last decision.",
@@ -25,15 +24,7 @@ import picocli.CommandLine.Option;
         + "with the term that bound it (demand, maxWaiting, maxRunning, maxPerCycle, siteMaxRunning, "
         + "siteMaxWaiting, siteMaxCores, backoff, failingPilots, proxy, disabled), how late that cycle started, "
         + "how long the queue's proxy has left, its back-off and its last error (the back-off's, else the last cycle's)."})
-final class QueuesCommand extends PilotdSubcommand {
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Override
-    protected boolean inspectsOnly() {
-        return true;
-    }
-
+final class QueuesCommand extends InspectionCommand {
     @Override
     protected int execute(Session session) {
         QueueStore queues = new QueueStore(session.database().jdbi());

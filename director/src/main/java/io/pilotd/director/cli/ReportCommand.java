@@ -15,7 +15,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "report", description = {
     "Print one of the SQL reports (views in the database that psql can read as well).",
     "Windowed reports show the last 24 hours unless --since says otherwise; 'pilotd report --list' names them."})
-final class ReportCommand extends PilotdSubcommand {
+final class ReportCommand extends InspectionCommand {
     @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = Names.class,
             description = "The report: ${COMPLETION-CANDIDATES}.")
     String name;
@@ -34,19 +34,11 @@ final class ReportCommand extends PilotdSubcommand {
     @Option(names = "--queue", paramLabel = "QUEUE", description = "Only this queue's rows.")
     String queue;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
     static final class Names implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
             return Arrays.stream(Report.values()).map(Report::reportName).iterator();
         }
-    }
-
-    @Override
-    protected boolean inspectsOnly() {
-        return true;
     }
 
     @Override

@@ -6,21 +6,12 @@ import io.pilotd.director.store.SiteRow;
 import io.pilotd.director.store.SiteStore;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "sites", description = {
     "List the sites: caps and what their queues hold.",
     "For each configured site: its caps (empty: no cap) and what all its queues hold now: pilots alive, "
         + "pilots not yet running, and cores (each pilot counting its queue's processors)."})
-final class SitesCommand extends PilotdSubcommand {
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Override
-    protected boolean inspectsOnly() {
-        return true;
-    }
-
+final class SitesCommand extends InspectionCommand {
     @Override
     protected int execute(Session session) {
         ConfigMirror.addMissing(session.database().jdbi(), session.config());

@@ -8,12 +8,10 @@ import io.pilotd.director.store.Database;
 import io.pilotd.director.store.StatusStore;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
+import io.pilotd.fakes.FakeClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -35,30 +33,6 @@ class HealthTest {
         db.close();
     }
 
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        private Instant now;
-
-        MovingClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     private void cycled(String queue, Instant at) {
         db.jdbi().useHandle(h -> h.createUpdate("""
                         insert into director_cycle (queue, director_id, started_at, ended_at, demand, waiting, alive,
@@ -70,13 +44,13 @@ class HealthTest {
     @Test
     void aQueueIsStaleOnceItHasNotCycledForTwoPeriodsAndAMinute() {
         // Queues.queue cycles every minute: stale after 3 minutes without a cycle.
-        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        MovingClock clock = new MovingClock(start);
+        FakeClock clock = new FakeClock();
+        Instant start = clock.instant();
         Health health = new Health(new StatusStore(db.jdbi()), clock);
         assertThat(health.check().healthy()).as("nothing is stale at start-up").isTrue();
 
         cycled("a", start.plus(Duration.ofMinutes(2)));
-        clock.now = start.plus(Duration.ofMinutes(4));
+        clock.advance(Duration.ofMinutes(4));
         Health.Verdict verdict = health.check();
         assertThat(verdict.healthy()).isFalse();
         assertThat(verdict.queues()).isEqualTo(Map.of("a", new Health.QueueHealth(120L, false),
