@@ -160,8 +160,11 @@ final class LocalDriver implements PilotDriver {
             }
             try {
                 dir.get().process().ifPresent(process -> {
-                    process.descendants().forEach(ProcessHandle::destroy);
+                    // The wrapper shell first: were the pilot to die first, the wrapper would record
+                    // its exit code as if it had ended by itself.
+                    List<ProcessHandle> children = process.descendants().toList();
                     process.destroy();
+                    children.forEach(ProcessHandle::destroy);
                     killed.add(process);
                 });
             } catch (IOException e) {
