@@ -118,8 +118,8 @@ public final class Director implements AutoCloseable {
         return directorId;
     }
 
-    /** Serves this director's metrics, health and status page; {@code port} 0 takes any free one. */
-    StatusServer serveStatus(String address, int port) {
+    /** Serves this director's metrics, health and status page (director.metricsPort). */
+    private StatusServer serveStatus(String address, int port) {
         return StatusServer.start(address, port, directorId, database, metrics, environment,
                 config.queues().stream().map(QueueConfig::name).toList());
     }
