@@ -18,11 +18,15 @@ import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.Retention;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.Durations;
+import io.pilotd.driver.api.PilotDriver;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -51,6 +55,8 @@ public final class Director implements AutoCloseable {
     private final DirectorMetrics metrics;
     private final PilotEnvironment environment;
     private StatusServer statusServer;
+    /** When each queue's driver last trimmed what ended pilots left. */
+    private final Map<String, Instant> pilotFilesTrimmed = new ConcurrentHashMap<>();
 
     private Director(PilotdConfig config, Database database, String directorId, QueueDrivers drivers,
                      DirectorMetrics metrics) {
@@ -143,16 +149,17 @@ public final class Director implements AutoCloseable {
             return Optional.empty();
         }
         try (CycleLocks.Held held = lock.get()) {
-            CycleRecord record = cycle.run(queue, drivers.get(queue), due);
+            PilotDriver driver = drivers.get(queue);
+            CycleRecord record = cycle.run(queue, driver, due);
             metrics.cycled(record);
+            trimPilotFilesIfDue(queue, driver);
             return Optional.of(record);
         }
     }
 
     /**
      * Deletes cycle records and ended pilots' status history older than {@code director.retention}
-     * (Quartz calls this every few minutes), a bounded amount per call, and has each driver
-     * delete what it keeps of pilots that ended before {@code retention.pilotFiles}.
+     * (Quartz calls this every few minutes), a bounded amount per call.
      */
     public Retention.Trimmed trimHistory() {
         RetentionSettings keep = config.director().retention();
@@ -163,19 +170,33 @@ public final class Director implements AutoCloseable {
                     trimmed.cycles(), Durations.format(keep.cycles()), trimmed.history(),
                     Durations.format(keep.pilotHistory()), trimmed.more() ? "; more at the next run" : "");
         }
-        drivers.all().forEach((queue, driver) -> {
-            try {
-                int files = driver.trim(now.minus(keep.pilotFiles()));
-                if (files > 0) {
-                    log.info("[{}] the files of {} pilot(s) that ended more than {} ago deleted", queue, files,
-                            Durations.format(keep.pilotFiles()));
-                }
-            } catch (DriverException e) {
-                log.warn("[{}] the files of ended pilots could not be trimmed (next run tries again): {}", queue,
-                        e.getMessage());
-            }
-        });
         return trimmed;
+    }
+
+    /**
+     * Every {@link QueueScheduler#RETENTION_EVERY}, has the queue's driver delete what it keeps of
+     * pilots that ended before {@code retention.pilotFiles}: within the queue's cycle, since a
+     * driver is called by one cycle at a time; and by whichever director cycles the queue, since
+     * what a driver keeps may be on that director's host (the local driver's pilot directories).
+     */
+    private void trimPilotFilesIfDue(String queue, PilotDriver driver) {
+        Instant now = Instant.now();
+        Instant last = pilotFilesTrimmed.get(queue);
+        if (last != null && last.plus(QueueScheduler.RETENTION_EVERY).isAfter(now)) {
+            return;
+        }
+        pilotFilesTrimmed.put(queue, now);
+        Duration keep = config.director().retention().pilotFiles();
+        try {
+            int trimmed = driver.trim(now.minus(keep));
+            if (trimmed > 0) {
+                log.info("[{}] the files of {} pilot(s) that ended more than {} ago deleted", queue, trimmed,
+                        Durations.format(keep));
+            }
+        } catch (DriverException e) {
+            log.warn("[{}] the files of ended pilots could not be trimmed (tried again in {}): {}", queue,
+                    Durations.format(QueueScheduler.RETENTION_EVERY), e.getMessage());
+        }
     }
 
     /** Why the daemon must stop, once it must: what the watchdog could not mend. */

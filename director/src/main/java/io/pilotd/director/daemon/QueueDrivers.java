@@ -134,13 +134,6 @@ public final class QueueDrivers implements AutoCloseable {
         return driver;
     }
 
-    /** Every driver, the queues' and the retired set-ups', with the queue it serves. */
-    public Map<String, PilotDriver> all() {
-        Map<String, PilotDriver> all = new LinkedHashMap<>(drivers);
-        retired.forEach((setup, driver) -> all.put("retired driver set-up " + setup, driver));
-        return all;
-    }
-
     @Override
     public void close() {
         retired.keySet().forEach(this::closeRetired);
