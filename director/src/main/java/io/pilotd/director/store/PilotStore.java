@@ -8,7 +8,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -53,33 +51,46 @@ public final class PilotStore {
      */
     public void insertSubmitting(Handle h, QueueRow queue, String batchId, List<String> stamps, String directorId,
                                  Instant now, List<Long> taskQueues) {
-        PreparedBatch batch = h.prepareBatch("""
-                insert into pilot (stamp, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
-                                   submitted_at, driver_setup_id, task_queues)
-                values (:stamp, :queue, :site, :ce, :driver, :vo, :batch, :director, 'Submitting', :reason, :now, :setup,
-                        :taskQueues)""");
-        Long[] tqs = taskQueues.toArray(Long[]::new);
-        for (String stamp : stamps) {
-            batch.bind("stamp", stamp).bind("queue", queue.name()).bind("site", queue.site()).bind("ce", queue.ce())
-                    .bind("driver", queue.driver()).bind("vo", queue.vo()).bind("batch", batchId)
-                    .bind("director", directorId).bind("reason", "batch " + batchId).bind("now", now)
-                    .bind("setup", queue.driverSetupId()).bind("taskQueues", tqs).add();
-        }
-        batch.execute();
+        // One statement however many pilots: a cycle's database work does not grow with its batch.
+        h.createUpdate("""
+                        insert into pilot (stamp, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
+                                           submitted_at, driver_setup_id, task_queues)
+                        select s.stamp, cast(:queue as text), cast(:site as text), cast(:ce as text), cast(:driver as text),
+                               cast(:vo as text), cast(:batch as text), cast(:director as text), 'Submitting',
+                               cast(:reason as text), cast(:now as timestamptz), cast(:setup as bigint),
+                               cast(:taskQueues as bigint[])
+                        from unnest(cast(:stamps as text[])) with ordinality as s(stamp, n)
+                        order by s.n""")
+                .bind("stamps", stamps.toArray(String[]::new)).bind("queue", queue.name()).bind("site", queue.site())
+                .bind("ce", queue.ce()).bind("driver", queue.driver()).bind("vo", queue.vo()).bind("batch", batchId)
+                .bind("director", directorId).bind("reason", "batch " + batchId).bind("now", now)
+                .bind("setup", queue.driverSetupId()).bind("taskQueues", taskQueues.toArray(Long[]::new))
+                .execute();
     }
 
     /** Records what the cloud answered: each stamp's jobRef, and the pilot {@code Submitted}. */
     public void recordSubmitted(Handle h, Map<String, String> jobRefs) {
-        if (jobRefs.isEmpty()) {
-            return;
+        setJobRefs(h, jobRefs, "accepted by the cloud");
+    }
+
+    /**
+     * Rows still {@code Submitting} get their jobRef and become {@code Submitted}, with the
+     * reason, in one statement.
+     *
+     * @return how many changed
+     */
+    private static int setJobRefs(Handle h, Map<String, String> jobRefsByStamp, String reason) {
+        if (jobRefsByStamp.isEmpty()) {
+            return 0;
         }
-        h.useTransaction(tx -> {
-            PreparedBatch batch = tx.prepareBatch("""
-                    update pilot set job_ref = :jobRef, status = 'Submitted', status_reason = 'accepted by the cloud'
-                    where stamp = :stamp and status = 'Submitting'""");
-            jobRefs.forEach((stamp, jobRef) -> batch.bind("stamp", stamp).bind("jobRef", jobRef).add());
-            batch.execute();
-        });
+        return h.createUpdate("""
+                        update pilot p set job_ref = v.job_ref, status = 'Submitted', status_reason = :reason
+                        from unnest(cast(:stamps as text[]), cast(:jobRefs as text[])) as v(stamp, job_ref)
+                        where p.stamp = v.stamp and p.status = 'Submitting'""")
+                .bind("stamps", jobRefsByStamp.keySet().toArray(String[]::new))
+                .bind("jobRefs", jobRefsByStamp.values().toArray(String[]::new))
+                .bind("reason", reason)
+                .execute();
     }
 
     /** Rows still {@code Submitting} that the cloud never started become {@code Aborted}, with why. */
@@ -102,17 +113,7 @@ public final class PilotStore {
      * answer was lost or cut short), with the jobRef and state the cloud gave.
      */
     public int adopt(Map<String, String> jobRefsByStamp, String reason) {
-        if (jobRefsByStamp.isEmpty()) {
-            return 0;
-        }
-        return jdbi.inTransaction(h -> {
-            PreparedBatch batch = h.prepareBatch("""
-                    update pilot set job_ref = :jobRef, status = 'Submitted', status_reason = :reason
-                    where stamp = :stamp and status = 'Submitting'""");
-            jobRefsByStamp.forEach((stamp, jobRef) -> batch.bind("stamp", stamp).bind("jobRef", jobRef)
-                    .bind("reason", reason).add());
-            return Arrays.stream(batch.execute()).sum();
-        });
+        return jdbi.withHandle(h -> setJobRefs(h, jobRefsByStamp, reason));
     }
 
     /** Pilots of a driver set-up that the cloud knows and that have not ended: what a cycle follows. */
@@ -222,15 +223,19 @@ public final class PilotStore {
         if (byJobRef.isEmpty()) {
             return 0;
         }
-        return jdbi.inTransaction(h -> {
-            PreparedBatch batch = h.prepareBatch("""
-                    update pilot set status = :status, status_reason = :reason
-                    where job_ref = :jobRef and status <> :status
-                      and status not in ('Done', 'Failed', 'Aborted', 'Deleted')""");
-            byJobRef.forEach((jobRef, state) -> batch.bind("jobRef", jobRef).bind("status", state.status().name())
-                    .bind("reason", state.reason()).add());
-            return Arrays.stream(batch.execute()).sum();
-        });
+        List<String> statuses = byJobRef.values().stream().map(state -> state.status().name()).toList();
+        List<String> reasons = byJobRef.values().stream().map(PilotState::reason).toList();
+        // One statement, found by the jobRef's unique index: linear in the pilots, whatever their number.
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update pilot p set status = v.status, status_reason = v.reason
+                        from unnest(cast(:jobRefs as text[]), cast(:statuses as text[]), cast(:reasons as text[]))
+                             as v(job_ref, status, reason)
+                        where p.job_ref = v.job_ref and p.status <> v.status
+                          and p.status not in ('Done', 'Failed', 'Aborted', 'Deleted')""")
+                .bind("jobRefs", byJobRef.keySet().toArray(String[]::new))
+                .bind("statuses", statuses.toArray(String[]::new))
+                .bind("reasons", reasons.toArray(String[]::new))
+                .execute());
     }
 
     /** Every pilot of a queue in a status, oldest first. */

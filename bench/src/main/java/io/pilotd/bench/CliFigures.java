@@ -1,0 +1,146 @@
+package io.pilotd.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The command line as an operator meets it: the built distribution's {@code bin/pilotd} on an
+ * embedded database of 100,000 pilots and 200,000 cycle records, with the daemon running, beside
+ * the bare JVM's start-up ({@code java -version}).
+ */
+final class CliFigures {
+    private static final Path PILOTD = Path.of("bin/pilotd");
+    private static final Path DIST = Path.of("dist/target/pilotd/lib");
+    private static final int RUNS = 5;
+
+    static boolean distributionBuilt() {
+        return Files.isDirectory(DIST);
+    }
+
+    List<Figure> figures(int pilots) throws IOException, InterruptedException, SQLException {
+        Path dir = Files.createTempDirectory("pilotd-bench-cli");
+        Path cache = dir.resolve("cds");
+        Process daemon = start(dir, cache, "run");
+        List<Figure> figures = new ArrayList<>();
+        try {
+            awaitDatabase(dir);
+            seed(dir, pilots);
+            run(dir, cache, "pilots");
+            double jvm = medianSeconds(List.of("java", "-version"), dir, cache);
+            for (String command : List.of("pilots", "queues", "report efficiency", "pilot " + stamp())) {
+                List<String> args = new ArrayList<>(List.of(PILOTD.toString(), "--data-dir", dir.resolve("data").toString()));
+                args.addAll(List.of(command.split(" ")));
+                double seconds = medianSeconds(args, dir, cache);
+                figures.add(new Figure(String.format("bin/pilotd %s, %,d pilots, daemon running", command, pilots),
+                        String.format("%.2f s", seconds), String.format("java -version: %.2f s (×%.1f)", jvm, seconds / jvm),
+                        "≤ 1 s wall, ≤ 2× java -version", seconds <= 1 && seconds <= 2 * jvm));
+            }
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(2, TimeUnit.MINUTES);
+        }
+        return figures;
+    }
+
+    private static String stamp() {
+        return md5("bench/5000");
+    }
+
+    private static String md5(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("MD5").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Process start(Path dir, Path cache, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PILOTD.toString(), "--data-dir", dir.resolve("data").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.log").toFile());
+        builder.environment().put("PILOTD_CDS_DIR", cache.toString());
+        return builder.start();
+    }
+
+    private static void run(Path dir, Path cache, String command) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(PILOTD.toString(), "--data-dir", dir.resolve("data").toString()));
+        args.addAll(List.of(command.split(" ")));
+        exec(args, cache);
+    }
+
+    private static double medianSeconds(List<String> command, Path dir, Path cache) throws IOException, InterruptedException {
+        double[] times = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long start = System.nanoTime();
+            exec(command, cache);
+            times[i] = (System.nanoTime() - start) / 1e9;
+        }
+        java.util.Arrays.sort(times);
+        return times[RUNS / 2];
+    }
+
+    private static void exec(List<String> command, Path cache) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("PILOTD_CDS_DIR", cache.toString());
+        Process process = builder.start();
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    private static Connection connect(Path dir) throws IOException, SQLException {
+        List<String> pid = Files.readAllLines(dir.resolve("data/pgdata/postmaster.pid"));
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres", "postgres",
+                Files.readString(dir.resolve("data/db.secret")).strip());
+    }
+
+    private static void awaitDatabase(Path dir) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+            try (Connection c = connect(dir); Statement s = c.createStatement()) {
+                // the daemon has written its config's queue, and its driver set-up, into the database
+                var rs = s.executeQuery("select count(*) from queue where name = 'local' and driver_setup_id is not null");
+                if (rs.next() && rs.getInt(1) == 1) {
+                    return;
+                }
+                Thread.sleep(500);
+            } catch (IOException | SQLException | IndexOutOfBoundsException notYet) {
+                Thread.sleep(500);
+            }
+        }
+        throw new IllegalStateException("the daemon's database did not come up: see " + dir.resolve("daemon.log"));
+    }
+
+    /** Ended pilots, most of them, as a month of work leaves them; and a cycle every 5 s for 10 days. */
+    private static void seed(Path dir, int pilots) throws IOException, SQLException {
+        try (Connection c = connect(dir); Statement s = c.createStatement()) {
+            s.execute("""
+                    insert into pilot (stamp, job_ref, queue, site, ce, driver, batch_id, director_id, status, submitted_at,
+                                       driver_setup_id)
+                    select md5('bench/' || i), 'local://bench/' || i, q.name, q.site, q.ce, q.driver, 'bench-' || (i / 100),
+                           'bench', case when mod(i, 10) = 0 then 'Failed' else 'Done' end, now() - i * interval '20 s',
+                           q.driver_setup_id
+                    from generate_series(1, %d) i, queue q where q.name = 'local'""".formatted(pilots));
+            s.execute("""
+                    insert into director_cycle (queue, director_id, started_at, ended_at, demand, waiting, alive, submitted,
+                                                deciding_factor)
+                    select 'local', 'bench', now() - i * interval '5 s', now() - i * interval '5 s' + interval '40 ms',
+                           0, 0, 0, 0, 'demand'
+                    from generate_series(1, %d) i""".formatted(2 * pilots));
+            s.execute("analyze");
+        }
+    }
+}
