@@ -11,10 +11,11 @@ import java.util.Set;
 /**
  * {@code bench/run [figure...]}: measures the director's figures on this machine and prints each
  * beside the limit it is measured against, in the same run. Figures: roundtrip, recording,
- * statuses, statements, demand, cli (the last needs the distribution: mvn -B package).
+ * statuses, statements, demand, cli and memory (the last two run the built distribution: mvn -B package).
  */
 public final class Bench {
-    private static final List<String> ALL = List.of("roundtrip", "recording", "statuses", "statements", "demand", "cli");
+    private static final List<String> ALL = List.of("roundtrip", "recording", "statuses", "statements", "demand", "cli",
+            "memory");
 
     private Bench() {
     }
@@ -48,12 +49,16 @@ public final class Bench {
                 figures.add(database.demand(1_000, 100_000));
             }
         }
-        if (wanted.contains("cli")) {
-            if (CliFigures.distributionBuilt()) {
-                figures.addAll(new CliFigures().figures(100_000));
-            } else {
-                System.out.println("cli: not measured: the distribution is not built (mvn -B package -DskipTests)");
+        for (String needsDistribution : List.of("cli", "memory")) {
+            if (wanted.contains(needsDistribution) && !CliFigures.distributionBuilt()) {
+                System.out.println(needsDistribution + ": not measured: the distribution is not built (mvn -B package -DskipTests)");
             }
+        }
+        if (CliFigures.distributionBuilt() && wanted.contains("cli")) {
+            figures.addAll(new CliFigures().figures(100_000));
+        }
+        if (CliFigures.distributionBuilt() && wanted.contains("memory")) {
+            figures.add(new CliFigures().memory(100_000));
         }
         print(figures);
     }

@@ -52,6 +52,48 @@ final class CliFigures {
         return figures;
     }
 
+    /**
+     * The daemon's resident memory once it has followed {@code pilots} live pilots for a few
+     * cycles (the local queue's 5 s cycle), against the limit the issue sets.
+     */
+    Figure memory(int pilots) throws IOException, InterruptedException, SQLException {
+        Path dir = Files.createTempDirectory("pilotd-bench-memory");
+        Path cache = dir.resolve("cds");
+        Process daemon = start(dir, cache, "run");
+        try {
+            awaitDatabase(dir);
+            try (Connection c = connect(dir); Statement s = c.createStatement()) {
+                s.execute("""
+                        insert into pilot (stamp, job_ref, queue, site, ce, driver, batch_id, director_id, status,
+                                           driver_setup_id)
+                        select md5('live/' || i), 'local://bench/' || md5('live/' || i), q.name, q.site, q.ce, q.driver,
+                               'live-' || (i / 100), 'bench', 'Running', q.driver_setup_id
+                        from generate_series(1, %d) i, queue q where q.name = 'local'""".formatted(pilots));
+                s.execute("analyze pilot");
+            }
+            Thread.sleep(Duration.ofSeconds(30).toMillis());
+            long rss = residentKib(daemon.toHandle());
+            for (ProcessHandle child : daemon.toHandle().descendants().toList()) {
+                rss = Math.max(rss, residentKib(child));
+            }
+            return new Figure(String.format("resident memory of pilotd run following %,d live pilots", pilots),
+                    String.format("%,d MiB", rss / 1024), "", "≤ 256 MiB", rss / 1024 <= 256);
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(2, TimeUnit.MINUTES);
+        }
+    }
+
+    /** VmRSS of a process, if it is the JVM (the launcher execs it). */
+    private static long residentKib(ProcessHandle process) throws IOException {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+    }
+
     private static String stamp() {
         return md5("bench/5000");
     }

@@ -28,6 +28,12 @@ public final class PilotFollower {
      */
     public static final Duration UNKNOWN_GRACE = Duration.ofHours(2);
 
+    /**
+     * Pilots followed per status call: a cycle's memory stays bounded however many pilots its
+     * queue has (drivers split a call further to their cloud's own limits, 100 for Batch).
+     */
+    static final int PAGE = 5_000;
+
     private final PilotStore pilots;
 
     public PilotFollower(PilotStore pilots) {
@@ -36,10 +42,17 @@ public final class PilotFollower {
 
     /** @return how many pilots changed status */
     public int follow(long setup, PilotDriver driver, Duration window, Instant now) throws DriverException {
-        List<PilotRecord> followed = pilots.followed(setup);
-        if (followed.isEmpty()) {
-            return 0;
+        int changed = 0;
+        List<PilotRecord> page = pilots.followed(setup, 0, PAGE);
+        while (!page.isEmpty()) {
+            changed += follow(page, driver, window, now);
+            // a short page is the last: no query to find the next one empty
+            page = page.size() < PAGE ? List.of() : pilots.followed(setup, page.get(page.size() - 1).id(), PAGE);
         }
+        return changed;
+    }
+
+    private int follow(List<PilotRecord> followed, PilotDriver driver, Duration window, Instant now) throws DriverException {
         Map<String, PilotState> states = driver.status(followed.stream().map(PilotRecord::jobRef).toList());
         Map<String, PilotState> changes = new LinkedHashMap<>();
         for (PilotRecord pilot : followed) {

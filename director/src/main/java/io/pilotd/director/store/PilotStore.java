@@ -116,12 +116,17 @@ public final class PilotStore {
         return jdbi.withHandle(h -> setJobRefs(h, jobRefsByStamp, reason));
     }
 
-    /** Pilots of a driver set-up that the cloud knows and that have not ended: what a cycle follows. */
-    public List<PilotRecord> followed(long setup) {
+    /**
+     * Pilots of a driver set-up that the cloud knows and that have not ended: what a cycle
+     * follows, a page at a time (by id, after {@code afterId}), so that a cycle's memory does not
+     * grow with its queue's pilots.
+     */
+    public List<PilotRecord> followed(long setup, long afterId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
-                        + " where driver_setup_id = :setup and job_ref is not null"
-                        + " and status not in ('Submitting', 'Done', 'Failed', 'Aborted', 'Deleted')")
-                .bind("setup", setup).map(PilotStore::pilot).list());
+                        + " where driver_setup_id = :setup and job_ref is not null and id > :after"
+                        + " and status not in ('Submitting', 'Done', 'Failed', 'Aborted', 'Deleted')"
+                        + " order by id limit :limit")
+                .bind("setup", setup).bind("after", afterId).bind("limit", limit).map(PilotStore::pilot).list());
     }
 
     /**

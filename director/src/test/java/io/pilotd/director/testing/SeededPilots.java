@@ -32,9 +32,10 @@ public final class SeededPilots {
         boolean ended = statuses.length > 0 && isFinal(statuses[statuses.length - 1]);
         db.jdbi().useTransaction(h -> {
             h.createUpdate("""
-                            insert into pilot (stamp, job_ref, queue, site, ce, driver, batch_id, director_id, status)
+                            insert into pilot (stamp, job_ref, queue, site, ce, driver, batch_id, director_id, status,
+                                               driver_setup_id)
                             select md5(:batch || '/' || i), 'fake://seeded/' || :batch || '/' || i, name, site, ce, driver,
-                                   :batch, 'test', 'Submitting'
+                                   :batch, 'test', 'Submitting', driver_setup_id
                             from queue, generate_series(1, :count) as i where name = :queue""")
                     .bind("batch", batch).bind("count", count).bind("queue", queue).execute();
             for (String status : statuses) {
