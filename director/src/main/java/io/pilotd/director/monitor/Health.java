@@ -41,6 +41,11 @@ final class Health {
         } catch (RuntimeException e) {
             return new Verdict(false, "unreachable: " + e.getMessage(), null);
         }
+        return judge(states);
+    }
+
+    /** The verdict on queues read already (the status page reads them once for both). */
+    Verdict judge(List<QueueState> states) {
         Instant now = clock.instant();
         Map<String, QueueHealth> queues = new LinkedHashMap<>();
         boolean healthy = true;

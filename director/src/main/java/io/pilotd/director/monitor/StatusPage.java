@@ -71,12 +71,16 @@ final class StatusPage {
 
     Model model() {
         Instant now = clock.instant();
-        Health.Verdict verdict = health.check();
-        if (verdict.queues() == null) {
-            return new Model(directorId, TIME.format(now), false, verdict.database(), false, List.of(), List.of(), List.of());
+        List<QueueState> states;
+        try {
+            states = store.queues();
+        } catch (RuntimeException e) {
+            return new Model(directorId, TIME.format(now), false, "unreachable: " + e.getMessage(), false, List.of(),
+                    List.of(), List.of());
         }
+        Health.Verdict verdict = health.judge(states);
         List<QueueView> queues = new ArrayList<>();
-        for (QueueState q : store.queues()) {
+        for (QueueState q : states) {
             Health.QueueHealth h = verdict.queues().get(q.name());
             queues.add(view(q, h != null && h.stale(), now));
         }
