@@ -6,7 +6,8 @@ import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
-import io.pilotd.director.store.SharedDemand;
+import io.pilotd.director.store.DecisionInputs;
+import io.pilotd.director.store.SubmissionLease;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotState;
@@ -63,8 +64,11 @@ final class DatabaseFigures {
                     List<String> stamps = BatchStamps.stamps(batch, 100);
                     Map<String, String> jobRefs = new LinkedHashMap<>();
                     stamps.forEach(s -> jobRefs.put(s, "fake://bench/" + s));
-                    jdbi.useTransaction(h -> store.insertSubmitting(h, row, batch, stamps, DIRECTOR, Instant.now(), List.of()));
-                    jdbi.useHandle(h -> store.recordSubmitted(h, jobRefs));
+                    try (SubmissionLease lease = SubmissionLease.open(jdbi, batch)) {
+                        lease.handle().useTransaction(h -> store.insertSubmitting(lease, row, stamps, DIRECTOR, Instant.now(),
+                                List.of()));
+                        store.recordSubmitted(lease.handle(), jobRefs);
+                    }
                 }
             });
             cycle.start();
@@ -147,11 +151,11 @@ final class DatabaseFigures {
         return bench.statements();
     }
 
-    /** The demand count of one decision, with few and with many waiting jobs. */
+    /** What one decision reads (locks, counters, site usage, demand), with few and with many waiting jobs. */
     Figure demand(int few, int many) {
         double fewMillis = demandMillis(few);
         double manyMillis = demandMillis(many);
-        return new Figure(String.format("demand count per decision, %,d waiting jobs", many),
+        return new Figure(String.format("a decision's reads (demand, supply, site), %,d waiting jobs", many),
                 String.format("%.2f ms", manyMillis), String.format("%,d waiting jobs: %.2f ms", few, fewMillis),
                 "independent of the waiting jobs (within 2×)", manyMillis <= 2 * Math.max(fewMillis, 0.5));
     }
@@ -161,9 +165,8 @@ final class DatabaseFigures {
         Scenery scenery = new Scenery(bench.database());
         List<QueueConfig> queues = scenery.queues(4, 10, false, 100);
         scenery.waitingJobs(jobs);
-        SharedDemand demand = new SharedDemand(jdbi);
         String queue = queues.get(0).name();
-        return median(21, () -> jdbi.useHandle(h -> demand.of(h, queue))) / 1e6;
+        return median(21, () -> jdbi.useTransaction(h -> DecisionInputs.lock(h, queue))) / 1e6;
     }
 
     private static double seconds(long startNanos) {

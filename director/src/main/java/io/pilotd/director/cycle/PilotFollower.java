@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Follows the pilots of one driver set-up to their end with one bulk status call, and kills the
- * ones that wait or live too long. A call that fails throws before anything is written: "I don't
+ * Follows the pilots of one driver set-up to their end with one bulk status call a page, and
+ * kills the ones that wait or live too long in the same pass. A call that fails throws before anything is written: "I don't
  * know" never becomes "gone"; and a pilot younger than the consistency window that a successful
  * answer leaves out keeps its status, since the cloud may not list it yet.
  */
@@ -40,61 +40,100 @@ public final class PilotFollower {
         this.pilots = pilots;
     }
 
-    /** @return how many pilots changed status */
-    public int follow(long setup, PilotDriver driver, Duration window, Instant now) throws DriverException {
-        int changed = 0;
-        List<PilotRecord> page = pilots.followed(setup, 0, PAGE);
-        while (!page.isEmpty()) {
-            changed += follow(page, driver, window, now);
-            // a short page is the last: no query to find the next one empty
-            page = page.size() < PAGE ? List.of() : pilots.followed(setup, page.get(page.size() - 1).id(), PAGE);
+    /**
+     * How long a queue lets its pilots wait and live.
+     *
+     * @param maxWaitingTime null: a pilot may wait as long as it lives
+     */
+    public record Limits(Duration maxWaitingTime, Duration maxLifetime) {
+    }
+
+    /** What one pass did: pilots whose status changed (killed ones included), and of them those killed. */
+    public record Followed(int changed, int killed) {
+        static final Followed NONE = new Followed(0, 0);
+
+        Followed plus(Followed other) {
+            return new Followed(changed + other.changed, killed + other.killed);
         }
-        return changed;
-    }
-
-    private int follow(List<PilotRecord> followed, PilotDriver driver, Duration window, Instant now) throws DriverException {
-        Map<String, PilotState> states = driver.status(followed.stream().map(PilotRecord::jobRef).toList());
-        Map<String, PilotState> changes = new LinkedHashMap<>();
-        for (PilotRecord pilot : followed) {
-            PilotState state = states.get(pilot.jobRef());
-            if (state == null) {
-                if (pilot.submittedAt().plus(window).isAfter(now)) {
-                    continue;
-                }
-                state = PilotState.of(PilotStatus.Unknown, VANISHED);
-            }
-            if (state.status() == PilotStatus.Submitting) {
-                state = PilotState.of(PilotStatus.Submitted, state.reason());
-            }
-            if (state.status() != pilot.status()) {
-                changes.put(pilot.jobRef(), state);
-            }
-        }
-        return pilots.applyStates(changes);
-    }
-
-    /** Gives up the pilots Unknown for longer than {@link #UNKNOWN_GRACE}; @return how many. */
-    public int expireUnknown(long setup) {
-        PilotState failed = PilotState.of(PilotStatus.Failed,
-                "unknown to the cloud for longer than " + Durations.format(UNKNOWN_GRACE));
-        Map<String, PilotState> changes = new LinkedHashMap<>();
-        pilots.unknownLongerThan(setup, UNKNOWN_GRACE).forEach(p -> changes.put(p.jobRef(), failed));
-        return pilots.applyStates(changes);
-    }
-
-    /** Kills the pilots not running after the queue's {@code maxWaitingTime}; @return how many. */
-    public int killWaitingTooLong(long setup, Duration maxWaitingTime, PilotDriver driver, Instant now) throws DriverException {
-        return kill(pilots.waitingSince(setup, now.minus(maxWaitingTime)), driver,
-                "killed: not running after " + Durations.format(maxWaitingTime) + " (queue maxWaitingTime)");
     }
 
     /**
-     * Kills the pilots alive past the queue's {@code maxLifetime}: the cloud's own net (a VM's
-     * timer, a Batch timeout) should have ended them; this one holds for clouds without one.
+     * Follows every pilot of the set-up, a page at a time, and in the same pass gives up those
+     * Unknown for too long and kills those waiting or living past the queue's limits: per page,
+     * one status call, at most one kill call, one write.
      */
-    public int killPastLifetime(long setup, Duration maxLifetime, PilotDriver driver, Instant now) throws DriverException {
-        return kill(pilots.aliveSince(setup, now.minus(maxLifetime)), driver,
-                "killed: alive after " + Durations.format(maxLifetime) + " (queue maxLifetime)");
+    public Followed follow(long setup, PilotDriver driver, Duration window, Limits limits, Instant now) throws DriverException {
+        Followed followed = Followed.NONE;
+        List<PilotRecord> page = pilots.followed(setup, 0, PAGE);
+        while (!page.isEmpty()) {
+            followed = followed.plus(follow(page, driver, window, limits, now));
+            // a short page is the last: no query to find the next one empty
+            page = page.size() < PAGE ? List.of() : pilots.followed(setup, page.get(page.size() - 1).id(), PAGE);
+        }
+        return followed;
+    }
+
+    private Followed follow(List<PilotRecord> page, PilotDriver driver, Duration window, Limits limits, Instant now)
+            throws DriverException {
+        Map<String, PilotState> states = driver.status(page.stream().map(PilotRecord::jobRef).toList());
+        Map<String, PilotState> changes = new LinkedHashMap<>();
+        Map<String, PilotState> kills = new LinkedHashMap<>();
+        for (PilotRecord pilot : page) {
+            PilotState state = stateNow(pilot, states.get(pilot.jobRef()), window, now);
+            PilotStatus status = state == null ? pilot.status() : state.status();
+            if (status == PilotStatus.Unknown && pilot.status() == PilotStatus.Unknown
+                    && pilot.updatedAt().plus(UNKNOWN_GRACE).isBefore(now)) {
+                state = PilotState.of(PilotStatus.Failed, "unknown to the cloud for longer than " + Durations.format(UNKNOWN_GRACE));
+                status = state.status();
+            }
+            if (state != null) {
+                changes.put(pilot.jobRef(), state);
+            }
+            String kill = killReason(pilot, status, limits, now);
+            if (kill != null) {
+                kills.put(pilot.jobRef(), PilotState.of(PilotStatus.Deleted, kill));
+            }
+        }
+        if (!kills.isEmpty()) {
+            try {
+                driver.kill(List.copyOf(kills.keySet()));
+            } catch (DriverException | RuntimeException e) {
+                pilots.applyStates(changes);
+                throw e;
+            }
+            changes.putAll(kills);
+        }
+        return new Followed(pilots.applyStates(changes), kills.size());
+    }
+
+    /** The pilot's new state by the cloud's answer, or null when it keeps its status. */
+    private static PilotState stateNow(PilotRecord pilot, PilotState answer, Duration window, Instant now) {
+        PilotState state = answer;
+        if (state == null) {
+            if (pilot.submittedAt().plus(window).isAfter(now)) {
+                return null;
+            }
+            state = PilotState.of(PilotStatus.Unknown, VANISHED);
+        }
+        if (state.status() == PilotStatus.Submitting) {
+            state = PilotState.of(PilotStatus.Submitted, state.reason());
+        }
+        return state.status() == pilot.status() ? null : state;
+    }
+
+    /** Why a pilot now in {@code status} is to be killed, or null. */
+    private static String killReason(PilotRecord pilot, PilotStatus status, Limits limits, Instant now) {
+        if (status.isFinal()) {
+            return null;
+        }
+        boolean waiting = status != PilotStatus.Running;
+        if (waiting && limits.maxWaitingTime() != null && pilot.submittedAt().isBefore(now.minus(limits.maxWaitingTime()))) {
+            return "killed: not running after " + Durations.format(limits.maxWaitingTime()) + " (queue maxWaitingTime)";
+        }
+        if (pilot.submittedAt().isBefore(now.minus(limits.maxLifetime()))) {
+            return "killed: alive after " + Durations.format(limits.maxLifetime()) + " (queue maxLifetime)";
+        }
+        return null;
     }
 
     /**

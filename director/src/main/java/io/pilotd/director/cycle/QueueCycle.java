@@ -72,6 +72,8 @@ public final class QueueCycle {
         int killed;
         OrphanSweep.Result swept = OrphanSweep.Result.NONE;
         boolean cloudAnswered;
+        /** The queue's back-off ends with the cycle's record. */
+        boolean backoffOver;
     }
 
     public CycleRecord run(String queueName, PilotDriver driver) {
@@ -81,7 +83,8 @@ public final class QueueCycle {
     /** @param due when the cycle was due; how late it starts is recorded, and said when over a period */
     public CycleRecord run(String queueName, PilotDriver driver, Instant due) {
         Instant start = clock.instant();
-        QueueRow queue = queues.get(queueName);
+        QueueStore.Cycling cycling = queues.forCycle(queueName);
+        QueueRow queue = cycling.queue();
         Duration lag = due.isBefore(start) ? Duration.between(due, start) : Duration.ZERO;
         if (lag.compareTo(queue.cycle()) > 0) {
             log.warn("[{}] cycle started {}s after it was due, more than its period of {}: the director has more queues"
@@ -91,8 +94,10 @@ public final class QueueCycle {
         Outcome outcome = new Outcome();
         Duration window = window(queue, driver);
         long setup = queue.driverSetupId();
-        step(outcome, "resolving unanswered submissions",
-                () -> outcome.resolved = unresolved.resolve(queue, setup, driver, window, clock.instant()));
+        if (cycling.submitting()) {
+            step(outcome, "resolving unanswered submissions",
+                    () -> outcome.resolved = unresolved.resolve(queue, setup, driver, window, clock.instant()));
+        }
         step(outcome, "submitting", () -> {
             outcome.submission = submitter.submit(queueName, driver, Decision.Request.CYCLE, false);
             if (outcome.submission.error() != null) {
@@ -112,7 +117,7 @@ public final class QueueCycle {
         String errors = String.join("; ", outcome.errors);
         step(outcome, "recording the back-off", () -> backOffOrRecover(queue, start, outcome));
         CycleRecord record = record(queueName, start, lag, outcome, errors);
-        step(outcome, "recording the cycle", () -> cycles.record(record));
+        step(outcome, "recording the cycle", () -> cycles.record(record, outcome.backoffOver));
         log(queue.name(), record, outcome);
         return record;
     }
@@ -138,11 +143,11 @@ public final class QueueCycle {
                 log.warn("[{}] {}: no pilots before {}", queue.name(), failing.get(), until);
                 queues.backOff(queue.name(), until, QueueRow.FAILING, failing.get());
             } else {
-                queues.recovered(queue.name());
+                outcome.backoffOver = true;
             }
         } else if (QueueRow.CLOUD.equals(queue.backoffReason()) && outcome.cloudAnswered) {
             log.info("[{}] the cloud answers again: back-off over", queue.name());
-            queues.recovered(queue.name());
+            outcome.backoffOver = true;
         }
     }
 
@@ -182,14 +187,12 @@ public final class QueueCycle {
     }
 
     private void followAndClean(QueueRow queue, long setup, PilotDriver driver, Duration window, Outcome outcome) {
-        step(outcome, "following pilots", () -> outcome.changed = follower.follow(setup, driver, window, clock.instant())
-                + follower.expireUnknown(setup));
-        if (queue.maxWaitingTime() != null) {
-            step(outcome, "killing pilots waiting too long",
-                    () -> outcome.killed += follower.killWaitingTooLong(setup, queue.maxWaitingTime(), driver, clock.instant()));
-        }
-        step(outcome, "killing pilots past their lifetime",
-                () -> outcome.killed += follower.killPastLifetime(setup, queue.maxLifetime(), driver, clock.instant()));
+        PilotFollower.Limits limits = new PilotFollower.Limits(queue.maxWaitingTime(), queue.maxLifetime());
+        step(outcome, "following pilots", () -> {
+            PilotFollower.Followed followed = follower.follow(setup, driver, window, limits, clock.instant());
+            outcome.changed = followed.changed() - followed.killed();
+            outcome.killed = followed.killed();
+        });
     }
 
     private static Duration window(QueueRow queue, PilotDriver driver) {

@@ -3,10 +3,10 @@ package io.pilotd.director.cycle;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.payload.PilotProxies;
 import io.pilotd.director.payload.Redaction;
+import io.pilotd.director.store.DecisionInputs;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
-import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.SharedDemand;
 import io.pilotd.director.store.SiteRow;
 import io.pilotd.director.store.SiteStore;
@@ -30,10 +30,10 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Starts the pilots a queue needs, the same way for the cycle and for {@code pilotd submit}:
  * <ol>
- *   <li>take the batch's lease (so that nobody resolves its rows while the call is in flight);</li>
  *   <li>under the queue's row lock and its site's, count supply, check the queue's proxy, decide, and write the
  *       {@code Submitting} rows, in one transaction, so that concurrent submitters can never
- *       pass a queue limit or a site cap together;</li>
+ *       pass a queue limit or a site cap together; the statement that writes them takes the
+ *       batch's lease (so that nobody resolves its rows while the call is in flight);</li>
  *   <li>call the driver once for the whole batch;</li>
  *   <li>record the jobRefs ({@code Submitted}); a refusal or a throttled call started nothing,
  *       so its rows become {@code Aborted} at once; a lost answer leaves them {@code Submitting}
@@ -42,20 +42,16 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Submitter {
     private final Jdbi jdbi;
-    private final QueueStore queues;
     private final PilotStore pilots;
     private final SiteStore sites;
-    private final SharedDemand demands;
     private final PilotEnvironment environment;
     private final String directorId;
     private final Clock clock;
 
     public Submitter(Jdbi jdbi, PilotEnvironment environment, String directorId, Clock clock) {
         this.jdbi = jdbi;
-        this.queues = new QueueStore(jdbi);
         this.pilots = new PilotStore(jdbi);
         this.sites = new SiteStore(jdbi);
-        this.demands = new SharedDemand(jdbi);
         this.environment = environment;
         this.directorId = directorId;
         this.clock = clock;
@@ -69,13 +65,13 @@ public final class Submitter {
     public SubmitResult submit(String queueName, PilotDriver driver, Decision.Request request, boolean dryRun) {
         String batchId = BatchIds.next();
         if (dryRun) {
-            Plan plan = jdbi.withHandle(h -> decide(h, queueName, request, batchId, false));
+            Plan plan = jdbi.withHandle(h -> decide(h, null, queueName, request));
             return new SubmitResult(plan.demand(), plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
                     proxyProblem(plan), null);
         }
-        try (SubmissionLease lease = SubmissionLease.take(jdbi, batchId)) {
+        try (SubmissionLease lease = SubmissionLease.open(jdbi, batchId)) {
             Handle h = lease.handle();
-            Plan plan = decide(h, queueName, request, batchId, true);
+            Plan plan = decide(h, lease, queueName, request);
             SharedDemand.Demand demand = plan.demand();
             if (plan.stamps().isEmpty()) {
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
@@ -134,36 +130,35 @@ public final class Submitter {
     }
 
     /**
-     * Locks, in this order, the queue's row, its site's, and the task queues it serves, then
-     * counts and decides: every decider takes them in the same order, so none deadlocks, and
-     * two queues serving the same jobs decide one after the other.
+     * Locks the queue, its site and the task queues it serves ({@link DecisionInputs}), then
+     * counts and decides, and with a lease writes the decided rows, in one transaction.
+     *
+     * @param lease null for a dry run: nothing is written
      */
-    private Plan decide(Handle handle, String queueName, Decision.Request request, String batchId, boolean write) {
+    private Plan decide(Handle handle, SubmissionLease lease, String queueName, Decision.Request request) {
         return handle.inTransaction(h -> {
             Instant now = clock.instant();
-            QueueRow queue = queues.lock(h, queueName);
-            SiteRow site = sites.lock(h, queue.site());
-            List<Long> taskQueues = demands.lockTaskQueues(h, queueName);
-            QueueCounts supply = queues.counts(h, queueName);
-            SharedDemand.Demand demand = demands.of(h, queueName);
+            DecisionInputs in = DecisionInputs.lock(h, queueName);
+            QueueRow queue = in.queue();
+            SiteRow site = in.site();
             SiteAllowance allowance = SiteAllowance.NONE;
             if (site.capped()) {
                 allowance = request.count() == null
                         ? SiteAllowance.of(site, sites.queues(h, site.name()), queueName, now)
                         : SiteAllowance.headroom(site, sites.queues(h, site.name()), queueName);
             }
-            Decision decision = Decision.decide(queue, supply, demand.pilotsNeeded(), request, allowance, now);
+            Decision decision = Decision.decide(queue, in.supply(), in.demand().pilotsNeeded(), request, allowance, now);
             // No pilot goes without the proxy it needs, forced or not; a disabled queue needs none.
             PilotProxies.Verdict proxy = environment.checkProxy(queue);
             if (!proxy.fit() && decision.factor() != DecidingFactor.disabled) {
                 decision = new Decision(0, DecidingFactor.proxy);
             }
-            if (!write || decision.count() == 0) {
-                return new Plan(queue, supply, demand, decision, List.of(), proxy);
+            if (lease == null || decision.count() == 0) {
+                return new Plan(queue, in.supply(), in.demand(), decision, List.of(), proxy);
             }
-            List<String> stamps = BatchStamps.stamps(batchId, decision.count());
-            pilots.insertSubmitting(h, queue, batchId, stamps, directorId, now, taskQueues);
-            return new Plan(queue, supply, demand, decision, stamps, proxy);
+            List<String> stamps = BatchStamps.stamps(lease.batchId(), decision.count());
+            pilots.insertSubmitting(lease, queue, stamps, directorId, now, in.taskQueues());
+            return new Plan(queue, in.supply(), in.demand(), decision, stamps, proxy);
         });
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ public final class Director implements AutoCloseable {
     private final QueueCycle cycle;
     private final CycleLocks cycleLocks;
     private final Retention retention;
+    private final SlowLane slowLane;
     private QueueScheduler scheduler;
     private Watchdog watchdog;
     private final DatabaseHealth health = new DatabaseHealth();
@@ -70,6 +72,7 @@ public final class Director implements AutoCloseable {
                 config.director().sweepEvery());
         this.cycleLocks = new CycleLocks(database.jdbi());
         this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
+        this.slowLane = new SlowLane(config.director().threads());
     }
 
     /**
@@ -137,10 +140,11 @@ public final class Director implements AutoCloseable {
 
     /**
      * Runs one cycle of a queue now (Quartz calls this on the queue's period), unless one runs
-     * already, here or in another director of the cluster.
+     * already, here or in another director of the cluster. A queue whose last cycle was slow
+     * ({@link SlowLane}) has it run on the slow lane's threads, and this returns at once.
      *
      * @param due when it was due: a cycle that runs late runs, and says how late
-     * @return the cycle's record, or empty when it was skipped
+     * @return the cycle's record; empty when it was skipped or handed to the slow lane
      */
     public Optional<CycleRecord> cycle(String queue, Instant due) {
         Optional<CycleLocks.Held> lock = cycleLocks.tryLock(queue);
@@ -148,12 +152,34 @@ public final class Director implements AutoCloseable {
             log.debug("[{}] a cycle of this queue runs already: this one is skipped", queue);
             return Optional.empty();
         }
-        try (CycleLocks.Held held = lock.get()) {
+        if (slowLane.isSlow(queue)) {
+            try {
+                slowLane.run(() -> {
+                    try {
+                        cycleHolding(lock.get(), queue, due);
+                        health.succeeded();
+                    } catch (RuntimeException e) {
+                        if (!health.failed(e)) {
+                            log.error("[{}] cycle failed: {}", queue, e.getMessage(), e);
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                lock.get().close();
+            }
+            return Optional.empty();
+        }
+        return Optional.of(cycleHolding(lock.get(), queue, due));
+    }
+
+    private CycleRecord cycleHolding(CycleLocks.Held lock, String queue, Instant due) {
+        try (CycleLocks.Held held = lock) {
             PilotDriver driver = drivers.get(queue);
             CycleRecord record = cycle.run(queue, driver, due);
+            slowLane.took(queue, Duration.between(record.startedAt(), record.endedAt()));
             metrics.cycled(record);
             trimPilotFilesIfDue(queue, driver);
-            return Optional.of(record);
+            return record;
         }
     }
 
@@ -223,9 +249,12 @@ public final class Director implements AutoCloseable {
     @Override
     public void close() {
         log.info("director {} stopping: finishing the cycles in flight", directorId);
+        Instant deadline = Instant.now().plus(config.director().shutdownGrace());
+        slowLane.closeIntake();
         if (scheduler != null) {
             scheduler.stop(config.director().shutdownGrace());
         }
+        slowLane.await(deadline);
         if (statusServer != null) {
             statusServer.close();
         }

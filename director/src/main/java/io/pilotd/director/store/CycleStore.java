@@ -12,8 +12,18 @@ public final class CycleStore {
         this.jdbi = jdbi;
     }
 
-    public void record(CycleRecord cycle) {
-        jdbi.useHandle(h -> h.createUpdate("""
+    /**
+     * Records the cycle; with {@code backoffOver}, in the same statement, the queue's back-off
+     * ends (a cycle whose driver calls succeeded), so that a quiet cycle writes once.
+     */
+    public void record(CycleRecord cycle, boolean backoffOver) {
+        jdbi.useHandle(h -> h.createUpdate((backoffOver ? """
+                        with recovered as (
+                            update queue set failures = 0, backoff_until = null, backoff_reason = null, last_error = null,
+                                             updated_at = now()
+                            where name = :queue
+                              and (failures > 0 or backoff_until is not null or last_error is not null))
+                        """ : "") + """
                         insert into director_cycle (queue, director_id, started_at, ended_at, waiting_jobs, demand, waiting,
                                                     alive, submitted, deciding_factor, errors, orphans_killed, lag_ms)
                         values (:queue, :directorId, :startedAt, :endedAt, :waitingJobs, :demand, :waiting, :alive,

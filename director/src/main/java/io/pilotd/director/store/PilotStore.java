@@ -5,7 +5,6 @@ import io.pilotd.driver.api.PilotStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,25 +44,27 @@ public final class PilotStore {
     }
 
     /**
-     * Writes one row per stamp in {@code Submitting}: the intent, before the cloud is called.
+     * Writes one row per stamp in {@code Submitting}, the intent, before the cloud is called, on
+     * the lease's connection, and takes the lease in the same statement.
      * {@code now} is the director's clock, against which pilots' ages are measured;
      * {@code taskQueues} the task queues the pilots are submitted for.
      */
-    public void insertSubmitting(Handle h, QueueRow queue, String batchId, List<String> stamps, String directorId,
+    public void insertSubmitting(SubmissionLease lease, QueueRow queue, List<String> stamps, String directorId,
                                  Instant now, List<Long> taskQueues) {
         // One statement however many pilots: a cycle's database work does not grow with its batch.
-        h.createUpdate("""
+        lease.taking();
+        lease.handle().createUpdate("with lease as materialized (select " + SubmissionLease.TAKE + ")" + """
                         insert into pilot (stamp, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
                                            submitted_at, driver_setup_id, task_queues)
                         select s.stamp, cast(:queue as text), cast(:site as text), cast(:ce as text), cast(:driver as text),
                                cast(:vo as text), cast(:batch as text), cast(:director as text), 'Submitting',
                                cast(:reason as text), cast(:now as timestamptz), cast(:setup as bigint),
                                cast(:taskQueues as bigint[])
-                        from unnest(cast(:stamps as text[])) with ordinality as s(stamp, n)
+                        from lease, unnest(cast(:stamps as text[])) with ordinality as s(stamp, n)
                         order by s.n""")
                 .bind("stamps", stamps.toArray(String[]::new)).bind("queue", queue.name()).bind("site", queue.site())
-                .bind("ce", queue.ce()).bind("driver", queue.driver()).bind("vo", queue.vo()).bind("batch", batchId)
-                .bind("director", directorId).bind("reason", "batch " + batchId).bind("now", now)
+                .bind("ce", queue.ce()).bind("driver", queue.driver()).bind("vo", queue.vo()).bind("batch", lease.batchId())
+                .bind("director", directorId).bind("reason", "batch " + lease.batchId()).bind("now", now)
                 .bind("setup", queue.driverSetupId()).bind("taskQueues", taskQueues.toArray(Long[]::new))
                 .execute();
     }
@@ -148,31 +149,6 @@ public final class PilotStore {
                 .bind("setup", setup).map(PilotStore::pilot)
                 .forEach(p -> rows.computeIfAbsent(p.batchId(), b -> new ArrayList<>()).add(p)));
         return rows.entrySet().stream().map(e -> new SubmittingBatch(e.getKey(), e.getValue())).toList();
-    }
-
-    /** Pilots submitted before {@code before} that are still not seen running (and known to the cloud). */
-    public List<PilotRecord> waitingSince(long setup, Instant before) {
-        return submittedBefore(setup, before, "status in ('Submitted', 'Waiting', 'Scheduled', 'Unknown')");
-    }
-
-    /** Pilots submitted before {@code before} that have not ended (and are known to the cloud). */
-    public List<PilotRecord> aliveSince(long setup, Instant before) {
-        return submittedBefore(setup, before, "status not in ('Submitting', 'Done', 'Failed', 'Aborted', 'Deleted')");
-    }
-
-    private List<PilotRecord> submittedBefore(long setup, Instant before, String statusCondition) {
-        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
-                        + " where driver_setup_id = :setup and job_ref is not null and " + statusCondition
-                        + " and submitted_at < :before")
-                .bind("setup", setup).bind("before", before).map(PilotStore::pilot).list());
-    }
-
-    /** Pilots the cloud has not known for longer than {@code limit}. */
-    public List<PilotRecord> unknownLongerThan(long setup, Duration limit) {
-        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from pilot"
-                        + " where driver_setup_id = :setup and status = 'Unknown'"
-                        + " and updated_at < now() - make_interval(secs => :seconds)")
-                .bind("setup", setup).bind("seconds", limit.toSeconds()).map(PilotStore::pilot).list());
     }
 
     /**

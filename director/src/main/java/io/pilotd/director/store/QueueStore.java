@@ -97,13 +97,24 @@ public final class QueueStore {
             consistency_window_seconds, max_lifetime_seconds, driver_setup_id, backoff_reason, max_failed_pilots,
             failed_pilots_window_seconds""";
 
-    /** Locks the queue's row for the rest of the transaction: the decision lock. */
-    public QueueRow lock(Handle h, String name) {
-        return h.createQuery("select " + COLUMNS + " from queue where name = :name for update")
+    /**
+     * A queue as its cycle starts.
+     *
+     * @param submitting whether some of its pilots are still {@code Submitting}: only then is there
+     *                   a submission to resolve
+     */
+    public record Cycling(QueueRow queue, boolean submitting) {
+    }
+
+    public Cycling forCycle(String name) {
+        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + """
+                        , exists (select 1 from queue_pilot_count c
+                                  where c.queue = q.name and c.status = 'Submitting' and c.pilots > 0) as submitting
+                        from queue q where name = :name""")
                 .bind("name", name)
-                .map(QueueStore::row)
+                .map((rs, ctx) -> new Cycling(row(rs, ctx), rs.getBoolean("submitting")))
                 .findOne()
-                .orElseThrow(() -> new IllegalStateException("queue " + name + " is not in the database"));
+                .orElseThrow(() -> new IllegalStateException("queue " + name + " is not in the database")));
     }
 
     public QueueRow get(String name) {
@@ -128,23 +139,14 @@ public final class QueueStore {
                 .bind("name", name).bind("until", until).bind("reason", reason).bind("error", error).execute());
     }
 
-    /** A cycle whose driver calls all succeeded ends the back-off. */
-    public void recovered(String name) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        update queue set failures = 0, backoff_until = null, backoff_reason = null, last_error = null,
-                                         updated_at = now()
-                        where name = :name and (failures > 0 or backoff_until is not null or last_error is not null)""")
-                .bind("name", name).execute());
-    }
-
-    /** Live pilot counts of one queue, read inside the decision's transaction. */
+    /** Live pilot counts of one queue, read inside the decision's transaction from its counters. */
     public QueueCounts counts(Handle h, String name) {
         return h.createQuery("""
-                        select count(*) as alive,
-                               count(*) filter (where pilot_is_waiting(status)) as waiting,
-                               count(*) filter (where status = 'Running') as running
-                        from pilot
-                        where queue = :name and status not in ('Done', 'Failed', 'Aborted', 'Deleted')""")
+                        select coalesce(sum(pilots), 0) as alive,
+                               coalesce(sum(pilots) filter (where pilot_is_waiting(status)), 0) as waiting,
+                               coalesce(sum(pilots) filter (where status = 'Running'), 0) as running
+                        from queue_pilot_count
+                        where queue = :name""")
                 .bind("name", name)
                 .map((rs, ctx) -> new QueueCounts(rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("running")))
                 .one();
@@ -154,8 +156,7 @@ public final class QueueStore {
     public boolean idle(List<String> names) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select not exists (select 1 from queue_demand where queue = any(:names) and waiting_jobs > 0)
-                           and not exists (select 1 from pilot where queue = any(:names)
-                                           and status not in ('Done', 'Failed', 'Aborted', 'Deleted'))""")
+                           and not exists (select 1 from queue_pilot_count where queue = any(:names) and pilots > 0)""")
                 .bind("names", names.toArray(String[]::new)).mapTo(Boolean.class).one());
     }
 
@@ -192,11 +193,10 @@ public final class QueueStore {
         Map<String, QueueCounts> counts = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("""
                         select queue,
-                               count(*) as alive,
-                               count(*) filter (where pilot_is_waiting(status)) as waiting,
-                               count(*) filter (where status = 'Running') as running
-                        from pilot
-                        where status not in ('Done', 'Failed', 'Aborted', 'Deleted')
+                               sum(pilots) as alive,
+                               coalesce(sum(pilots) filter (where pilot_is_waiting(status)), 0) as waiting,
+                               coalesce(sum(pilots) filter (where status = 'Running'), 0) as running
+                        from queue_pilot_count
                         group by queue
                         """)
                 .map((rs, ctx) -> Map.entry(rs.getString("queue"),

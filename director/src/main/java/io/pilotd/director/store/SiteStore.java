@@ -47,26 +47,16 @@ public final class SiteStore {
         });
     }
 
-    /**
-     * Locks the site's row for the rest of the transaction (take the queue's lock first), then
-     * reads its caps and what its queues hold.
-     */
-    public SiteRow lock(Handle h, String site) {
-        h.createQuery("select name from site where name = :site for update").bind("site", site).mapTo(String.class)
-                .findOne().orElseThrow(() -> new IllegalStateException("site " + site + " is not in the database"));
-        return h.createQuery(USAGE + " where site = :site").bind("site", site).map(SiteStore::row).one();
-    }
-
     /** The site's queues with their shared demand and what they hold, for sharing its caps. */
     public List<SiteQueue> queues(Handle h, String site) {
         return h.createQuery("""
                         select q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
                                coalesce(d.waiting_jobs, 0) as waiting_jobs, coalesce(d.demand, 0) as demand,
-                               count(p.id) as alive,
-                               count(p.id) filter (where pilot_is_waiting(p.status)) as waiting
+                               coalesce(sum(c.pilots), 0) as alive,
+                               coalesce(sum(c.pilots) filter (where pilot_is_waiting(c.status)), 0) as waiting
                         from queue q
                         left join queue_shared_demand(array(select name from queue where site = :site)) d on d.queue = q.name
-                        left join pilot p on p.queue = q.name and p.status not in ('Done', 'Failed', 'Aborted', 'Deleted')
+                        left join queue_pilot_count c on c.queue = q.name
                         where q.site = :site
                         group by q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
                                  d.waiting_jobs, d.demand

@@ -17,16 +17,15 @@ public final class StatusStore {
         this.jdbi = jdbi;
     }
 
-    /** Every configured queue, with its latest cycle (found by index, never by scanning them all). */
+    /** Every configured queue, with its pilot counters and its latest cycle (found by index, never by scanning them all). */
     public List<QueueState> queues() {
         return jdbi.withHandle(h -> h.createQuery("""
                         with supply as (
                             select queue,
-                                   (count(*) filter (where pilot_is_waiting(status)))::integer as waiting,
-                                   (count(*) filter (where status = 'Running'))::integer as running,
-                                   count(*)::integer as alive
-                            from pilot where status not in ('Done', 'Failed', 'Aborted', 'Deleted')
-                            group by queue)
+                                   (coalesce(sum(pilots) filter (where pilot_is_waiting(status)), 0))::integer as waiting,
+                                   (coalesce(sum(pilots) filter (where status = 'Running'), 0))::integer as running,
+                                   sum(pilots)::integer as alive
+                            from queue_pilot_count group by queue)
                         select q.name, q.site, q.driver, q.enabled, q.cycle_seconds, q.max_running, q.max_waiting,
                                coalesce(s.alive, 0) as alive, coalesce(s.waiting, 0) as waiting,
                                coalesce(s.running, 0) as running,
@@ -56,9 +55,7 @@ public final class StatusStore {
     public Map<String, Map<String, Integer>> livePilots() {
         Map<String, Map<String, Integer>> byQueue = new TreeMap<>();
         jdbi.useHandle(h -> h.createQuery("""
-                        select queue, status, count(*)::integer as pilots from pilot
-                        where status not in ('Done', 'Failed', 'Aborted', 'Deleted')
-                        group by queue, status""")
+                        select queue, status, pilots from queue_pilot_count where pilots > 0""")
                 .map((rs, ctx) -> {
                     byQueue.computeIfAbsent(rs.getString("queue"), q -> new TreeMap<>())
                             .put(rs.getString("status"), rs.getInt("pilots"));

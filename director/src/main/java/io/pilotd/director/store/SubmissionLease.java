@@ -5,7 +5,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Marks a submission as in flight: a PostgreSQL advisory lock on the batch id, held on a
- * connection of its own for as long as the driver call lasts. The lock dies with its process,
+ * connection of its own for as long as the driver call lasts. It is taken by the statement that
+ * writes the batch's rows ({@link PilotStore#insertSubmitting}), so the rows never exist unleased
+ * and a cycle that submits nothing takes none. The lock dies with its process,
  * so a batch whose lock is free while its rows are still {@code Submitting} was cut short
  * (a crash, a kill -9), and only then may its rows be resolved.
  *
@@ -14,29 +16,37 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class SubmissionLease implements AutoCloseable {
     private static final String KEY = "hashtextextended(:batch, 0)";
+    /** Takes the lease, in the statement that writes the batch's rows ({@code :batch} bound to its id). */
+    static final String TAKE = "pg_advisory_lock(" + KEY + ")";
 
     private final Handle handle;
     private final String batchId;
+    private boolean mayBeHeld;
 
     private SubmissionLease(Handle handle, String batchId) {
         this.handle = handle;
         this.batchId = batchId;
     }
 
-    /** Takes the lease; take it before the batch's rows are written. */
-    public static SubmissionLease take(Jdbi jdbi, String batchId) {
-        Handle handle = jdbi.open();
-        try {
-            handle.createQuery("select true from pg_advisory_lock(" + KEY + ")").bind("batch", batchId).mapTo(Boolean.class).one();
-            return new SubmissionLease(handle, batchId);
-        } catch (RuntimeException e) {
-            handle.close();
-            throw e;
-        }
+    /** A connection for the batch's database work; the lease itself is taken with its rows. */
+    public static SubmissionLease open(Jdbi jdbi, String batchId) {
+        return new SubmissionLease(jdbi.open(), batchId);
     }
 
     public Handle handle() {
         return handle;
+    }
+
+    public String batchId() {
+        return batchId;
+    }
+
+    /**
+     * A statement with {@link #TAKE} is about to run: from now on the lease may be held, and is
+     * released on close (session locks outlive a rolled-back transaction).
+     */
+    void taking() {
+        mayBeHeld = true;
     }
 
     /** True when no live process holds this batch's lease. */
@@ -54,7 +64,9 @@ public final class SubmissionLease implements AutoCloseable {
     @Override
     public void close() {
         try {
-            handle.createQuery("select pg_advisory_unlock(" + KEY + ")").bind("batch", batchId).mapTo(Boolean.class).one();
+            if (mayBeHeld) {
+                handle.createQuery("select pg_advisory_unlock(" + KEY + ")").bind("batch", batchId).mapTo(Boolean.class).one();
+            }
         } finally {
             handle.close();
         }

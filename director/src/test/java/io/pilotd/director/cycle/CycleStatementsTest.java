@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A cycle's statements do not grow with its pilots: one insert for a batch's rows, one update for
  * their jobRefs, one for any number of status changes (a per-pilot design sends two or three
- * statements a pilot).
+ * statements a pilot); and they are at most ten, the decision's reads being one call.
  */
 class CycleStatementsTest {
     private Database db;
@@ -47,10 +47,12 @@ class CycleStatementsTest {
         statements.reset();
         cycle.run(queue, driver);
         int submitting = statements.count();
+        assertThat(submitting).as("a submitting cycle's statements: %s", statements.executed()).isLessThanOrEqualTo(10);
         cloud.move(PilotStatus.Waiting, PilotStatus.Running);
         statements.reset();
         cycle.run(queue, driver);
         int following = statements.count();
+        assertThat(following).as("a following cycle's statements: %s", statements.executed()).isLessThanOrEqualTo(10);
         assertThat(Queues.counts(db, queue).running()).isEqualTo(pilots);
         return new int[] {submitting, following};
     }

@@ -39,7 +39,7 @@ class PilotFollowerTest {
 
         // The fake cloud knows none of them, and they are older than its window: each becomes Unknown.
         int changed = new PilotFollower(new PilotStore(db.jdbi())).follow(setup, cloud.driver("test"),
-                Duration.ofMinutes(5), Instant.now());
+                Duration.ofMinutes(5), new PilotFollower.Limits(null, Duration.ofDays(2)), Instant.now()).changed();
 
         assertThat(changed).isEqualTo(pilots);
         assertThat(cloud.statusCalls.get()).isEqualTo(2);

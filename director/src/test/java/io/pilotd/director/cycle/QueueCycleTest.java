@@ -437,7 +437,7 @@ class QueueCycleTest {
     @Test
     void aSubmissionCutShortBeforeTheCloudCallIsAbortedOnceTheWindowHasPassedNotBefore() {
         Queues.sync(db, Queues.queue("q", 10, 10, 10));
-        insertSubmitting("q", "00000000000000000000000000000001", List.of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+        leasedSubmitting("q", "00000000000000000000000000000001", List.of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).close();
         FakeCloud cloud = new FakeCloud();
 
         cycle.run("q", cloud.driver(DIRECTOR));
@@ -456,7 +456,7 @@ class QueueCycleTest {
     @Test
     void aCloudThatAnswersLookUpsDefinitelyAbortsWhatItNeverStartedAtOnce() {
         Queues.sync(db, Queues.queue("q", 10, 10, 10));
-        insertSubmitting("q", "00000000000000000000000000000003", List.of("cccccccccccccccccccccccccccccccc"));
+        leasedSubmitting("q", "00000000000000000000000000000003", List.of("cccccccccccccccccccccccccccccccc")).close();
         FakeCloud cloud = new FakeCloud();
         cloud.idempotentCreates = true;
 
@@ -471,8 +471,7 @@ class QueueCycleTest {
     void aSubmissionStillInFlightIsLeftAlone() {
         Queues.sync(db, Queues.queue("q", 10, 10, 10));
         String batch = "00000000000000000000000000000002";
-        try (SubmissionLease lease = SubmissionLease.take(db.jdbi(), batch)) {
-            insertSubmitting("q", batch, List.of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+        try (SubmissionLease lease = leasedSubmitting("q", batch, List.of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"))) {
             cycle.run("q", new FakeCloud().driver(DIRECTOR));
             assertThat(pilots.find("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").orElseThrow().status())
                     .isEqualTo(PilotStatus.Submitting);
@@ -506,8 +505,14 @@ class QueueCycleTest {
         }));
     }
 
-    private void insertSubmitting(String queue, String batch, List<String> stamps) {
-        db.jdbi().useTransaction(h -> pilots.insertSubmitting(h, new QueueStore(db.jdbi()).lock(h, queue), batch, stamps,
+    /**
+     * Writes a batch's {@code Submitting} rows as a submission does, with its lease, held until
+     * closed: closing it before the cycle runs is a director that died before calling the cloud.
+     */
+    private SubmissionLease leasedSubmitting(String queue, String batch, List<String> stamps) {
+        SubmissionLease lease = SubmissionLease.open(db.jdbi(), batch);
+        lease.handle().useTransaction(h -> pilots.insertSubmitting(lease, new QueueStore(db.jdbi()).get(queue), stamps,
                 DIRECTOR, clock.instant(), List.of()));
+        return lease;
     }
 }

@@ -1,0 +1,37 @@
+package io.pilotd.director.store;
+
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What a decision reads, under its locks: the queue, its site's caps and usage, the task queues
+ * it serves with waiting jobs, its live pilots and its demand. One call of the schema's
+ * {@code decision_inputs}, which takes the locks in the order every decider takes them: the
+ * queue's row, its site's row, then the task queues' advisory locks in id order. Two queues
+ * deciding at once for the same jobs take turns, and the second sees the first's pilots; none
+ * deadlocks. Call it in the decision's transaction: the locks last until it ends.
+ */
+public record DecisionInputs(QueueRow queue, SiteRow site, List<Long> taskQueues, QueueCounts supply,
+                             SharedDemand.Demand demand) {
+
+    public static DecisionInputs lock(Handle h, String queue) {
+        return h.createQuery("""
+                        select (d.queue_row).*, d.task_queues, d.alive, d.waiting, d.running,
+                               d.site_max_running, d.site_max_waiting, d.site_max_cores,
+                               d.site_alive, d.site_waiting, d.site_cores,
+                               d.waiting_jobs, d.covering_pilots, d.demand
+                        from decision_inputs(:queue) d""")
+                .bind("queue", queue)
+                .map((rs, ctx) -> {
+                    QueueRow row = QueueStore.row(rs, ctx);
+                    SiteRow site = new SiteRow(row.site(), rs.getObject("site_max_running", Integer.class),
+                            rs.getObject("site_max_waiting", Integer.class), rs.getObject("site_max_cores", Integer.class),
+                            rs.getInt("site_alive"), rs.getInt("site_waiting"), rs.getInt("site_cores"));
+                    return new DecisionInputs(row, site, List.of((Long[]) rs.getArray("task_queues").getArray()),
+                            new QueueCounts(rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("running")),
+                            new SharedDemand.Demand(rs.getInt("waiting_jobs"), rs.getInt("covering_pilots"),
+                                    rs.getInt("demand")));
+                })
+                .one();
+    }
+}

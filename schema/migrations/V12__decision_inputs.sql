@@ -1,0 +1,48 @@
+-- pilotd schema, version 12: what a decision reads, in one call. It takes the decision's locks
+-- in the order every decider takes them (the queue's row, its site's row, the advisory locks of
+-- the task queues it serves with waiting jobs, in id order), then reads the queue, its counters,
+-- its site's caps and usage, and its demand, each after the locks, in one round trip instead of
+-- eight. Volatile, so that each read takes a snapshot after the locks it waited for.
+
+create function decision_inputs(queue_name text)
+returns table (queue_row queue, task_queues bigint[], alive integer, waiting integer, running integer,
+               site_max_running integer, site_max_waiting integer, site_max_cores integer,
+               site_alive integer, site_waiting integer, site_cores integer,
+               waiting_jobs integer, covering_pilots integer, demand integer)
+language plpgsql volatile as $$
+declare
+    q queue;
+    tqs bigint[];
+    tq bigint;
+begin
+    select * into q from queue where name = queue_name for update;
+    if not found then
+        raise exception 'queue % is not in the database', queue_name using errcode = 'no_data_found';
+    end if;
+    perform 1 from site where name = q.site for update;
+    if not found then
+        raise exception 'site % is not in the database', q.site using errcode = 'no_data_found';
+    end if;
+    select coalesce(array_agg(m.tq_id order by m.tq_id), '{}') into tqs
+    from queue_task_queue_match m join task_queue_waiting w on w.tq_id = m.tq_id and w.jobs > 0
+    where m.queue = queue_name;
+    -- the key space of task-queue locks (SharedDemand.TASK_QUEUE_LOCKS), two-int keys
+    foreach tq in array tqs loop
+        perform pg_advisory_xact_lock(17, (tq % 2147483647)::integer);
+    end loop;
+    return query
+    select q, tqs, c.alive, c.waiting, c.running,
+           u.max_running, u.max_waiting, u.max_cores, u.alive, u.waiting, u.cores,
+           d.waiting_jobs, d.covering_pilots, d.demand
+    from (select coalesce(sum(pilots), 0)::integer as alive,
+                 coalesce(sum(pilots) filter (where pilot_is_waiting(status)), 0)::integer as waiting,
+                 coalesce(sum(pilots) filter (where status = 'Running'), 0)::integer as running
+          from queue_pilot_count where queue = queue_name) c,
+         site_usage u,
+         queue_shared_demand(array[queue_name]) d
+    where u.site = q.site;
+end;
+$$;
+
+comment on function decision_inputs(text) is
+    'locks a queue for its decision (queue, site, task queues) and reads what the decision needs';
