@@ -11,11 +11,11 @@ import java.util.Set;
 /**
  * {@code bench/run [figure...]}: measures the director's figures on this machine and prints each
  * beside the limit it is measured against, in the same run. Figures: roundtrip, recording,
- * statuses, statements, demand, cli and memory (the last two run the built distribution: mvn -B package).
+ * statuses, statements, demand, rounds, calls, cli and memory (the last two run the built distribution: mvn -B package).
  */
 public final class Bench {
-    private static final List<String> ALL = List.of("roundtrip", "recording", "statuses", "statements", "demand", "cli",
-            "memory");
+    private static final List<String> ALL = List.of("roundtrip", "recording", "statuses", "statements", "demand", "rounds",
+            "calls", "cli", "memory");
 
     private Bench() {
     }
@@ -47,6 +47,12 @@ public final class Bench {
             }
             if (wanted.contains("demand")) {
                 figures.add(database.demand(1_000, 100_000));
+            }
+            if (wanted.contains("calls")) {
+                figures.addAll(new CloudCallFigures().figures());
+            }
+            if (wanted.contains("rounds")) {
+                figures.addAll(new RoundFigures(db).figures());
             }
         }
         for (String needsDistribution : List.of("cli", "memory")) {

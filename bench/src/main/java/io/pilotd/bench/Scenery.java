@@ -58,6 +58,23 @@ final class Scenery {
         db.jdbi().useHandle(h -> h.execute("analyze task_queue_job"));
     }
 
+    /** One task queue of {@code jobs} waiting one-core jobs of the bench VO that only {@code site} runs. */
+    void waitingJobsAt(String site, int jobs) {
+        db.jdbi().useTransaction(h -> {
+            long tq = h.createQuery("insert into task_queue (owner_group, vo) values ('bench', :vo) returning id")
+                    .bind("vo", VO).mapTo(Long.class).one();
+            h.createUpdate("insert into task_queue_site (tq_id, site) values (:tq, :site)").bind("tq", tq).bind("site", site)
+                    .execute();
+            h.createUpdate("insert into task_queue_job (tq_id) select :tq from generate_series(1, :jobs)")
+                    .bind("tq", tq).bind("jobs", jobs).execute();
+        });
+    }
+
+    /** Every waiting job taken by a pilot, as running pilots take them. */
+    void matchWaitingJobs() {
+        db.jdbi().useHandle(h -> h.execute("update task_queue_job set status = 'Matched' where status = 'Waiting'"));
+    }
+
     /** {@code perQueue} pilots in {@code status} for each queue named, one statement per queue. */
     void pilots(List<String> queues, int perQueue, String status) {
         db.jdbi().useTransaction(h -> {

@@ -145,6 +145,11 @@ public final class FakeOpenStack implements AutoCloseable {
         return (int) calls.stream().filter(c -> c.operation().equals(operation)).count();
     }
 
+    /** Calls of any operation so far. */
+    public int count() {
+        return calls.size();
+    }
+
     public List<Call> calls(String operation) {
         return calls.stream().filter(c -> c.operation().equals(operation)).toList();
     }

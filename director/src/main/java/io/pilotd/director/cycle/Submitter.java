@@ -8,6 +8,7 @@ import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.SharedDemand;
+import io.pilotd.director.store.SiteQueue;
 import io.pilotd.director.store.SiteRow;
 import io.pilotd.director.store.SiteStore;
 import io.pilotd.director.store.SubmissionLease;
@@ -143,9 +144,10 @@ public final class Submitter {
             SiteRow site = in.site();
             SiteAllowance allowance = SiteAllowance.NONE;
             if (site.capped()) {
+                List<SiteQueue> siteQueues = sites.queues(h, site.name(), queueName, in.demand());
                 allowance = request.count() == null
-                        ? SiteAllowance.of(site, sites.queues(h, site.name()), queueName, now)
-                        : SiteAllowance.headroom(site, sites.queues(h, site.name()), queueName);
+                        ? SiteAllowance.of(site, siteQueues, queueName, now)
+                        : SiteAllowance.headroom(site, siteQueues, queueName);
             }
             Decision decision = Decision.decide(queue, in.supply(), in.demand().pilotsNeeded(), request, allowance, now);
             // No pilot goes without the proxy it needs, forced or not; a disabled queue needs none.

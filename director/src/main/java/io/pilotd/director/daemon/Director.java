@@ -11,6 +11,7 @@ import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleLocks;
 import io.pilotd.director.store.CycleRecord;
+import io.pilotd.director.store.CycleStore;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DirectorRegistry;
 import io.pilotd.director.store.DriverSetups;
@@ -23,11 +24,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ public final class Director implements AutoCloseable {
     private final QueueCycle cycle;
     private final CycleLocks cycleLocks;
     private final Retention retention;
-    private final SlowLane slowLane;
+    private final CycleLanes lanes;
     private QueueScheduler scheduler;
     private Watchdog watchdog;
     private final DatabaseHealth health = new DatabaseHealth();
@@ -72,7 +73,7 @@ public final class Director implements AutoCloseable {
                 config.director().sweepEvery());
         this.cycleLocks = new CycleLocks(database.jdbi());
         this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
-        this.slowLane = new SlowLane(config.director().threads());
+        this.lanes = new CycleLanes(config.director().threads());
     }
 
     /**
@@ -104,12 +105,16 @@ public final class Director implements AutoCloseable {
                             catalog, directorId, dataDir).stream()
                     .map(s -> new QueueScheduler.Retired(s.id(), new QueueStore(database.jdbi()).get(s.queue()).cycle()))
                     .toList();
+            Map<String, Duration> lastCycles = new HashMap<>();
+            new CycleStore(database.jdbi()).latest().forEach((queue, cycle) ->
+                    lastCycles.put(queue, Duration.between(cycle.startedAt(), cycle.endedAt())));
+            director.lanes.slowAtStart(lastCycles);
             if (config.director().metricsPort() > 0) {
                 director.statusServer = director.serveStatus(config.director().metricsAddress(),
                         config.director().metricsPort());
             }
             director.scheduler = QueueScheduler.start(director, director.health, database.dataSource(), directorId,
-                    config.director().clustered(), config.director().threads(), config.queues(), retired);
+                    config.director().clustered(), config.queues(), retired);
         } catch (SchedulerException | RuntimeException e) {
             if (director.statusServer != null) {
                 director.statusServer.close();
@@ -139,12 +144,31 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Runs one cycle of a queue now (Quartz calls this on the queue's period), unless one runs
-     * already, here or in another director of the cluster. A queue whose last cycle was slow
-     * ({@link SlowLane}) has it run on the slow lane's threads, and this returns at once.
+     * Hands a queue's due cycle to the director's threads ({@link CycleLanes}): Quartz calls this
+     * for each queue of a trigger that fired, and goes on at once.
      *
      * @param due when it was due: a cycle that runs late runs, and says how late
-     * @return the cycle's record; empty when it was skipped or handed to the slow lane
+     */
+    public void handOver(String queue, Instant due) {
+        lanes.handOver(queue, () -> {
+            try {
+                cycle(queue, due);
+                health.succeeded();
+            } catch (RuntimeException e) {
+                // A database outage is said once, by DatabaseHealth; any other failure here.
+                if (!health.failed(e)) {
+                    log.error("[{}] cycle failed: {}", queue, e.getMessage(), e);
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs one cycle of a queue now, unless one runs already, here or in another director of
+     * the cluster.
+     *
+     * @param due when it was due
+     * @return the cycle's record, or empty when it was skipped
      */
     public Optional<CycleRecord> cycle(String queue, Instant due) {
         Optional<CycleLocks.Held> lock = cycleLocks.tryLock(queue);
@@ -152,34 +176,13 @@ public final class Director implements AutoCloseable {
             log.debug("[{}] a cycle of this queue runs already: this one is skipped", queue);
             return Optional.empty();
         }
-        if (slowLane.isSlow(queue)) {
-            try {
-                slowLane.run(() -> {
-                    try {
-                        cycleHolding(lock.get(), queue, due);
-                        health.succeeded();
-                    } catch (RuntimeException e) {
-                        if (!health.failed(e)) {
-                            log.error("[{}] cycle failed: {}", queue, e.getMessage(), e);
-                        }
-                    }
-                });
-            } catch (RejectedExecutionException stopping) {
-                lock.get().close();
-            }
-            return Optional.empty();
-        }
-        return Optional.of(cycleHolding(lock.get(), queue, due));
-    }
-
-    private CycleRecord cycleHolding(CycleLocks.Held lock, String queue, Instant due) {
-        try (CycleLocks.Held held = lock) {
+        try (CycleLocks.Held held = lock.get()) {
             PilotDriver driver = drivers.get(queue);
             CycleRecord record = cycle.run(queue, driver, due);
-            slowLane.took(queue, Duration.between(record.startedAt(), record.endedAt()));
+            lanes.took(queue, Duration.between(record.startedAt(), record.endedAt()));
             metrics.cycled(record);
             trimPilotFilesIfDue(queue, driver);
-            return record;
+            return Optional.of(record);
         }
     }
 
@@ -250,11 +253,11 @@ public final class Director implements AutoCloseable {
     public void close() {
         log.info("director {} stopping: finishing the cycles in flight", directorId);
         Instant deadline = Instant.now().plus(config.director().shutdownGrace());
-        slowLane.closeIntake();
         if (scheduler != null) {
             scheduler.stop(config.director().shutdownGrace());
         }
-        slowLane.await(deadline);
+        lanes.closeIntake();
+        lanes.await(deadline);
         if (statusServer != null) {
             statusServer.close();
         }

@@ -1,38 +1,32 @@
 package io.pilotd.director.daemon;
 
+import java.time.Instant;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Quartz's job for one queue: runs its cycle. Never two at once for one queue, also across the
- * directors of a cluster ({@link DisallowConcurrentExecution} is enforced by the job store).
+ * Quartz's job for a shard of queues with one period ({@link QueueScheduler}): hands each
+ * queue's cycle to the director's threads and returns, so that one fire, one Quartz round trip,
+ * starts many cycles. Never two fires of one shard at once, across the directors of a cluster
+ * too ({@link DisallowConcurrentExecution} is enforced by the job store).
  */
 @DisallowConcurrentExecution
 public final class QueueCycleJob implements Job {
-    private static final Logger log = LoggerFactory.getLogger(QueueCycleJob.class);
+    /** The job data key of the shard's queue names, comma-separated. */
+    static final String QUEUES = "queues";
 
     private final Director director;
-    private final DatabaseHealth health;
 
-    QueueCycleJob(Director director, DatabaseHealth health) {
+    QueueCycleJob(Director director) {
         this.director = director;
-        this.health = health;
     }
 
     @Override
     public void execute(JobExecutionContext context) {
-        String queue = context.getJobDetail().getKey().getName();
-        try {
-            director.cycle(queue, context.getScheduledFireTime().toInstant());
-            health.succeeded();
-        } catch (RuntimeException e) {
-            // Never let a cycle's failure reach Quartz, which would log it and nothing else.
-            if (!health.failed(e)) {
-                log.error("[{}] cycle failed: {}", queue, e.getMessage(), e);
-            }
+        Instant due = context.getScheduledFireTime().toInstant();
+        for (String queue : context.getMergedJobDataMap().getString(QUEUES).split(",")) {
+            director.handOver(queue, due);
         }
     }
 }

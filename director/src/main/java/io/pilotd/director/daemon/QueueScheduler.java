@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -31,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Quartz, with its JDBC job store in pilotd's PostgreSQL: one job and one repeating trigger per
- * queue. Clustered, several directors on one database share the queues and take over a dead
- * one's.
+ * shard of up to {@link #SHARD} queues of one period, whose fire hands their cycles to the
+ * director's threads. Clustered, several directors on one database share the shards and take
+ * over a dead one's.
  */
 final class QueueScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueScheduler.class);
@@ -48,6 +52,12 @@ final class QueueScheduler implements AutoCloseable {
         return Math.floorMod(queue.hashCode() * 2654435761L, Math.max(1, period));
     }
 
+    /**
+     * Queues per trigger. One Quartz fire costs some forty statements of its own, whatever its
+     * job does: a trigger per queue spent more on Quartz than on the cycles (bench/run rounds).
+     */
+    static final int SHARD = 25;
+
     /** A retired driver set-up whose pilots are followed on its queue's period. */
     record Retired(long setup, Duration cycle) {
     }
@@ -60,7 +70,7 @@ final class QueueScheduler implements AutoCloseable {
     }
 
     static QueueScheduler start(Director director, DatabaseHealth health, DataSource dataSource, String directorId,
-                                boolean clustered, int threads, List<QueueConfig> queues, List<Retired> retired)
+                                boolean clustered, List<QueueConfig> queues, List<Retired> retired)
             throws SchedulerException {
         QuartzOutageFilter.install();
         DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new PoolProvider(dataSource));
@@ -68,8 +78,9 @@ final class QueueScheduler implements AutoCloseable {
         p.setProperty("org.quartz.scheduler.instanceName", "pilotd");
         p.setProperty("org.quartz.scheduler.instanceId", clustered ? "AUTO" : directorId);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
-        p.setProperty("org.quartz.threadPool.threadNamePrefix", "cycle");
+        // Shard fires return at once; the retention and retired set-ups' jobs do their work here.
+        p.setProperty("org.quartz.threadPool.threadCount", "4");
+        p.setProperty("org.quartz.threadPool.threadNamePrefix", "quartz");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         p.setProperty("org.quartz.jobStore.dataSource", DATA_SOURCE);
@@ -80,8 +91,8 @@ final class QueueScheduler implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "15000");
         // A cycle that could not run on time runs once when it can, not once per missed period.
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
-        // Thousands of queues: take as many due cycles per round trip as there are threads to run them.
-        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(threads));
+        // Several due shards per round trip.
+        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", "8");
         p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         // After a database outage, find the due cycles again within seconds.
         p.setProperty("org.quartz.scheduler.dbFailureRetryInterval", "5000");
@@ -92,7 +103,7 @@ final class QueueScheduler implements AutoCloseable {
             if (job == RetiredSetupJob.class) {
                 return new RetiredSetupJob(director);
             }
-            return job == RetentionJob.class ? new RetentionJob(director, health) : new QueueCycleJob(director, health);
+            return job == RetentionJob.class ? new RetentionJob(director, health) : new QueueCycleJob(director);
         });
         QueueScheduler queueScheduler = new QueueScheduler(scheduler);
         queueScheduler.sync(queues);
@@ -103,32 +114,59 @@ final class QueueScheduler implements AutoCloseable {
     }
 
     /**
-     * Schedules each queue: its first cycle at once (a restarted director does not wait a
-     * period), then on its period, at a phase of its own within the period so that thousands of
-     * queues with one period do not all fall due in the same second. A cycle that is late runs
-     * late, never not at all. Removed queues are unscheduled.
+     * The queues of one trigger: queues with one period, in name order, {@link #SHARD} at most.
+     * Every director of a cluster cuts the same shards from the same config.
+     */
+    record Shard(String name, Duration period, List<String> queues) {
+    }
+
+    static List<Shard> shards(List<QueueConfig> queues) {
+        Map<Duration, List<String>> byPeriod = new TreeMap<>();
+        queues.forEach(q -> byPeriod.computeIfAbsent(q.cycle(), p -> new ArrayList<>()).add(q.name()));
+        List<Shard> shards = new ArrayList<>();
+        byPeriod.forEach((period, names) -> {
+            Collections.sort(names);
+            for (int i = 0; i < names.size(); i += SHARD) {
+                shards.add(new Shard("every-" + period.toMillis() + "ms-" + (i / SHARD), period,
+                        List.copyOf(names.subList(i, Math.min(names.size(), i + SHARD)))));
+            }
+        });
+        return shards;
+    }
+
+    /**
+     * Schedules the queues a shard to a trigger ({@link #shards}): its first cycles at once (a
+     * restarted director does not wait a period), then on its period, at a phase of its own
+     * within the period so that thousands of queues with one period do not all fall due in the
+     * same second. A cycle that is late runs late, never not at all. Shards no longer configured
+     * are unscheduled.
      */
     private void sync(List<QueueConfig> queues) throws SchedulerException {
         Set<JobKey> wanted = new HashSet<>();
         Instant now = Instant.now();
-        for (QueueConfig queue : queues) {
-            JobKey jobKey = JobKey.jobKey(queue.name(), GROUP);
+        List<Shard> shards = shards(queues);
+        for (Shard shard : shards) {
+            JobKey jobKey = JobKey.jobKey(shard.name(), GROUP);
             wanted.add(jobKey);
-            long period = queue.cycle().toMillis();
+            long period = shard.period().toMillis();
+            String members = String.join(",", shard.queues());
             JobDetail job = JobBuilder.newJob(QueueCycleJob.class).withIdentity(jobKey)
-                    .withDescription("cycle of queue " + queue.name()).storeDurably().build();
-            Trigger first = TriggerBuilder.newTrigger().withIdentity(queue.name() + STARTUP, GROUP).forJob(jobKey)
+                    .withDescription("cycles of " + shard.queues().size() + " queue(s) every " + Durations.format(shard.period()))
+                    .usingJobData(QueueCycleJob.QUEUES, members).storeDurably().build();
+            Trigger first = TriggerBuilder.newTrigger().withIdentity(shard.name() + STARTUP, GROUP).forJob(jobKey)
                     .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                     .build();
-            Trigger periodic = TriggerBuilder.newTrigger().withIdentity(queue.name(), GROUP).forJob(jobKey)
-                    .startAt(Date.from(now.plusMillis(phase(queue.name(), period))))
+            Trigger periodic = TriggerBuilder.newTrigger().withIdentity(shard.name(), GROUP).forJob(jobKey)
+                    .startAt(Date.from(now.plusMillis(phase(shard.name(), period))))
                     .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(period)
                             .repeatForever().withMisfireHandlingInstructionNowWithExistingCount())
                     .build();
-            Trigger existing = scheduler.getTrigger(periodic.getKey());
-            if (existing instanceof SimpleTrigger simple && simple.getRepeatInterval() == period) {
+            JobDetail existing = scheduler.getJobDetail(jobKey);
+            if (existing != null && members.equals(existing.getJobDataMap().getString(QueueCycleJob.QUEUES))
+                    && scheduler.getTrigger(periodic.getKey()) instanceof SimpleTrigger simple
+                    && simple.getRepeatInterval() == period) {
                 // Scheduled already (by this director before, or by another of its cluster, which
-                // may be running it now): only its first cycle is added, its phase kept.
+                // may be firing it now): only its first cycles are added, its phase kept.
                 if (scheduler.checkExists(first.getKey())) {
                     scheduler.rescheduleJob(first.getKey(), first);
                 } else {
@@ -137,13 +175,13 @@ final class QueueScheduler implements AutoCloseable {
             } else {
                 scheduler.scheduleJob(job, Set.of(first, periodic), true);
             }
-            log.debug("[{}] scheduled every {}", queue.name(), Durations.format(queue.cycle()));
         }
-        log.info("{} queue(s) scheduled, each cycling at once and then on its period", queues.size());
+        log.info("{} queue(s) scheduled on {} trigger(s), each cycling at once and then on its period", queues.size(),
+                shards.size());
         for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
             if (!wanted.contains(key)) {
                 scheduler.deleteJob(key);
-                log.info("[{}] no longer configured: unscheduled", key.getName());
+                log.debug("trigger {} no longer configured: unscheduled", key.getName());
             }
         }
     }

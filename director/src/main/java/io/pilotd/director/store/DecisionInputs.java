@@ -7,7 +7,8 @@ import org.jdbi.v3.core.Handle;
  * What a decision reads, under its locks: the queue, its site's caps and usage, the task queues
  * it serves with waiting jobs, its live pilots and its demand. One call of the schema's
  * {@code decision_inputs}, which takes the locks in the order every decider takes them: the
- * queue's row, its site's row, then the task queues' advisory locks in id order. Two queues
+ * queue's row, its site's row when the site has a cap, then the task queues' advisory locks in
+ * id order. Two queues
  * deciding at once for the same jobs take turns, and the second sees the first's pilots; none
  * deadlocks. Call it in the decision's transaction: the locks last until it ends.
  */

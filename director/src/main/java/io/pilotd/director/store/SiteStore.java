@@ -47,24 +47,49 @@ public final class SiteStore {
         });
     }
 
-    /** The site's queues with their shared demand and what they hold, for sharing its caps. */
-    public List<SiteQueue> queues(Handle h, String site) {
+    /**
+     * The site's queues with their demand and what they hold, for sharing its caps: read in as
+     * many rows as the site has queues, whatever its pilots and jobs. The deciding queue's demand
+     * is the one its decision just counted; another queue's is what its last cycle left (the
+     * demand it counted less what it started), counted afresh only when that cycle is older than
+     * two of its periods or there is none.
+     */
+    public List<SiteQueue> queues(Handle h, String site, String deciding, SharedDemand.Demand decidingDemand) {
         return h.createQuery("""
-                        select q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
-                               coalesce(d.waiting_jobs, 0) as waiting_jobs, coalesce(d.demand, 0) as demand,
+                        with site_queue as (
+                            select q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
+                                   case when recent then last.waiting_jobs end as last_jobs,
+                                   case when recent then greatest(0, last.demand - last.submitted) end as last_demand
+                            from queue q
+                            left join lateral (select waiting_jobs, demand, submitted,
+                                                      started_at > now() - make_interval(secs => 2 * q.cycle_seconds) as recent
+                                               from director_cycle c where c.queue = q.name
+                                               order by started_at desc limit 1) last on true
+                            where q.site = :site),
+                        counted as (
+                            select * from queue_shared_demand(array(
+                                select name from site_queue where last_jobs is null and name <> :deciding)))
+                        select sq.name, sq.processors, sq.max_running, sq.max_waiting, sq.enabled, sq.backoff_until,
+                               coalesce(d.waiting_jobs, sq.last_jobs, 0) as waiting_jobs,
+                               coalesce(d.demand, sq.last_demand, 0) as demand,
                                coalesce(sum(c.pilots), 0) as alive,
                                coalesce(sum(c.pilots) filter (where pilot_is_waiting(c.status)), 0) as waiting
-                        from queue q
-                        left join queue_shared_demand(array(select name from queue where site = :site)) d on d.queue = q.name
-                        left join queue_pilot_count c on c.queue = q.name
-                        where q.site = :site
-                        group by q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
-                                 d.waiting_jobs, d.demand
-                        order by q.name""")
-                .bind("site", site)
-                .map((rs, ctx) -> new SiteQueue(rs.getString("name"), rs.getInt("processors"), rs.getInt("waiting_jobs"),
-                        rs.getInt("demand"), rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("max_running"),
-                        rs.getInt("max_waiting"), rs.getBoolean("enabled"), PilotStore.instant(rs.getTimestamp("backoff_until"))))
+                        from site_queue sq
+                        left join counted d on d.queue = sq.name
+                        left join queue_pilot_count c on c.queue = sq.name
+                        group by sq.name, sq.processors, sq.max_running, sq.max_waiting, sq.enabled, sq.backoff_until,
+                                 d.waiting_jobs, sq.last_jobs, d.demand, sq.last_demand
+                        order by sq.name""")
+                .bind("site", site).bind("deciding", deciding)
+                .map((rs, ctx) -> {
+                    String name = rs.getString("name");
+                    boolean mine = name.equals(deciding);
+                    return new SiteQueue(name, rs.getInt("processors"),
+                            mine ? decidingDemand.waitingJobs() : rs.getInt("waiting_jobs"),
+                            mine ? decidingDemand.pilotsNeeded() : rs.getInt("demand"), rs.getInt("alive"),
+                            rs.getInt("waiting"), rs.getInt("max_running"), rs.getInt("max_waiting"),
+                            rs.getBoolean("enabled"), PilotStore.instant(rs.getTimestamp("backoff_until")));
+                })
                 .list();
     }
 

@@ -2,6 +2,8 @@ package io.pilotd.director.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.config.SiteConfig;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Queues;
@@ -11,6 +13,7 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.fakes.FakeCloud;
 import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +39,9 @@ class CycleStatementsTest {
     }
 
     /** The statements of a submitting cycle, then of a following one that sees them all run. */
-    private int[] cycleOf(String queue, int pilots) {
-        Queues.sync(db, Queues.queue(queue, pilots, pilots, pilots));
+    private int[] cycleOf(String queue, int pilots, boolean cappedSite) {
+        QueueConfig config = Queues.queue(queue, pilots, pilots, pilots);
+        Queues.sync(db, cappedSite ? Map.of(config.site(), new SiteConfig(10_000, 10_000, 10_000)) : Map.of(), config);
         FakeCloud cloud = new FakeCloud();
         PilotDriver driver = cloud.driver("stmt-test");
         QueueCycle cycle = new QueueCycle(statements.jdbi(), PilotEnvironment.none("stmt-test"), "stmt-test", Clock.systemUTC(),
@@ -59,9 +63,16 @@ class CycleStatementsTest {
 
     @Test
     void aCyclesStatementsAreAsManyForOnePilotAsForFiveHundred() {
-        int[] one = cycleOf("one", 1);
-        int[] many = cycleOf("many", 500);
+        int[] one = cycleOf("one", 1, false);
+        int[] many = cycleOf("many", 500, false);
         assertThat(many[0]).as("submitting 500 pilots against 1").isEqualTo(one[0]);
         assertThat(many[1]).as("500 status changes against 1").isEqualTo(one[1]);
+    }
+
+    @Test
+    void aCappedSitesQueueReadsItsSiteInOneMoreStatement() {
+        int[] uncapped = cycleOf("free", 100, false);
+        int[] capped = cycleOf("capped", 100, true);
+        assertThat(capped[0]).as("submitting at a capped site").isEqualTo(uncapped[0] + 1);
     }
 }

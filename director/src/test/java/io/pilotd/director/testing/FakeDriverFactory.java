@@ -1,21 +1,14 @@
 package io.pilotd.director.testing;
 
-import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.DriverContext;
-import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
-import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
-import io.pilotd.driver.api.PilotRequest;
-import io.pilotd.driver.api.PilotState;
 import io.pilotd.fakes.FakeCloud;
+import io.pilotd.fakes.LatentDriver;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,70 +46,8 @@ public final class FakeDriverFactory implements PilotDriverFactory {
     public PilotDriver create(DriverParameters parameters, DriverContext context) throws InvalidParametersException {
         Duration delay = parameters.optionalDuration("delay").orElse(Duration.ZERO);
         parameters.validate();
-        return new Slow(cloud(context.queue()).driver(context.directorId()), context.queue(), delay);
-    }
-
-    private record Slow(PilotDriver cloud, String queue, Duration delay) implements PilotDriver {
-        private interface Call<T> {
-            T run() throws DriverException;
-        }
-
-        private <T> T call(Call<T> call) throws DriverException {
-            int now = IN_FLIGHT.computeIfAbsent(queue, q -> new AtomicInteger()).incrementAndGet();
-            MOST_IN_FLIGHT.computeIfAbsent(queue, q -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-            try {
-                Thread.sleep(delay.toMillis());
-                return call.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DriverException("interrupted");
-            } finally {
-                IN_FLIGHT.get(queue).decrementAndGet();
-            }
-        }
-
-        @Override
-        public Map<String, String> submit(PilotRequest request) throws DriverException {
-            return call(() -> cloud.submit(request));
-        }
-
-        @Override
-        public BatchLookup lookUp(PilotRequest request, String directorId) throws DriverException {
-            return call(() -> cloud.lookUp(request, directorId));
-        }
-
-        @Override
-        public Duration consistencyWindow() {
-            return cloud.consistencyWindow();
-        }
-
-        @Override
-        public Map<String, PilotState> status(List<String> jobRefs) throws DriverException {
-            return call(() -> cloud.status(jobRefs));
-        }
-
-        @Override
-        public void kill(List<String> jobRefs) throws DriverException {
-            call(() -> {
-                cloud.kill(jobRefs);
-                return null;
-            });
-        }
-
-        @Override
-        public Optional<String> output(String jobRef) throws DriverException {
-            return call(() -> cloud.output(jobRef));
-        }
-
-        @Override
-        public List<OwnedPilot> listOwned(String directorId) throws DriverException {
-            return call(() -> cloud.listOwned(directorId));
-        }
-
-        /** Local work for a driver, not a cloud call: no delay. */
-        @Override
-        public int trim(Instant endedBefore) throws DriverException {
-            return cloud.trim(endedBefore);
-        }
+        return new LatentDriver(cloud(context.queue()).driver(context.directorId()), delay,
+                IN_FLIGHT.computeIfAbsent(context.queue(), q -> new AtomicInteger()),
+                MOST_IN_FLIGHT.computeIfAbsent(context.queue(), q -> new AtomicInteger()));
     }
 }
