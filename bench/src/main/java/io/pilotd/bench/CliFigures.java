@@ -16,7 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
  * The command line as an operator meets it: the built distribution's {@code bin/pilotd} on an
@@ -49,11 +53,53 @@ final class CliFigures {
                         String.format("%.2f s", seconds), String.format("java -version: %.2f s (×%.1f)", jvm, seconds / jvm),
                         "≤ 1 s wall, ≤ 2× java -version", seconds <= 1 && seconds <= 2 * jvm));
             }
+            profile(dir, cache);
         } finally {
             daemon.destroy();
             daemon.waitFor(2, TimeUnit.MINUTES);
         }
         return figures;
+    }
+
+    /**
+     * Where {@code bin/pilotd pilots} spends its time, beyond the bare JVM's: the classes it loads
+     * (and how many come mapped from the class archive) and, from a JFR recording, the packages
+     * its CPU samples fall in.
+     */
+    private static void profile(Path dir, Path cache) throws IOException, InterruptedException {
+        Path classes = dir.resolve("classes.log");
+        run(pilotd(dir, "pilots"), cache, dir, "-Xlog:class+load=info:file=" + classes);
+        List<String> loaded = Files.readAllLines(classes);
+        long shared = loaded.stream().filter(l -> l.contains("shared objects file")).count();
+        // JFR runs without the class archive (bin/pilotd drops it: Java 17 crashes with both)
+        Path jfr = dir.resolve("pilots.jfr");
+        run(pilotd(dir, "pilots"), cache, dir, "-XX:StartFlightRecording=dumponexit=true,filename=" + jfr + ",settings=profile");
+        Map<String, Long> byPackage = new TreeMap<>();
+        for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
+            if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null
+                    && !event.getStackTrace().getFrames().isEmpty()) {
+                // the top frame's class, cut to three name parts: org.postgresql.core, io.pilotd.director
+                String[] parts = event.getStackTrace().getFrames().get(0).getMethod().getType().getName().split("\\.");
+                byPackage.merge(String.join(".", Arrays.copyOf(parts, Math.min(3, parts.length - 1))), 1L, Long::sum);
+            }
+        }
+        System.out.printf("bin/pilotd pilots, profiled: %,d classes loaded, %,d of them mapped from the archive;"
+                + " CPU samples (JFR, %s) by package: %s%n", loaded.size(), shared, jfr, byPackage.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .map(e -> e.getKey() + " " + e.getValue()).toList());
+    }
+
+    private static void run(List<String> command, Path cache, Path dir, String javaOptions)
+            throws IOException, InterruptedException {
+        Path output = dir.resolve("profile.log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("PILOTD_CDS_DIR", cache.toString());
+        builder.environment().put("PILOTD_JAVA_OPTS", javaOptions);
+        Process process = builder.start();
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " " + javaOptions + " failed: "
+                    + Files.readString(output));
+        }
     }
 
     /**

@@ -8,7 +8,9 @@ import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.config.SiteConfig;
 import io.pilotd.director.daemon.Director;
+import io.pilotd.director.daemon.QueueShards;
 import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +104,7 @@ final class RoundFigures {
         Path dataDir = Files.createTempDirectory("pilotd-bench");
         if (!slowQueues.isEmpty()) {
             // as left by an earlier run of the director: their last cycles were slow
+            ConfigMirror.sync(db.jdbi(), config);
             db.jdbi().useHandle(h -> h.createUpdate("""
                             insert into director_cycle (queue, director_id, started_at, ended_at, demand, waiting, alive,
                                                         submitted, deciding_factor)
@@ -149,14 +152,14 @@ final class RoundFigures {
     private PilotdConfig config(boolean capped, int slowPercent) {
         Map<String, SiteConfig> sites = new LinkedHashMap<>();
         List<QueueConfig> queues = new ArrayList<>();
-        int everySlow = slowPercent == 0 ? Integer.MAX_VALUE : 100 / slowPercent;
+        int everySlow = slowPercent == 0 ? 0 : 100 / slowPercent;
         for (int s = 0; s < SITES; s++) {
             String site = "BENCH.site" + s + ".org";
             // caps that bind nothing here: what is measured is what a capped decision costs
             sites.put(site, capped ? new SiteConfig(1_000_000, 1_000_000, 10_000_000) : SiteConfig.uncapped());
             for (int q = 0; q < QUEUES_PER_SITE; q++) {
                 int n = s * QUEUES_PER_SITE + q;
-                Map<String, Object> parameters = n % everySlow == 0 ? Map.of("latency", "5s") : Map.of();
+                Map<String, Object> parameters = everySlow > 0 && n % everySlow == 0 ? Map.of("latency", "5s") : Map.of();
                 queues.add(new QueueConfig("s" + s + "q" + q, site, "ce.s" + s, "default", "simulated", true, PERIOD, null,
                         new QueueLimits(1_000_000, 1_000_000, PILOTS, Duration.ofHours(24), null, 0, null),
                         new Matching(Scenery.VO, null, null, null, null, 1, null, null), parameters));
@@ -173,7 +176,8 @@ final class RoundFigures {
      */
     private double round(Director director, PilotdConfig config, int n, Set<String> except) throws InterruptedException {
         Instant start = Instant.now();
-        config.queues().forEach(q -> director.handOver(q.name(), start));
+        // in the order the daemon's triggers hand them over
+        QueueShards.of(config.queues()).forEach(shard -> shard.queues().forEach(q -> director.handOver(q, start)));
         awaitRound(n, except);
         Instant end = db.jdbi().withHandle(h -> h.createQuery("""
                         /* bench */ select max(ended_at) from director_cycle where queue <> all(:except)""")

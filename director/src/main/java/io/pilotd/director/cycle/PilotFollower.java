@@ -15,9 +15,10 @@ import java.util.Map;
 
 /**
  * Follows the pilots of one driver set-up to their end with one bulk status call a page, and
- * kills the ones that wait or live too long in the same pass. A call that fails throws before anything is written: "I don't
- * know" never becomes "gone"; and a pilot younger than the consistency window that a successful
- * answer leaves out keeps its status, since the cloud may not list it yet.
+ * kills the ones that wait or live too long in the same pass. A status call that fails throws
+ * before anything is written: "I don't know" never becomes "gone"; and a pilot younger than the
+ * consistency window that a successful answer leaves out keeps its status, since the cloud may
+ * not list it yet.
  */
 public final class PilotFollower {
     static final String VANISHED = "the cloud no longer lists this pilot";

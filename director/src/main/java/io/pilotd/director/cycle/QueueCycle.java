@@ -190,7 +190,8 @@ public final class QueueCycle {
         PilotFollower.Limits limits = new PilotFollower.Limits(queue.maxWaitingTime(), queue.maxLifetime());
         step(outcome, "following pilots", () -> {
             PilotFollower.Followed followed = follower.follow(setup, driver, window, limits, clock.instant());
-            outcome.changed = followed.changed() - followed.killed();
+            // a pilot that ended before its kill was written is no kill: never below zero
+            outcome.changed = Math.max(0, followed.changed() - followed.killed());
             outcome.killed = followed.killed();
         });
     }

@@ -8,13 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -34,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Quartz, with its JDBC job store in pilotd's PostgreSQL: one job and one repeating trigger per
- * shard of up to {@link #SHARD} queues of one period, whose fire hands their cycles to the
- * director's threads. Clustered, several directors on one database share the shards and take
- * over a dead one's.
+ * shard of queues ({@link QueueShards}), whose fire hands their cycles to the director's
+ * threads. Clustered, several directors on one database share the shards and take over a dead
+ * one's.
  */
 final class QueueScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueScheduler.class);
@@ -47,16 +44,10 @@ final class QueueScheduler implements AutoCloseable {
     static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
     private static final String STARTUP = ".startup";
 
-    /** Where in its period a queue's cycles fall: spread by its name, the same at every start. */
-    static long phase(String queue, long period) {
-        return Math.floorMod(queue.hashCode() * 2654435761L, Math.max(1, period));
+    /** Where in its period a trigger's cycles fall: spread by its name, the same at every start. */
+    static long phase(String trigger, long period) {
+        return Math.floorMod(trigger.hashCode() * 2654435761L, Math.max(1, period));
     }
-
-    /**
-     * Queues per trigger. One Quartz fire costs some forty statements of its own, whatever its
-     * job does: a trigger per queue spent more on Quartz than on the cycles (bench/run rounds).
-     */
-    static final int SHARD = 25;
 
     /** A retired driver set-up whose pilots are followed on its queue's period. */
     record Retired(long setup, Duration cycle) {
@@ -114,28 +105,7 @@ final class QueueScheduler implements AutoCloseable {
     }
 
     /**
-     * The queues of one trigger: queues with one period, in name order, {@link #SHARD} at most.
-     * Every director of a cluster cuts the same shards from the same config.
-     */
-    record Shard(String name, Duration period, List<String> queues) {
-    }
-
-    static List<Shard> shards(List<QueueConfig> queues) {
-        Map<Duration, List<String>> byPeriod = new TreeMap<>();
-        queues.forEach(q -> byPeriod.computeIfAbsent(q.cycle(), p -> new ArrayList<>()).add(q.name()));
-        List<Shard> shards = new ArrayList<>();
-        byPeriod.forEach((period, names) -> {
-            Collections.sort(names);
-            for (int i = 0; i < names.size(); i += SHARD) {
-                shards.add(new Shard("every-" + period.toMillis() + "ms-" + (i / SHARD), period,
-                        List.copyOf(names.subList(i, Math.min(names.size(), i + SHARD)))));
-            }
-        });
-        return shards;
-    }
-
-    /**
-     * Schedules the queues a shard to a trigger ({@link #shards}): its first cycles at once (a
+     * Schedules the queues, a shard to a trigger ({@link QueueShards}): its first cycles at once (a
      * restarted director does not wait a period), then on its period, at a phase of its own
      * within the period so that thousands of queues with one period do not all fall due in the
      * same second. A cycle that is late runs late, never not at all. Shards no longer configured
@@ -144,8 +114,8 @@ final class QueueScheduler implements AutoCloseable {
     private void sync(List<QueueConfig> queues) throws SchedulerException {
         Set<JobKey> wanted = new HashSet<>();
         Instant now = Instant.now();
-        List<Shard> shards = shards(queues);
-        for (Shard shard : shards) {
+        List<QueueShards.Shard> shards = QueueShards.of(queues);
+        for (QueueShards.Shard shard : shards) {
             JobKey jobKey = JobKey.jobKey(shard.name(), GROUP);
             wanted.add(jobKey);
             long period = shard.period().toMillis();

@@ -7,10 +7,11 @@ import org.jdbi.v3.core.Handle;
  * What a decision reads, under its locks: the queue, its site's caps and usage, the task queues
  * it serves with waiting jobs, its live pilots and its demand. One call of the schema's
  * {@code decision_inputs}, which takes the locks in the order every decider takes them: the
- * queue's row, its site's row when the site has a cap, then the task queues' advisory locks in
- * id order. Two queues
- * deciding at once for the same jobs take turns, and the second sees the first's pilots; none
- * deadlocks. Call it in the decision's transaction: the locks last until it ends.
+ * queue's, its site's when the site has a cap, then the task queues' in id order. They are
+ * transaction-scoped advisory locks (no row is written, so a decision that starts nothing
+ * commits without a WAL flush). Two queues deciding at once for the same jobs or under the same
+ * caps take turns, and the second sees the first's pilots; none deadlocks. Call it in the
+ * decision's transaction: the locks last until it ends.
  */
 public record DecisionInputs(QueueRow queue, SiteRow site, List<Long> taskQueues, QueueCounts supply,
                              SharedDemand.Demand demand) {

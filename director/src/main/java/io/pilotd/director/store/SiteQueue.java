@@ -10,4 +10,8 @@ import java.time.Instant;
  */
 public record SiteQueue(String name, int processors, int waitingJobs, int demand, int alive, int waiting, int maxRunning,
                         int maxWaiting, boolean enabled, Instant backoffUntil) {
+    public SiteQueue withDemand(SharedDemand.Demand demand) {
+        return new SiteQueue(name, processors, demand.waitingJobs(), demand.pilotsNeeded(), alive, waiting, maxRunning,
+                maxWaiting, enabled, backoffUntil);
+    }
 }

@@ -3,6 +3,7 @@ package io.pilotd.director.store;
 import io.pilotd.director.config.SiteConfig;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -15,9 +16,11 @@ public final class SiteStore {
     private static final String USAGE = "select site, max_running, max_waiting, max_cores, alive, waiting, cores from site_usage";
 
     private final Jdbi jdbi;
+    private final SharedDemand demands;
 
     public SiteStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.demands = new SharedDemand(jdbi);
     }
 
     /**
@@ -51,46 +54,39 @@ public final class SiteStore {
      * The site's queues with their demand and what they hold, for sharing its caps: read in as
      * many rows as the site has queues, whatever its pilots and jobs. The deciding queue's demand
      * is the one its decision just counted; another queue's is what its last cycle left (the
-     * demand it counted less what it started), counted afresh only when that cycle is older than
-     * two of its periods or there is none.
+     * demand it counted less what it started), counted afresh (one more statement) only when that
+     * cycle is older than two of its periods or there is none.
      */
     public List<SiteQueue> queues(Handle h, String site, String deciding, SharedDemand.Demand decidingDemand) {
-        return h.createQuery("""
-                        with site_queue as (
-                            select q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
-                                   case when recent then last.waiting_jobs end as last_jobs,
-                                   case when recent then greatest(0, last.demand - last.submitted) end as last_demand
-                            from queue q
-                            left join lateral (select waiting_jobs, demand, submitted,
-                                                      started_at > now() - make_interval(secs => 2 * q.cycle_seconds) as recent
-                                               from director_cycle c where c.queue = q.name
-                                               order by started_at desc limit 1) last on true
-                            where q.site = :site),
-                        counted as (
-                            select * from queue_shared_demand(array(
-                                select name from site_queue where last_jobs is null and name <> :deciding)))
-                        select sq.name, sq.processors, sq.max_running, sq.max_waiting, sq.enabled, sq.backoff_until,
-                               coalesce(d.waiting_jobs, sq.last_jobs, 0) as waiting_jobs,
-                               coalesce(d.demand, sq.last_demand, 0) as demand,
-                               coalesce(sum(c.pilots), 0) as alive,
-                               coalesce(sum(c.pilots) filter (where pilot_is_waiting(c.status)), 0) as waiting
-                        from site_queue sq
-                        left join counted d on d.queue = sq.name
-                        left join queue_pilot_count c on c.queue = sq.name
-                        group by sq.name, sq.processors, sq.max_running, sq.max_waiting, sq.enabled, sq.backoff_until,
-                                 d.waiting_jobs, sq.last_jobs, d.demand, sq.last_demand
-                        order by sq.name""")
-                .bind("site", site).bind("deciding", deciding)
-                .map((rs, ctx) -> {
-                    String name = rs.getString("name");
-                    boolean mine = name.equals(deciding);
-                    return new SiteQueue(name, rs.getInt("processors"),
-                            mine ? decidingDemand.waitingJobs() : rs.getInt("waiting_jobs"),
-                            mine ? decidingDemand.pilotsNeeded() : rs.getInt("demand"), rs.getInt("alive"),
-                            rs.getInt("waiting"), rs.getInt("max_running"), rs.getInt("max_waiting"),
-                            rs.getBoolean("enabled"), PilotStore.instant(rs.getTimestamp("backoff_until")));
-                })
+        record Row(SiteQueue queue, boolean recent) {
+        }
+        List<Row> rows = h.createQuery("""
+                        select q.name, q.processors, q.max_running, q.max_waiting, q.enabled, q.backoff_until,
+                               coalesce(last.waiting_jobs, 0) as waiting_jobs,
+                               greatest(0, coalesce(last.demand - last.submitted, 0)) as demand,
+                               coalesce(last.recent, false) as recent, n.alive, n.waiting
+                        from queue q
+                        left join lateral (select waiting_jobs, demand, submitted,
+                                                  started_at > now() - make_interval(secs => 2 * q.cycle_seconds) as recent
+                                           from director_cycle c where c.queue = q.name
+                                           order by started_at desc limit 1) last on true
+                        cross join lateral (select coalesce(sum(pilots), 0) as alive,
+                                                   coalesce(sum(pilots) filter (where pilot_is_waiting(status)), 0) as waiting
+                                            from queue_pilot_count c where c.queue = q.name) n
+                        where q.site = :site
+                        order by q.name""")
+                .bind("site", site)
+                .map((rs, ctx) -> new Row(new SiteQueue(rs.getString("name"), rs.getInt("processors"),
+                        rs.getInt("waiting_jobs"), rs.getInt("demand"), rs.getInt("alive"), rs.getInt("waiting"),
+                        rs.getInt("max_running"), rs.getInt("max_waiting"), rs.getBoolean("enabled"),
+                        PilotStore.instant(rs.getTimestamp("backoff_until"))), rs.getBoolean("recent")))
                 .list();
+        List<String> stale = rows.stream().filter(r -> !r.recent() && !r.queue().name().equals(deciding))
+                .map(r -> r.queue().name()).toList();
+        Map<String, SharedDemand.Demand> counted = new HashMap<>(stale.isEmpty() ? Map.of() : demands.of(h, stale));
+        counted.put(deciding, decidingDemand);
+        return rows.stream().map(Row::queue).map(q -> counted.containsKey(q.name()) ? q.withDemand(counted.get(q.name())) : q)
+                .toList();
     }
 
     public List<SiteRow> all() {
