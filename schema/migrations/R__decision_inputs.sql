@@ -1,13 +1,11 @@
--- pilotd schema, version 14: what bench/run rounds showed of capped sites.
---
--- A capped site's decision reads its queues by site (it scanned them all: 1,000 rows for a
--- site's 10).
-create index queue_by_site on queue (site);
-
--- The decision's locks on its queue and its capped site are advisory (key spaces 19 and 18,
--- beside 17 for task queues): a row lock writes the row and the WAL, so every decision, even
--- one that starts nothing, waited for a WAL flush at its commit. Every decider takes them here,
--- in the same order as before.
+-- decision_inputs(queue): what a decision reads, in one call. It takes the decision's locks in
+-- the order every decider takes them, all transaction-scoped advisory locks (a row lock writes
+-- the row and the WAL, so a decision that starts nothing would wait for a WAL flush): the
+-- queue's (key space 19), its site's when the site has a cap (18), then the task queues' it
+-- serves with waiting jobs, in id order (17). Then it reads the queue, its counters, its site's
+-- caps and usage, and its demand, each after the locks, in one round trip instead of eight.
+-- Volatile, so that each read takes a snapshot after the locks it waited for. Repeatable:
+-- changing it is an edit of this file.
 create or replace function decision_inputs(queue_name text)
 returns table (queue_row queue, task_queues bigint[], alive integer, waiting integer, running integer,
                site_max_running integer, site_max_waiting integer, site_max_cores integer,
@@ -54,3 +52,6 @@ begin
     where u.site = q.site;
 end;
 $$;
+
+comment on function decision_inputs(text) is
+    'locks a queue for its decision (queue, site, task queues) and reads what the decision needs';
