@@ -33,7 +33,7 @@ begin
         perform pg_advisory_xact_lock(18, hashtext(q.site));
     end if;
     select coalesce(array_agg(m.tq_id order by m.tq_id), '{}') into tqs
-    from queue_task_queue_match m join task_queue_waiting w on w.tq_id = m.tq_id and w.jobs > 0
+    from queue_task_queue_match m join demand_waiting w on w.tq_id = m.tq_id
     where m.queue = queue_name;
     -- the key space of task-queue locks (SharedDemand.TASK_QUEUE_LOCKS), two-int keys
     foreach tq in array tqs loop

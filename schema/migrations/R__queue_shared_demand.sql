@@ -1,7 +1,8 @@
 -- queue_shared_demand(queues): per queue, the waiting jobs of the task queues it serves, the
 -- pilots not yet running of any queue that cover them, and the pilots still needed (DESIGN §3.1;
--- V6 says how). The waiting jobs are read from their counters (V11), and the matching rules run
--- for the asking queues only. Repeatable: changing it is an edit of this file.
+-- V6 says how). The waiting jobs are those of the demand source in force (V13: pilotd's
+-- counters, or DIRAC's snapshot; a WholeNode job takes a whole pilot), and the matching rules
+-- run for the asking queues only. Repeatable: changing it is an edit of this file.
 --     select * from queue_shared_demand(array['ec2-frankfurt-c6i']);
 create or replace function queue_shared_demand(queues text[])
 returns table (queue text, waiting_jobs integer, job_cores bigint, covering_pilots integer, covering_cores bigint,
@@ -14,11 +15,10 @@ language sql stable as $$
         select m.queue, m.tq_id from queue_task_queue_match m where m.queue = any (queues)
     ),
     matched as (
-        select s.queue, s.tq_id, tq.processors, w.jobs
+        select s.queue, s.tq_id, coalesce(w.processors, a.processors) as processors, w.jobs
         from served s
-        join task_queue tq on tq.id = s.tq_id
-        join task_queue_waiting w on w.tq_id = s.tq_id
-        where w.jobs > 0
+        join asking a on a.name = s.queue
+        join demand_waiting w on w.tq_id = s.tq_id
     ),
     jobs as (
         select queue, sum(jobs)::integer as jobs, sum(jobs * processors)::bigint as cores, array_agg(tq_id) as tqs

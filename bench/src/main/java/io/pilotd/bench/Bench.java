@@ -11,11 +11,12 @@ import java.util.Set;
 /**
  * {@code bench/run [figure...]}: measures the director's figures on this machine and prints each
  * beside the limit it is measured against, in the same run. Figures: roundtrip, recording,
- * statuses, statements, demand, rounds, calls, cli and memory (the last two run the built distribution: mvn -B package).
+ * statuses, statements, demand, rounds, calls, wakeup, cli and memory (the last two run the built distribution:
+ * mvn -B package).
  */
 public final class Bench {
     private static final List<String> ALL = List.of("roundtrip", "recording", "statuses", "statements", "demand", "rounds",
-            "calls", "cli", "memory");
+            "calls", "wakeup", "cli", "memory");
 
     private Bench() {
     }
@@ -53,6 +54,9 @@ public final class Bench {
             }
             if (wanted.contains("rounds")) {
                 figures.addAll(new RoundFigures(db).figures());
+            }
+            if (wanted.contains("wakeup")) {
+                figures.addAll(new WakeUpFigures(db).figures());
             }
         }
         for (String needsDistribution : List.of("cli", "memory")) {

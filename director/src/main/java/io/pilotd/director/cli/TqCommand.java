@@ -57,6 +57,10 @@ final class TqCommand {
                 throw new ParameterException(spec.commandLine(),
                         "--jobs and --processors must be at least 1, --ram and --cpu-time not negative");
             }
+            if (session.config().demand().fromDirac()) {
+                throw new ParameterException(spec.commandLine(), "the demand comes from DIRAC's TaskQueueDB (demand.source:"
+                        + " dirac): pilotd's own task queue weighs nothing there; submit the jobs to DIRAC");
+            }
             long id = new TaskQueueStore(session.database().jdbi()).add(new TaskQueueSpec(vo, ownerGroup, owner, cpuTime,
                     processors, ramMB, priority, sites, bannedSites, platforms, tags), jobs);
             out().printf("task queue %d: %d waiting job(s)%n", id, jobs);

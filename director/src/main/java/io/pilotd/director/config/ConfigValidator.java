@@ -76,6 +76,7 @@ public final class ConfigValidator {
         }
         proxy(config.proxy(), FieldPath.ROOT.key("proxy"), findings);
         pilot(config.pilot(), FieldPath.ROOT.key("pilot"), findings);
+        demand(config.demand(), config.dirac(), findings);
         config.sites().forEach((name, site) -> site(site, FieldPath.ROOT.key("sites").key(name), findings));
         Set<String> names = new HashSet<>();
         for (int i = 0; i < config.queues().size(); i++) {
@@ -89,6 +90,10 @@ public final class ConfigValidator {
                 findings.add(new Finding(at.key("name"), "'" + queue.name() + "' names two queues"));
             }
             queue(queue, at, config, findings);
+            if (!queue.matching().jobTypes().isEmpty() && !config.demand().fromDirac()) {
+                findings.add(new Finding(at.key("matching").key("jobTypes"), "applies to DIRAC's TaskQueueDB only"
+                        + " (demand.source: dirac): pilotd's own task queue has no job types"));
+            }
             if (queue.site() != null && !queue.site().isBlank() && !config.sites().containsKey(queue.site())) {
                 findings.add(new Finding(at.key("site"), "'" + queue.site() + "' is not in the sites section"
                         + " (declared: " + String.join(", ", config.sites().keySet()) + ")"));
@@ -149,6 +154,44 @@ public final class ConfigValidator {
             findings.add(new Finding(at.key("passwordEnv"), "give passwordFile or passwordEnv, not both"));
         }
         range(database.poolSize(), 1, 200, at.key("poolSize"), findings);
+        if (database.passwordFile() != null) {
+            secretFile(Path.of(database.passwordFile()), at.key("passwordFile"), findings);
+        }
+    }
+
+    private static void demand(DemandSettings demand, DiracSettings dirac, List<Finding> findings) {
+        FieldPath at = FieldPath.ROOT.key("demand");
+        if (!DemandSettings.PILOTD.equals(demand.source()) && !demand.fromDirac()) {
+            findings.add(new Finding(at.key("source"), "'" + demand.source() + "' is not a demand source (one of: "
+                    + DemandSettings.PILOTD + ", " + DemandSettings.DIRAC + ")"));
+        }
+        atLeast(demand.poll(), Duration.ofSeconds(1), at.key("poll"), findings);
+        atLeast(demand.minGap(), Duration.ofSeconds(1), at.key("minGap"), findings);
+        FieldPath diracAt = FieldPath.ROOT.key("dirac");
+        if (demand.fromDirac() && dirac.taskQueueDB() == null) {
+            findings.add(new Finding(diracAt.key("taskQueueDB"), "is required by demand.source: dirac (url, user, and"
+                    + " passwordFile or passwordEnv of DIRAC's TaskQueueDB)"));
+        }
+        if (dirac.taskQueueDB() != null) {
+            diracDatabase(dirac.taskQueueDB(), diracAt.key("taskQueueDB"), findings);
+        }
+        if (dirac.pilotAgentsDB() != null) {
+            diracDatabase(dirac.pilotAgentsDB(), diracAt.key("pilotAgentsDB"), findings);
+        }
+        atLeast(dirac.mirrorEvery(), Duration.ofSeconds(1), diracAt.key("mirrorEvery"), findings);
+    }
+
+    private static void diracDatabase(DiracSettings.Connection database, FieldPath at, List<Finding> findings) {
+        if (database.url() == null) {
+            findings.add(new Finding(at.key("url"), "is required (jdbc:mariadb://host:3306/<database>)"));
+        } else if (!database.url().startsWith("jdbc:mariadb:")) {
+            findings.add(new Finding(at.key("url"), "'" + database.url() + "' is not a MariaDB Connector/J URL"
+                    + " (jdbc:mariadb://host:3306/<database>; it speaks to MySQL too)"));
+        }
+        required(database.user(), at.key("user"), findings);
+        if (database.passwordFile() != null && database.passwordEnv() != null) {
+            findings.add(new Finding(at.key("passwordEnv"), "give passwordFile or passwordEnv, not both"));
+        }
         if (database.passwordFile() != null) {
             secretFile(Path.of(database.passwordFile()), at.key("passwordFile"), findings);
         }

@@ -16,7 +16,9 @@ public record PilotdConfig(
         ProxySettings proxy,
         PilotSettings pilot,
         Map<String, SiteConfig> sites,
-        List<QueueConfig> queues) {
+        List<QueueConfig> queues,
+        DemandSettings demand,
+        DiracSettings dirac) {
 
     public PilotdConfig {
         director = director == null ? DirectorSettings.defaults() : director;
@@ -26,6 +28,14 @@ public record PilotdConfig(
         sites = sites == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sites));
         // An empty entry (a bare "-") stays, for the validator to name; List.copyOf would refuse it.
         queues = queues == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(queues));
+        demand = demand == null ? DemandSettings.defaults() : demand;
+        dirac = dirac == null ? DiracSettings.none() : dirac;
+    }
+
+    /** A configuration whose demand is pilotd's own task queue. */
+    public PilotdConfig(DirectorSettings director, DatabaseSettings database, ProxySettings proxy, PilotSettings pilot,
+                        Map<String, SiteConfig> sites, List<QueueConfig> queues) {
+        this(director, database, proxy, pilot, sites, queues, null, null);
     }
 
     public QueueConfig queue(String name) {

@@ -4,6 +4,12 @@ import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.RetentionSettings;
 import io.pilotd.director.cycle.QueueCycle;
+import io.pilotd.director.demand.DemandSource;
+import io.pilotd.director.demand.DemandSources;
+import io.pilotd.director.demand.WakeUps;
+import io.pilotd.director.dirac.DiracDatabase;
+import io.pilotd.director.dirac.PilotAgentsMirror;
+import io.pilotd.director.dirac.PilotAgentsWriter;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.monitor.DirectorMetrics;
 import io.pilotd.director.monitor.StatusServer;
@@ -13,8 +19,10 @@ import io.pilotd.director.store.CycleLocks;
 import io.pilotd.director.store.CycleRecord;
 import io.pilotd.director.store.CycleStore;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.store.DirectorRegistry;
 import io.pilotd.director.store.DriverSetups;
+import io.pilotd.director.store.PilotAgentsOutbox;
 import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.Retention;
 import io.pilotd.driver.api.DriverException;
@@ -36,7 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon: mirrors the configured queues into the database, builds their drivers, and has
- * Quartz run each queue's cycle on its period until it is stopped.
+ * Quartz run each queue's cycle on its period until it is stopped; its demand source wakes the
+ * queues that serve new waiting jobs between periods.
  */
 public final class Director implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Director.class);
@@ -58,6 +67,9 @@ public final class Director implements AutoCloseable {
     private final DirectorMetrics metrics;
     private final PilotEnvironment environment;
     private StatusServer statusServer;
+    private final WakeUps wakeUps;
+    private DemandSource demand;
+    private PilotAgentsMirror mirror;
     /** When each queue's driver last trimmed what ended pilots left. */
     private final Map<String, Instant> pilotFilesTrimmed = new ConcurrentHashMap<>();
 
@@ -74,6 +86,7 @@ public final class Director implements AutoCloseable {
         this.cycleLocks = new CycleLocks(database.jdbi());
         this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
         this.lanes = new CycleLanes(config.director().threads());
+        this.wakeUps = new WakeUps(config.demand().minGap(), Clock.systemUTC(), this::handOver);
     }
 
     /**
@@ -93,6 +106,7 @@ public final class Director implements AutoCloseable {
         QueueDrivers drivers;
         try {
             ConfigMirror.sync(database.jdbi(), config);
+            new DemandStore(database.jdbi()).use(config.demand().source(), config.dirac().pilotAgentsDB() != null);
             drivers = QueueDrivers.create(config.queues(), catalog, directorId, dataDir, metrics::metered);
         } catch (RuntimeException e) {
             registry.close();
@@ -106,16 +120,21 @@ public final class Director implements AutoCloseable {
                     .map(s -> new QueueScheduler.Retired(s.id(), new QueueStore(database.jdbi()).get(s.queue()).cycle()))
                     .toList();
             Map<String, Duration> lastCycles = new HashMap<>();
-            new CycleStore(database.jdbi()).latest().forEach((queue, cycle) ->
-                    lastCycles.put(queue, Duration.between(cycle.startedAt(), cycle.endedAt())));
+            new CycleStore(database.jdbi()).latest().forEach((queue, cycle) -> {
+                lastCycles.put(queue, Duration.between(cycle.startedAt(), cycle.endedAt()));
+                director.wakeUps.started(queue, cycle.startedAt());
+            });
             director.lanes.slowAtStart(lastCycles);
             if (config.director().metricsPort() > 0) {
                 director.statusServer = director.serveStatus(config.director().metricsAddress(),
                         config.director().metricsPort());
             }
+            director.openDemand(System.getenv());
             director.scheduler = QueueScheduler.start(director, director.health, database.dataSource(), directorId,
                     config.director().clustered(), config.queues(), retired);
+            director.followDemand();
         } catch (SchedulerException | RuntimeException e) {
+            director.stopFollowingDemand();
             if (director.statusServer != null) {
                 director.statusServer.close();
             }
@@ -130,6 +149,33 @@ public final class Director implements AutoCloseable {
 
     public String id() {
         return directorId;
+    }
+
+    /** The demand source, and the PilotAgents mirror when dirac.pilotAgentsDB is set: a password unread fails here. */
+    private void openDemand(Map<String, String> env) {
+        demand = DemandSources.of(config, database, env);
+        if (config.dirac().pilotAgentsDB() != null) {
+            mirror = new PilotAgentsMirror(new PilotAgentsOutbox(database.jdbi()), new PilotAgentsWriter(
+                    DiracDatabase.open("dirac.pilotAgentsDB", config.dirac().pilotAgentsDB(), false, env)));
+        }
+    }
+
+    /** Starts following the demand source (its wake-ups) and mirroring pilots. */
+    private void followDemand() {
+        demand.start(wakeUps::wake);
+        if (mirror != null) {
+            mirror.start(config.dirac().mirrorEvery());
+        }
+    }
+
+    private void stopFollowingDemand() {
+        if (demand != null) {
+            demand.close();
+        }
+        if (mirror != null) {
+            mirror.close();
+        }
+        wakeUps.close();
     }
 
     /** Serves this director's metrics, health and status page (director.metricsPort). */
@@ -148,9 +194,10 @@ public final class Director implements AutoCloseable {
      * for each queue of a trigger that fired, and goes on at once.
      *
      * @param due when it was due: a cycle that runs late runs, and says how late
+     * @return false when the queue was waiting or cycling already, or the director is stopping
      */
-    public void handOver(String queue, Instant due) {
-        lanes.handOver(queue, () -> {
+    public boolean handOver(String queue, Instant due) {
+        return lanes.handOver(queue, () -> {
             try {
                 cycle(queue, due);
                 health.succeeded();
@@ -179,6 +226,7 @@ public final class Director implements AutoCloseable {
         try (CycleLocks.Held held = lock.get()) {
             PilotDriver driver = drivers.get(queue);
             CycleRecord record = cycle.run(queue, driver, due);
+            wakeUps.started(queue, record.startedAt());
             lanes.took(queue, Duration.between(record.startedAt(), record.endedAt()));
             metrics.cycled(record);
             trimPilotFilesIfDue(queue, driver);
@@ -253,6 +301,7 @@ public final class Director implements AutoCloseable {
     public void close() {
         log.info("director {} stopping: finishing the cycles in flight", directorId);
         Instant deadline = Instant.now().plus(config.director().shutdownGrace());
+        stopFollowingDemand();
         if (scheduler != null) {
             scheduler.stop(config.director().shutdownGrace());
         }

@@ -2,6 +2,7 @@ package io.pilotd.director.monitor;
 
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.store.QueueState;
 import io.pilotd.director.store.StatusStore;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -30,12 +31,14 @@ final class StateCollector implements MultiCollector {
 
     private final Database database;
     private final StatusStore store;
+    private final DemandStore demand;
     private final PilotEnvironment environment;
     private final List<String> queues;
 
     StateCollector(Database database, PilotEnvironment environment, List<String> queues) {
         this.database = database;
         this.store = new StatusStore(database.jdbi());
+        this.demand = new DemandStore(database.jdbi());
         this.environment = environment;
         this.queues = List.copyOf(queues);
     }
@@ -90,10 +93,22 @@ final class StateCollector implements MultiCollector {
             for (QueueState q : states) {
                 queue(gauges, q);
             }
+            demandSource(gauges, demand.state());
             return true;
         } catch (RuntimeException e) {
             log.debug("a scrape found the database away: {}", e.getMessage());
             return false;
+        }
+    }
+
+    private static void demandSource(Gauges g, DemandStore.State state) {
+        if (state.diracReadAt() != null) {
+            g.add("pilotd_dirac_taskqueuedb_read_timestamp_seconds", "When DIRAC's TaskQueueDB was last read (demand.source: dirac)",
+                    seconds(state.diracReadAt()));
+        }
+        if (state.mirrorPending() >= 0) {
+            g.add("pilotd_dirac_pilotagents_pending", "Changes of pilots not yet copied to DIRAC's PilotAgents table",
+                    state.mirrorPending());
         }
     }
 

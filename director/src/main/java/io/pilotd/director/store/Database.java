@@ -8,8 +8,12 @@ import io.pilotd.director.config.DatabaseSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -79,21 +83,42 @@ public final class Database implements AutoCloseable {
 
     private static String password(DatabaseSettings settings, Map<String, String> env) {
         String file = settings.passwordFile() != null ? settings.passwordFile() : env.get("PILOTD_DB_PASSWORD_FILE");
+        return password(file, settings.passwordEnv(), env, "database");
+    }
+
+    /**
+     * A password from its file, or from the environment variable named, or none.
+     *
+     * @param key the config section that names them, for the error
+     */
+    public static String password(String file, String envName, Map<String, String> env, String key) {
         if (file != null) {
             try {
                 return Files.readString(Path.of(file)).strip();
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read the database password file " + file + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot read " + key + ".passwordFile " + file + ": " + e.getMessage(), e);
             }
         }
-        if (settings.passwordEnv() != null) {
-            String value = env.get(settings.passwordEnv());
+        if (envName != null) {
+            String value = env.get(envName);
             if (value == null) {
-                throw new IllegalStateException("database.passwordEnv names " + settings.passwordEnv() + ", which is not set");
+                throw new IllegalStateException(key + ".passwordEnv names " + envName + ", which is not set");
             }
             return value;
         }
         return "";
+    }
+
+    /**
+     * A connection of its own, outside the pool, with the pool's settings: for a session that
+     * lives as long as the director (LISTEN), which must not hold one of the cycles' connections.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        Properties properties = new Properties();
+        properties.putAll(pool.getDataSourceProperties());
+        properties.setProperty("user", pool.getUsername());
+        properties.setProperty("password", pool.getPassword() == null ? "" : pool.getPassword());
+        return DriverManager.getConnection(pool.getJdbcUrl(), properties);
     }
 
     private static HikariDataSource pool(String url, String user, String password, int size) {

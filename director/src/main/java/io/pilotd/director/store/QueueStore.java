@@ -33,19 +33,19 @@ public final class QueueStore {
             }
             PreparedBatch batch = h.prepareBatch("""
                     insert into queue (name, site, ce, ce_queue, driver, vo, platform, tags, required_tags,
-                                       owner_groups, processors, memory_mb, max_cpu_time, max_running, max_waiting,
+                                       job_types, owner_groups, processors, memory_mb, max_cpu_time, max_running, max_waiting,
                                        max_per_cycle, cycle_seconds, max_waiting_seconds, enabled, configured,
                                        consistency_window_seconds, max_lifetime_seconds, max_failed_pilots,
                                        failed_pilots_window_seconds)
                     values (:name, :site, :ce, :ceQueue, :driver, :vo, :platform, :tags, :requiredTags,
-                            :ownerGroups, :processors, :memoryMb, :maxCpuTime, :maxRunning, :maxWaiting,
+                            :jobTypes, :ownerGroups, :processors, :memoryMb, :maxCpuTime, :maxRunning, :maxWaiting,
                             :maxPerCycle, :cycleSeconds, :maxWaitingSeconds, :enabled, true,
                             :consistencyWindowSeconds, :maxLifetimeSeconds, :maxFailedPilots, :failedPilotsWindowSeconds)
                     """ + (overwrite ? """
                     on conflict (name) do update set
                         site = excluded.site, ce = excluded.ce, ce_queue = excluded.ce_queue,
                         driver = excluded.driver, vo = excluded.vo, platform = excluded.platform,
-                        tags = excluded.tags, required_tags = excluded.required_tags,
+                        tags = excluded.tags, required_tags = excluded.required_tags, job_types = excluded.job_types,
                         owner_groups = excluded.owner_groups, processors = excluded.processors,
                         memory_mb = excluded.memory_mb, max_cpu_time = excluded.max_cpu_time,
                         max_running = excluded.max_running, max_waiting = excluded.max_waiting,
@@ -67,6 +67,7 @@ public final class QueueStore {
                         .bind("platform", q.matching().platform())
                         .bind("tags", q.matching().tags().toArray(String[]::new))
                         .bind("requiredTags", q.matching().requiredTags().toArray(String[]::new))
+                        .bind("jobTypes", q.matching().jobTypes().toArray(String[]::new))
                         .bind("ownerGroups", q.matching().ownerGroups().toArray(String[]::new))
                         .bind("processors", q.matching().processors())
                         .bind("memoryMb", q.matching().memoryMB())

@@ -174,6 +174,20 @@ class BadInputTest {
                         valid(dir) + "database:\n  passwordFile: " + dir.resolve("db.password") + "\n").toString()},
                         "database.passwordFile: '"),
                 secretOthersCanRead("a password file others can read", "db.password", "rw-r--r--", "database:\n  passwordFile: "),
+                config("a demand source that is none", append("demand:\n  source: panda\n"),
+                        "demand.source: 'panda' is not a demand source (one of: pilotd, dirac)"),
+                config("DIRAC's demand without its database", append("demand:\n  source: dirac\n"),
+                        "dirac.taskQueueDB: is required by demand.source: dirac"),
+                config("a TaskQueueDB that is not MariaDB", append("demand:\n  source: dirac\ndirac:\n  taskQueueDB:\n"
+                        + "    url: jdbc:postgresql://dirac/TaskQueueDB\n    user: pilotd\n"),
+                        "dirac.taskQueueDB.url: 'jdbc:postgresql://dirac/TaskQueueDB' is not a MariaDB Connector/J URL"),
+                config("a PilotAgentsDB without a user", append("dirac:\n  pilotAgentsDB:\n    url: jdbc:mariadb://dirac/PilotAgentsDB\n"),
+                        "dirac.pilotAgentsDB.user: is required"),
+                config("a DIRAC poll of no time", append("demand:\n  poll: 0s\n"), "demand.poll: must be at least 1s, not 0s"),
+                config("job types for pilotd's own task queue", replace("    cycle: 1m", "    cycle: 1m\n    matching: {jobTypes: [User]}"),
+                        "queues[0].matching.jobTypes: applies to DIRAC's TaskQueueDB only"),
+                secretOthersCanRead("a DIRAC password file others can read", "dirac.password", "rw-r--r--",
+                        "dirac:\n  pilotAgentsDB:\n    url: jdbc:mariadb://dirac/PilotAgentsDB\n    user: pilotd\n    passwordFile: "),
                 config("a metrics port past the last", replace("  id: test-director", "  id: test-director\n  metricsPort: 65536"),
                         "director.metricsPort: must be at most 65535, not 65536"),
                 secretOthersCanRead("a proxy file others can read", "proxy.pem", "rw-r-----", "proxy:\n  file: "),
@@ -189,6 +203,9 @@ class BadInputTest {
                 command("a --count of zero", "--count must be at least 1, not 0", "submit", "--queue", "q1", "--count", "0"),
                 command("a forced count over the ceiling", "--count 100000 is more than director.maxSubmitCount (1000)",
                         "submit", "--queue", "q1", "--force", "--count", "100000"),
+                new Case("jobs for pilotd's task queue while DIRAC's is the demand", dir -> new String[] {"tq", "add", "--vo", "vo", "--jobs", "1",
+                        "--config", write(dir, "pilotd.yaml", valid(dir) + "demand:\n  source: dirac\ndirac:\n  taskQueueDB:\n"
+                                + "    url: jdbc:mariadb://dirac/TaskQueueDB\n    user: pilotd\n").toString()}, "the demand comes from DIRAC's TaskQueueDB"),
                 command("a command that does not exist", "frobnicate", "frobnicate"),
                 command("queues in a format that is no format", "yaml", "queues", "--format", "yaml"));
     }

@@ -98,6 +98,20 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void diracsGaugesAppearWithDiracsDemandAndTheMirror() throws Exception {
+        assertThat(Scrape.get(port, "/metrics").samples().keySet()).noneMatch(k -> k.startsWith("pilotd_dirac_"));
+
+        db.jdbi().useHandle(h -> {
+            h.execute("update demand_source set refreshed_at = '2026-12-01T10:00:00Z', mirror = true");
+            h.execute("insert into pilot_agents_outbox (pilot_id) select id from pilot order by id limit 2");
+        });
+
+        assertThat(Scrape.get(port, "/metrics").samples())
+                .containsEntry(Scrape.key("pilotd_dirac_taskqueuedb_read_timestamp_seconds"), 1_796_119_200.0)
+                .containsEntry(Scrape.key("pilotd_dirac_pilotagents_pending"), 2.0);
+    }
+
+    @Test
     void everyMetricTheGrafanaDashboardQueriesIsServed() throws Exception {
         Set<String> families = new HashSet<>();
         Matcher type = Pattern.compile("(?m)^# TYPE (\\S+) ").matcher(Scrape.get(port, "/metrics").body());

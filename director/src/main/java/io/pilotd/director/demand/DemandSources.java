@@ -1,0 +1,27 @@
+package io.pilotd.director.demand;
+
+import io.pilotd.director.config.PilotdConfig;
+import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.dirac.DiracDatabase;
+import io.pilotd.director.dirac.TaskQueueDbReader;
+import io.pilotd.director.store.Database;
+import io.pilotd.director.store.DemandStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** The demand source {@code demand.source} names. */
+public final class DemandSources {
+    private DemandSources() {
+    }
+
+    public static DemandSource of(PilotdConfig config, Database database, Map<String, String> env) {
+        List<String> queues = config.queues().stream().map(QueueConfig::name).toList();
+        if (config.demand().fromDirac()) {
+            DiracDatabase taskQueueDB = DiracDatabase.open("dirac.taskQueueDB", config.dirac().taskQueueDB(), true, env);
+            return new DiracTaskQueueDB(new TaskQueueDbReader(taskQueueDB), new DemandStore(database.jdbi()), queues,
+                    config.demand(), Clock.systemUTC());
+        }
+        return new PilotdTaskQueue(database, queues, config.demand());
+    }
+}

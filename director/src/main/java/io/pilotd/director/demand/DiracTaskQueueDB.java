@@ -1,0 +1,169 @@
+package io.pilotd.director.demand;
+
+import io.pilotd.director.config.DemandSettings;
+import io.pilotd.director.dirac.DiracTaskQueue;
+import io.pilotd.director.dirac.TaskQueueDbReader;
+import io.pilotd.director.store.DemandStore;
+import io.pilotd.driver.api.Durations;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live DIRAC TaskQueueDB, read-only: every {@code demand.poll} its task queues with waiting jobs
+ * are read ({@link TaskQueueDbReader}) and written to pilotd's database, where the decisions
+ * match them to the queues by DIRAC's rules (V13). The task queues whose waiting jobs grew since
+ * the last read wake the queues that serve them.
+ *
+ * <p>A failed read changes nothing: the last picture stays. But once DIRAC's database has been
+ * out of reach for {@link #staleAfter}, its jobs count as none, so that no pilot is started for
+ * jobs that may be long gone; the first good read brings them back.
+ */
+public final class DiracTaskQueueDB implements DemandSource {
+    private static final Logger log = LoggerFactory.getLogger(DiracTaskQueueDB.class);
+    static final Duration LEAST_STALE = Duration.ofMinutes(2);
+
+    private final TaskQueueDbReader reader;
+    private final DemandStore store;
+    private final List<String> queues;
+    private final DemandSettings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService poller;
+    /** What was written last: what the next read is compared with. */
+    private Map<Long, DiracTaskQueue> written = Map.of();
+    private Instant lastRead;
+    private boolean failing;
+    private boolean forgotten;
+    private boolean writeFailing;
+
+    public DiracTaskQueueDB(TaskQueueDbReader reader, DemandStore store, List<String> queues, DemandSettings settings,
+                            Clock clock) {
+        this.reader = reader;
+        this.store = store;
+        this.queues = List.copyOf(queues);
+        this.settings = settings;
+        this.clock = clock;
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dirac-taskqueuedb");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public String name() {
+        return DemandSettings.DIRAC;
+    }
+
+    /** How long DIRAC's database may be out of reach before its jobs count as none. */
+    Duration staleAfter() {
+        Duration tenPolls = settings.poll().multipliedBy(10);
+        return tenPolls.compareTo(LEAST_STALE) > 0 ? tenPolls : LEAST_STALE;
+    }
+
+    @Override
+    public void start(Consumer<Set<String>> newJobs) {
+        lastRead = clock.instant();
+        log.info("demand from DIRAC's TaskQueueDB {}, read every {}", reader.database().description(),
+                Durations.format(settings.poll()));
+        poller.scheduleWithFixedDelay(() -> {
+            try {
+                Set<Long> grown = poll();
+                if (settings.wakeUp() && !grown.isEmpty()) {
+                    Set<String> woken = store.serving(grown, queues);
+                    if (!woken.isEmpty()) {
+                        newJobs.accept(woken);
+                    }
+                }
+                writeFailing = false;
+            } catch (RuntimeException e) {
+                // pilotd's database away: DatabaseHealth says so; this says what it stops, once
+                if (!writeFailing) {
+                    log.warn("DIRAC's task queues cannot be written to pilotd's database (tried again every {}): {}",
+                            Durations.format(settings.poll()), e.getMessage());
+                    writeFailing = true;
+                }
+            }
+        }, 0, settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Reads DIRAC's task queues once and writes what changed.
+     *
+     * @return the task queues whose waiting jobs grew
+     */
+    Set<Long> poll() {
+        List<DiracTaskQueue> read;
+        try {
+            read = reader.read();
+        } catch (SQLException e) {
+            unreadable(e);
+            return Set.of();
+        }
+        Instant now = clock.instant();
+        List<DiracTaskQueue> changed = new ArrayList<>();
+        Set<Long> grown = new TreeSet<>();
+        Map<Long, DiracTaskQueue> next = new HashMap<>();
+        for (DiracTaskQueue tq : read) {
+            next.put(tq.tqId(), tq);
+            DiracTaskQueue before = written.get(tq.tqId());
+            if (!tq.equals(before)) {
+                changed.add(tq);
+            }
+            if (before == null || tq.jobs() > before.jobs()) {
+                grown.add(tq.tqId());
+            }
+        }
+        store.writeDirac(changed, next.keySet(), now);
+        written = next;
+        lastRead = now;
+        if (failing || forgotten) {
+            log.info("DIRAC's TaskQueueDB read again: {} task queue(s) with {} waiting job(s)", read.size(),
+                    read.stream().mapToLong(DiracTaskQueue::jobs).sum());
+        }
+        failing = false;
+        forgotten = false;
+        return grown;
+    }
+
+    private void unreadable(SQLException e) {
+        Duration out = Duration.between(lastRead, clock.instant());
+        if (!failing) {
+            log.warn("cannot read DIRAC's TaskQueueDB {} (the last picture stays for {}, read again every {}): {}",
+                    reader.database().description(), Durations.format(staleAfter()), Durations.format(settings.poll()),
+                    e.getMessage());
+            failing = true;
+        }
+        if (!forgotten && out.compareTo(staleAfter()) >= 0) {
+            store.forgetDiracJobs();
+            written = Map.of();
+            forgotten = true;
+            log.error("DIRAC's TaskQueueDB has been out of reach for {}: its waiting jobs count as none until it answers"
+                    + " again, so that no pilot starts for jobs that may be gone", Durations.format(out));
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        try {
+            poller.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reader.database().close();
+    }
+}

