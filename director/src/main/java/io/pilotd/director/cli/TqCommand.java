@@ -82,6 +82,10 @@ final class TqCommand {
                         tq.sites(), tq.tags(), tq.waiting(), tq.matched(), tq.done());
             }
             rows.print(out(), format);
+            if (session.config().demand().fromDirac()) {
+                err().println("pilotd: the demand comes from DIRAC's TaskQueueDB (demand.source: dirac): these task queues"
+                        + " weigh nothing; pilotd queues shows what DIRAC's do");
+            }
             return ExitCodes.OK;
         }
     }

@@ -45,13 +45,8 @@ public final class DiracDatabase implements AutoCloseable {
         config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         config.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
         config.addDataSourceProperty("socketTimeout", Long.toString(STATEMENT_TIMEOUT.toMillis()));
-        return new DiracDatabase(new HikariDataSource(config), key + " (" + withoutSecrets(settings.url()) + " as "
+        return new DiracDatabase(new HikariDataSource(config), key + " (" + Database.withoutSecrets(settings.url()) + " as "
                 + settings.user() + ")");
-    }
-
-    /** A JDBC URL may carry a password among its parameters: never show it. */
-    static String withoutSecrets(String url) {
-        return url.replaceAll("(?i)(password)=[^&]*", "$1=***");
     }
 
     public Connection connection() throws SQLException {

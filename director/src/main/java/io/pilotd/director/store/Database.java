@@ -77,7 +77,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** A JDBC URL may carry a password among its parameters: never show it. */
-    static String withoutSecrets(String url) {
+    public static String withoutSecrets(String url) {
         return url.replaceAll("(?i)(password|sslpassword)=[^&]*", "$1=***");
     }
 
