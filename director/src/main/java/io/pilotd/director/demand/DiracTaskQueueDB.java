@@ -44,6 +44,7 @@ public final class DiracTaskQueueDB implements DemandSource {
     private final ScheduledExecutorService poller;
     /** What was written last: what the next read is compared with. */
     private Map<Long, DiracTaskQueue> written = Map.of();
+    /** The last good read, or the start. */
     private Instant lastRead;
     private boolean failing;
     private boolean forgotten;
@@ -56,6 +57,7 @@ public final class DiracTaskQueueDB implements DemandSource {
         this.queues = List.copyOf(queues);
         this.settings = settings;
         this.clock = clock;
+        this.lastRead = clock.instant();
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dirac-taskqueuedb");
             t.setDaemon(true);
@@ -76,7 +78,6 @@ public final class DiracTaskQueueDB implements DemandSource {
 
     @Override
     public void start(Consumer<Set<String>> newJobs) {
-        lastRead = clock.instant();
         log.info("demand from DIRAC's TaskQueueDB {}, read every {}", reader.database().description(),
                 Durations.format(settings.poll()));
         poller.scheduleWithFixedDelay(() -> {

@@ -14,6 +14,7 @@ import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.store.SharedDemand;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
+import io.pilotd.fakes.FakeClock;
 import io.pilotd.fakes.FakeDirac;
 import java.time.Clock;
 import java.time.Duration;
@@ -145,14 +146,9 @@ class DiracMatchingTest {
         assertThat(source.poll()).as("nothing new").isEmpty();
 
         dirac.addJobs(b, 5);
-        try (var c = dirac.connect(); var s = c.createStatement()) {
-            s.execute("DELETE FROM tq_Jobs WHERE TQId = " + a);
-        }
+        dirac("DELETE FROM tq_Jobs WHERE TQId = " + a);
         assertThat(source.poll()).containsExactly(b);
-        Map<Long, Integer> waiting = new HashMap<>();
-        db.jdbi().useHandle(h -> h.createQuery("select tq_id, jobs from dirac_task_queue")
-                .map((rs, ctx) -> waiting.put(rs.getLong(1), rs.getInt(2))).list());
-        assertThat(waiting).as("a task queue without jobs is gone").isEqualTo(Map.of(b, 7));
+        assertThat(waiting()).as("a task queue without jobs is gone").isEqualTo(Map.of(b, 7));
     }
 
     @Test
@@ -166,5 +162,47 @@ class DiracMatchingTest {
         assertThat(matches()).isEmpty();
         int kept = db.jdbi().withHandle(h -> h.createQuery("select count(*) from dirac_task_queue").mapTo(Integer.class).one());
         assertThat(kept).isZero();
+    }
+
+    @Test
+    void anUnreadableTaskQueueDBKeepsTheLastPictureThenCountsItsJobsAsNone() throws Exception {
+        FakeClock clock = new FakeClock();
+        DiracTaskQueueDB watched = new DiracTaskQueueDB(new TaskQueueDbReader(DiracDatabase.open("dirac.taskQueueDB",
+                new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null), true, Map.of())),
+                new DemandStore(db.jdbi()), List.of("plain"), DemandSettings.defaults(), clock);
+        try {
+            long tq = tq(Map.of());
+            watched.poll();
+            dirac("RENAME TABLE tq_Jobs TO tq_Jobs_away");
+
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(watched.poll()).isEmpty();
+            assertThat(waiting()).as("a failed read is no empty answer").isEqualTo(Map.of(tq, 2));
+
+            clock.advance(Duration.ofMinutes(2));
+            watched.poll();
+            assertThat(waiting()).as("unread for longer than 10 polls and 2 min: no job is trusted").isEqualTo(Map.of(tq, 0));
+            assertThat(new SharedDemand(db.jdbi()).of(List.of("plain")).get("plain").pilotsNeeded()).isZero();
+
+            dirac("RENAME TABLE tq_Jobs_away TO tq_Jobs");
+            assertThat(watched.poll()).as("read again: its jobs are back, and wake their queues").containsExactly(tq);
+            assertThat(waiting()).isEqualTo(Map.of(tq, 2));
+        } finally {
+            watched.close();
+        }
+    }
+
+    private void dirac(String sql) throws Exception {
+        try (var c = dirac.connect(); var s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Waiting jobs per DIRAC task queue, in pilotd's database. */
+    private Map<Long, Integer> waiting() {
+        Map<Long, Integer> waiting = new HashMap<>();
+        db.jdbi().useHandle(h -> h.createQuery("select tq_id, jobs from dirac_task_queue")
+                .map((rs, ctx) -> waiting.put(rs.getLong(1), rs.getInt(2))).list());
+        return waiting;
     }
 }

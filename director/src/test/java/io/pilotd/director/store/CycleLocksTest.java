@@ -29,10 +29,14 @@ class CycleLocksTest {
         db.close();
     }
 
-    /** Ends every session of this database that holds an advisory lock, as a crashed director's would end. */
+    /**
+     * Ends every session of this database that holds an advisory lock, as a crashed director's
+     * would end, and waits for it to be gone (up to 30 s): a session told to end holds its locks
+     * until it has.
+     */
     private void killSessionsHoldingLocks() {
         int killed = db.jdbi().withHandle(h -> h.createQuery("""
-                        select count(*) filter (where pg_terminate_backend(pid)) from pg_locks
+                        select count(*) filter (where pg_terminate_backend(pid, 30000)) from pg_locks
                         where locktype = 'advisory' and granted
                           and database = (select oid from pg_database where datname = current_database())""")
                 .mapTo(Integer.class).one());
