@@ -44,7 +44,7 @@ public final class DiracTaskQueueDB implements DemandSource {
     private final ScheduledExecutorService poller;
     /** What was written last: what the next read is compared with. */
     private Map<Long, DiracTaskQueue> written = Map.of();
-    /** The last good read, or the start. */
+    /** The last good read (this process's, or the one before it left the picture), or the start. */
     private Instant lastRead;
     private boolean failing;
     private boolean forgotten;
@@ -57,7 +57,9 @@ public final class DiracTaskQueueDB implements DemandSource {
         this.queues = List.copyOf(queues);
         this.settings = settings;
         this.clock = clock;
-        this.lastRead = clock.instant();
+        // the picture a restart finds is as old as its read, not as the restart
+        Instant readAt = store.state().diracReadAt();
+        this.lastRead = readAt != null ? readAt : clock.instant();
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dirac-taskqueuedb");
             t.setDaemon(true);

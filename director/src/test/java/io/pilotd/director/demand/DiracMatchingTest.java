@@ -167,10 +167,7 @@ class DiracMatchingTest {
     @Test
     void anUnreadableTaskQueueDBKeepsTheLastPictureThenCountsItsJobsAsNone() throws Exception {
         FakeClock clock = new FakeClock();
-        DiracTaskQueueDB watched = new DiracTaskQueueDB(new TaskQueueDbReader(DiracDatabase.open("dirac.taskQueueDB",
-                new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null), true, Map.of())),
-                new DemandStore(db.jdbi()), List.of("plain"), DemandSettings.defaults(), clock);
-        try {
+        try (DiracTaskQueueDB watched = watching(clock)) {
             long tq = tq(Map.of());
             watched.poll();
             dirac("RENAME TABLE tq_Jobs TO tq_Jobs_away");
@@ -187,9 +184,29 @@ class DiracMatchingTest {
             dirac("RENAME TABLE tq_Jobs_away TO tq_Jobs");
             assertThat(watched.poll()).as("read again: its jobs are back, and wake their queues").containsExactly(tq);
             assertThat(waiting()).isEqualTo(Map.of(tq, 2));
-        } finally {
-            watched.close();
         }
+    }
+
+    @Test
+    void aRestartOnAnUnreadableTaskQueueDBTrustsThePictureForWhatIsLeftOfItsTimeOnly() throws Exception {
+        FakeClock clock = new FakeClock();
+        long tq = tq(Map.of());
+        try (DiracTaskQueueDB before = watching(clock)) {
+            before.poll();
+        }
+        dirac("RENAME TABLE tq_Jobs TO tq_Jobs_away");
+        clock.advance(Duration.ofMinutes(3));
+
+        try (DiracTaskQueueDB restarted = watching(clock)) {
+            restarted.poll();
+            assertThat(waiting()).as("the picture left before the restart is 3 minutes old").isEqualTo(Map.of(tq, 0));
+        }
+    }
+
+    private DiracTaskQueueDB watching(FakeClock clock) {
+        return new DiracTaskQueueDB(new TaskQueueDbReader(DiracDatabase.open("dirac.taskQueueDB",
+                new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null), true, Map.of())),
+                new DemandStore(db.jdbi()), List.of("plain"), DemandSettings.defaults(), clock);
     }
 
     private void dirac(String sql) throws Exception {
