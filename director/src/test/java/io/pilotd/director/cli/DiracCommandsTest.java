@@ -62,11 +62,7 @@ class DiracCommandsTest {
     }
 
     private Cli cli(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--config";
-        all[args.length + 1] = config;
-        return Cli.run(all);
+        return Cli.withConfig(config, args);
     }
 
     @Test
