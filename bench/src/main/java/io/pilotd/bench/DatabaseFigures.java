@@ -67,7 +67,7 @@ final class DatabaseFigures {
                     try (SubmissionLease lease = SubmissionLease.open(jdbi, batch)) {
                         lease.handle().useTransaction(h -> store.insertSubmitting(lease, row, stamps, DIRECTOR, Instant.now(),
                                 List.of()));
-                        store.recordSubmitted(lease.handle(), jobRefs);
+                        store.recordSubmitted(lease.handle(), jobRefs, Map.of());
                     }
                 }
             });

@@ -138,6 +138,6 @@ final class WakeUpFigures {
                 new Matching(Scenery.VO, null, null, null, null, 1, null, null), Map.of());
         return new PilotdConfig(new DirectorSettings("bench-wake", null, null, null, false, 2, Duration.ofMinutes(1), null,
                 null, null), new DatabaseSettings(null, null, null, null, 12), null, null,
-                Map.of(queue.site(), SiteConfig.uncapped()), List.of(queue), demand, dirac);
+                Map.of(queue.site(), SiteConfig.uncapped()), List.of(queue), demand, dirac, null);
     }
 }

@@ -215,6 +215,11 @@ public final class FakeCloud {
         }
 
         @Override
+        public Optional<String> nativeId(String jobRef) {
+            return Optional.of(jobRef.substring(jobRef.lastIndexOf('/') + 1));
+        }
+
+        @Override
         public Optional<String> output(String jobRef) {
             return Optional.ofNullable(resources.get(jobRef)).map(r -> "output of " + r.stamp());
         }

@@ -65,6 +65,11 @@ public final class LatentDriver implements PilotDriver {
     }
 
     @Override
+    public Optional<String> nativeId(String jobRef) {
+        return cloud.nativeId(jobRef);
+    }
+
+    @Override
     public Map<String, PilotState> status(List<String> jobRefs) throws DriverException {
         return call(() -> cloud.status(jobRefs));
     }

@@ -218,7 +218,7 @@ public final class Proxy {
     }
 
     /** Signs a nonce with the key and checks it with the certificate's: works for any key type. */
-    private static boolean keyMatches(PublicKey certificateKey, PrivateKey key) {
+    static boolean keyMatches(PublicKey certificateKey, PrivateKey key) {
         if (!certificateKey.getAlgorithm().equals(key.getAlgorithm())) {
             return false;
         }

@@ -76,6 +76,17 @@ public final class TestCredentials {
         return user;
     }
 
+    /** The CA of the user's certificate, in PEM: a trust anchor of its proxies. */
+    public String caPem() {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(ca);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     /** A proxy to make: by default an RFC 3820 proxy valid for 24 h, without VOMS attributes. */
     public ProxyBuilder proxy() {
         return new ProxyBuilder();

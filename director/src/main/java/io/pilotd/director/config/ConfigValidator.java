@@ -9,7 +9,12 @@ import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
 import io.pilotd.driver.api.SecretFiles;
+import io.pilotd.proxy.ProxyException;
+import io.pilotd.proxy.ServerCredentials;
+import io.pilotd.proxy.TrustAnchors;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -68,15 +73,19 @@ public final class ConfigValidator {
         List<Finding> findings = new ArrayList<>();
         director(config.director(), FieldPath.ROOT.key("director"), findings);
         database(config.database(), FieldPath.ROOT.key("database"), findings);
-        int needed = config.director().threads() + CONNECTIONS_BESIDE_CYCLES;
+        int endpointThreads = config.endpoint().on() ? config.endpoint().threads() : 0;
+        int needed = config.director().threads() + CONNECTIONS_BESIDE_CYCLES + endpointThreads;
         if (config.database().poolSize() < needed) {
             findings.add(new Finding(FieldPath.ROOT.key("database").key("poolSize"), "must be at least director.threads + "
-                    + CONNECTIONS_BESIDE_CYCLES + " = " + needed + " (a connection per cycle, Quartz's own and the director's), not "
+                    + CONNECTIONS_BESIDE_CYCLES + (endpointThreads > 0 ? " + endpoint.threads" : "") + " = " + needed
+                    + " (a connection per cycle, Quartz's own and the director's"
+                    + (endpointThreads > 0 ? ", one per endpoint request worked on" : "") + "), not "
                     + config.database().poolSize()));
         }
         proxy(config.proxy(), FieldPath.ROOT.key("proxy"), findings);
         pilot(config.pilot(), FieldPath.ROOT.key("pilot"), findings);
         demand(config.demand(), config.dirac(), findings);
+        endpoint(config.endpoint(), FieldPath.ROOT.key("endpoint"), findings);
         config.sites().forEach((name, site) -> site(site, FieldPath.ROOT.key("sites").key(name), findings));
         Set<String> names = new HashSet<>();
         for (int i = 0; i < config.queues().size(); i++) {
@@ -122,6 +131,7 @@ public final class ConfigValidator {
         atLeast(retention.cycles(), RetentionSettings.SHORTEST, at.key("cycles"), findings);
         atLeast(retention.pilotHistory(), RetentionSettings.SHORTEST, at.key("pilotHistory"), findings);
         atLeast(retention.pilotFiles(), RetentionSettings.SHORTEST, at.key("pilotFiles"), findings);
+        atLeast(retention.endpointAudit(), RetentionSettings.SHORTEST, at.key("endpointAudit"), findings);
     }
 
     private static void atLeast(Duration value, Duration least, FieldPath at, List<Finding> findings) {
@@ -179,6 +189,57 @@ public final class ConfigValidator {
             diracDatabase(dirac.pilotAgentsDB(), diracAt.key("pilotAgentsDB"), findings);
         }
         atLeast(dirac.mirrorEvery(), Duration.ofSeconds(1), diracAt.key("mirrorEvery"), findings);
+    }
+
+    private static void endpoint(EndpointSettings endpoint, FieldPath at, List<Finding> findings) {
+        range(endpoint.port(), 0, 65_535, at.key("port"), findings);
+        range(endpoint.maxBodyKiB(), 1, 65_536, at.key("maxBodyKiB"), findings);
+        range(endpoint.threads(), 1, 64, at.key("threads"), findings);
+        if (endpoint.minProxyLifetime().isNegative()) {
+            findings.add(new Finding(at.key("minProxyLifetime"), "must not be negative"));
+        }
+        if (endpoint.trustAnchors() != null) {
+            try {
+                TrustAnchors.read(Path.of(endpoint.trustAnchors()));
+            } catch (ProxyException e) {
+                findings.add(new Finding(at.key("trustAnchors"), e.getMessage()));
+            }
+        }
+        if (!endpoint.on()) {
+            return;
+        }
+        if (!endpoint.tls()) {
+            if (!loopback(endpoint.address())) {
+                findings.add(new Finding(at, "has a port and no certificate and key: it would speak plain HTTP, which it"
+                        + " does on a loopback address only (tests), not on " + endpoint.address()));
+            }
+            return;
+        }
+        required(endpoint.certificate(), at.key("certificate"), findings);
+        required(endpoint.key(), at.key("key"), findings);
+        if (endpoint.certificate() == null || endpoint.key() == null) {
+            return;
+        }
+        Path key = Path.of(endpoint.key());
+        int before = findings.size();
+        secretFile(key, at.key("key"), findings);
+        if (findings.size() > before) {
+            return;
+        }
+        try {
+            ServerCredentials.keyStore(Path.of(endpoint.certificate()), key, new char[0]);
+        } catch (ProxyException e) {
+            findings.add(new Finding(at.key(e.getMessage().startsWith(endpoint.key() + ":") ? "key" : "certificate"),
+                    e.getMessage()));
+        }
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static void diracDatabase(DiracSettings.Connection database, FieldPath at, List<Finding> findings) {

@@ -18,7 +18,8 @@ public record PilotdConfig(
         Map<String, SiteConfig> sites,
         List<QueueConfig> queues,
         DemandSettings demand,
-        DiracSettings dirac) {
+        DiracSettings dirac,
+        EndpointSettings endpoint) {
 
     public PilotdConfig {
         director = director == null ? DirectorSettings.defaults() : director;
@@ -30,12 +31,13 @@ public record PilotdConfig(
         queues = queues == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(queues));
         demand = demand == null ? DemandSettings.defaults() : demand;
         dirac = dirac == null ? DiracSettings.none() : dirac;
+        endpoint = endpoint == null ? EndpointSettings.off() : endpoint;
     }
 
     /** A configuration whose demand is pilotd's own task queue. */
     public PilotdConfig(DirectorSettings director, DatabaseSettings database, ProxySettings proxy, PilotSettings pilot,
                         Map<String, SiteConfig> sites, List<QueueConfig> queues) {
-        this(director, database, proxy, pilot, sites, queues, null, null);
+        this(director, database, proxy, pilot, sites, queues, null, null, null);
     }
 
     public QueueConfig queue(String name) {

@@ -11,19 +11,21 @@ import java.time.Duration;
  *                     (the pilots themselves, and the history of live ones, are kept)
  * @param pilotFiles   what the drivers keep of pilots that ended longer ago than this (a local
  *                     pilot's directory and output) is deleted
+ * @param endpointAudit the serverless endpoint's audit rows older than this are deleted (default 90 days)
  */
-public record RetentionSettings(Duration cycles, Duration pilotHistory, Duration pilotFiles) {
+public record RetentionSettings(Duration cycles, Duration pilotHistory, Duration pilotFiles, Duration endpointAudit) {
     static final Duration DEFAULT = Duration.ofDays(30);
     /** Less would delete what the reports and a back-off look at. */
     static final Duration SHORTEST = Duration.ofDays(1);
 
     public static RetentionSettings defaults() {
-        return new RetentionSettings(null, null, null);
+        return new RetentionSettings(null, null, null, null);
     }
 
     public RetentionSettings {
         cycles = cycles == null ? DEFAULT : cycles;
         pilotHistory = pilotHistory == null ? DEFAULT : pilotHistory;
         pilotFiles = pilotFiles == null ? DEFAULT : pilotFiles;
+        endpointAudit = endpointAudit == null ? Duration.ofDays(90) : endpointAudit;
     }
 }

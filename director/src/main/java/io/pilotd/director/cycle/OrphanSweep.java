@@ -78,7 +78,7 @@ public final class OrphanSweep {
                                 : "its pilot is " + row.jobRef());
             }
         }
-        int adopted = pilots.adopt(adopt, UnresolvedSubmissions.ADOPTED);
+        int adopted = pilots.adopt(adopt, NativeIds.of(driver, adopt.values()), UnresolvedSubmissions.ADOPTED);
         if (!orphans.isEmpty()) {
             driver.kill(orphans);
         }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -63,16 +64,37 @@ public final class Submitter {
                         List<String> stamps, PilotProxies.Verdict proxy) {
     }
 
+    /**
+     * One pilot whose requester supplies its proxy and wrapper, and maybe its stamp (the
+     * serverless endpoint): the queue's limits and its site's caps apply; its demand and its own
+     * proxy do not.
+     *
+     * @param stamp   the pilot's stamp, or null for one derived from the batch id
+     * @param written called in the transaction that writes the pilot's {@code Submitting} row,
+     *                with its stamp: what it writes stands or falls with the row
+     */
+    public record Supplied(String stamp, String proxyPem, String wrapper, BiConsumer<Handle, String> written) {
+    }
+
     public SubmitResult submit(String queueName, PilotDriver driver, Decision.Request request, boolean dryRun) {
+        return submit(queueName, driver, request, null, dryRun);
+    }
+
+    public SubmitResult submit(String queueName, PilotDriver driver, Supplied supplied) {
+        return submit(queueName, driver, new Decision.Request(1, false), supplied, false);
+    }
+
+    private SubmitResult submit(String queueName, PilotDriver driver, Decision.Request request, Supplied supplied,
+                                boolean dryRun) {
         String batchId = BatchIds.next();
         if (dryRun) {
-            Plan plan = jdbi.withHandle(h -> decide(h, null, queueName, request));
+            Plan plan = jdbi.withHandle(h -> decide(h, null, queueName, request, null));
             return new SubmitResult(plan.demand(), plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
                     proxyProblem(plan), null);
         }
         try (SubmissionLease lease = SubmissionLease.open(jdbi, batchId)) {
             Handle h = lease.handle();
-            Plan plan = decide(h, lease, queueName, request);
+            Plan plan = decide(h, lease, queueName, request, supplied);
             SharedDemand.Demand demand = plan.demand();
             if (plan.stamps().isEmpty()) {
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, Map.of(), List.of(),
@@ -80,7 +102,8 @@ public final class Submitter {
             }
             PilotRequest pilotRequest;
             try {
-                pilotRequest = environment.request(plan.queue(), batchId, plan.stamps(), plan.proxy());
+                pilotRequest = supplied == null ? environment.request(plan.queue(), batchId, plan.stamps(), plan.proxy())
+                        : environment.supplied(plan.queue(), batchId, plan.stamps(), supplied.proxyPem(), supplied.wrapper());
             } catch (ProxyException | RuntimeException e) {
                 // Nothing was sent: a proxy that cannot be delegated, a site's user-data part that cannot be read.
                 pilots.abort(h, plan.stamps(), "not started: " + e.getMessage());
@@ -93,7 +116,7 @@ public final class Submitter {
             try {
                 jobRefs = driver.submit(pilotRequest);
             } catch (NotYetListedException e) {
-                pilots.recordSubmitted(h, e.listed());
+                pilots.recordSubmitted(h, e.listed(), NativeIds.of(driver, e.listed().values()));
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, e.listed(), List.of(), null, null);
             } catch (OutcomeUnknownException e) {
                 return unknownOutcome(demand, plan, batchId, Redaction.scrub(e.getMessage(), secrets));
@@ -111,7 +134,7 @@ public final class Submitter {
                 // A driver's bug says nothing of what the cloud did: as safe as a lost answer.
                 return unknownOutcome(demand, plan, batchId, Redaction.scrub(e.toString(), secrets));
             }
-            pilots.recordSubmitted(h, jobRefs);
+            pilots.recordSubmitted(h, jobRefs, NativeIds.of(driver, jobRefs.values()));
             List<String> notStarted = new ArrayList<>(plan.stamps());
             notStarted.removeAll(jobRefs.keySet());
             pilots.abort(h, notStarted, "the cloud started " + jobRefs.size() + " of " + plan.stamps().size() + " pilots");
@@ -134,9 +157,11 @@ public final class Submitter {
      * Locks the queue, its site and the task queues it serves ({@link DecisionInputs}), then
      * counts and decides, and with a lease writes the decided rows, in one transaction.
      *
-     * @param lease null for a dry run: nothing is written
+     * @param lease    null for a dry run: nothing is written
+     * @param supplied null but for a pilot whose requester supplies its proxy
      */
-    private Plan decide(Handle handle, SubmissionLease lease, String queueName, Decision.Request request) {
+    private Plan decide(Handle handle, SubmissionLease lease, String queueName, Decision.Request request,
+                        Supplied supplied) {
         return handle.inTransaction(h -> {
             Instant now = clock.instant();
             DecisionInputs in = DecisionInputs.lock(h, queueName);
@@ -151,15 +176,20 @@ public final class Submitter {
             }
             Decision decision = Decision.decide(queue, in.supply(), in.demand().pilotsNeeded(), request, allowance, now);
             // No pilot goes without the proxy it needs, forced or not; a disabled queue needs none.
-            PilotProxies.Verdict proxy = environment.checkProxy(queue);
+            PilotProxies.Verdict proxy = supplied == null ? environment.checkProxy(queue) : PilotProxies.Verdict.NONE;
             if (!proxy.fit() && decision.factor() != DecidingFactor.disabled) {
                 decision = new Decision(0, DecidingFactor.proxy);
             }
             if (lease == null || decision.count() == 0) {
                 return new Plan(queue, in.supply(), in.demand(), decision, List.of(), proxy);
             }
-            List<String> stamps = BatchStamps.stamps(lease.batchId(), decision.count());
-            pilots.insertSubmitting(lease, queue, stamps, directorId, now, in.taskQueues());
+            List<String> stamps = supplied != null && supplied.stamp() != null ? List.of(supplied.stamp())
+                    : BatchStamps.stamps(lease.batchId(), decision.count());
+            // A supplied pilot was asked for by its requester, not for the task queues' jobs: it covers none of them.
+            pilots.insertSubmitting(lease, queue, stamps, directorId, now, supplied == null ? in.taskQueues() : List.of());
+            if (supplied != null) {
+                supplied.written().accept(h, stamps.get(0));
+            }
             return new Plan(queue, in.supply(), in.demand(), decision, stamps, proxy);
         });
     }

@@ -61,7 +61,7 @@ public final class UnresolvedSubmissions {
                     missing.add(row.stamp());
                 }
             }
-            resolved += pilots.adopt(adopt, ADOPTED);
+            resolved += pilots.adopt(adopt, NativeIds.of(driver, adopt.values()), ADOPTED);
             Instant submitted = batch.rows().get(0).submittedAt();
             if (found.definite()) {
                 pilots.abort(missing, NEVER_STARTED);

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * cycle finds the database away, an INFO when one finds it back, and nothing from the cycles
  * in between (with 1,000 queues, one line per queue and cycle would bury everything else).
  */
-final class DatabaseHealth {
+public final class DatabaseHealth {
     private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
 
     private final AtomicReference<Instant> downSince = new AtomicReference<>();
@@ -38,7 +38,7 @@ final class DatabaseHealth {
     }
 
     /** SQLSTATE class 08 (connection exception), or the pool's own time-out waiting for one. */
-    static boolean isConnectionFailure(Throwable e) {
+    public static boolean isConnectionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException) {
                 return true;

@@ -11,6 +11,7 @@ import io.pilotd.director.dirac.DiracDatabase;
 import io.pilotd.director.dirac.PilotAgentsMirror;
 import io.pilotd.director.dirac.PilotAgentsWriter;
 import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.endpoint.Endpoint;
 import io.pilotd.director.monitor.DirectorMetrics;
 import io.pilotd.director.monitor.StatusServer;
 import io.pilotd.director.payload.PilotEnvironment;
@@ -67,6 +68,7 @@ public final class Director implements AutoCloseable {
     private final DirectorMetrics metrics;
     private final PilotEnvironment environment;
     private StatusServer statusServer;
+    private Endpoint endpoint;
     private final WakeUps wakeUps;
     private DemandSource demand;
     private PilotAgentsMirror mirror;
@@ -133,8 +135,15 @@ public final class Director implements AutoCloseable {
             director.scheduler = QueueScheduler.start(director, director.health, database.dataSource(), directorId,
                     config.director().clustered(), config.queues(), retired);
             director.followDemand();
+            if (config.endpoint().on()) {
+                director.endpoint = Endpoint.start(config, new Endpoint.Daemon(database.jdbi(), director.environment,
+                        catalog, directorId, dataDir, metrics::metered));
+            }
         } catch (SchedulerException | RuntimeException e) {
             director.stopFollowingDemand();
+            if (director.scheduler != null) {
+                director.scheduler.stop(config.director().shutdownGrace());
+            }
             if (director.statusServer != null) {
                 director.statusServer.close();
             }
@@ -182,6 +191,11 @@ public final class Director implements AutoCloseable {
     private StatusServer serveStatus(String address, int port) {
         return StatusServer.start(address, port, directorId, database, metrics, environment,
                 config.queues().stream().map(QueueConfig::name).toList());
+    }
+
+    /** The port of the serverless endpoint, when the config has one. */
+    public Optional<Integer> endpointPort() {
+        return Optional.ofNullable(endpoint).map(Endpoint::port);
     }
 
     /** The port of the metrics, health and status page, when director.metricsPort opened one. */
@@ -241,11 +255,14 @@ public final class Director implements AutoCloseable {
     public Retention.Trimmed trimHistory() {
         RetentionSettings keep = config.director().retention();
         Instant now = Instant.now();
-        Retention.Trimmed trimmed = retention.trim(now.minus(keep.cycles()), now.minus(keep.pilotHistory()));
-        if (trimmed.cycles() + trimmed.history() > 0) {
-            log.info("history trimmed: {} cycle record(s) older than {}, {} status change(s) of ended pilots older than {}{}",
+        Retention.Trimmed trimmed = retention.trim(now.minus(keep.cycles()), now.minus(keep.pilotHistory()),
+                now.minus(keep.endpointAudit()));
+        if (trimmed.cycles() + trimmed.history() + trimmed.audit() > 0) {
+            log.info("history trimmed: {} cycle record(s) older than {}, {} status change(s) of ended pilots older than {},"
+                            + " {} endpoint audit row(s) older than {}{}",
                     trimmed.cycles(), Durations.format(keep.cycles()), trimmed.history(),
-                    Durations.format(keep.pilotHistory()), trimmed.more() ? "; more at the next run" : "");
+                    Durations.format(keep.pilotHistory()), trimmed.audit(), Durations.format(keep.endpointAudit()),
+                    trimmed.more() ? "; more at the next run" : "");
         }
         return trimmed;
     }
@@ -301,6 +318,9 @@ public final class Director implements AutoCloseable {
     public void close() {
         log.info("director {} stopping: finishing the cycles in flight", directorId);
         Instant deadline = Instant.now().plus(config.director().shutdownGrace());
+        if (endpoint != null) {
+            endpoint.close();
+        }
         stopFollowingDemand();
         if (scheduler != null) {
             scheduler.stop(config.director().shutdownGrace());

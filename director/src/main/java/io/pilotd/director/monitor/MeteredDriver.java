@@ -103,6 +103,11 @@ final class MeteredDriver implements PilotDriver {
     }
 
     @Override
+    public Optional<String> nativeId(String jobRef) {
+        return driver.nativeId(jobRef);
+    }
+
+    @Override
     public void close() {
         driver.close();
     }

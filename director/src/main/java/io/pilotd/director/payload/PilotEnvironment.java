@@ -114,8 +114,23 @@ public final class PilotEnvironment {
         return new PilotRequest(batchId, stamps, payload(queue, batchId, pem), queue.maxLifetime());
     }
 
+    /**
+     * The request for pilots whose proxy and wrapper their requester supplied (the serverless
+     * endpoint): the queue's environment, bootstrap and user-data carry them.
+     */
+    public PilotRequest supplied(QueueRow queue, String batchId, List<String> stamps, String pem, String wrapper) {
+        PilotRequest request = new PilotRequest(batchId, stamps, payload(queue, batchId, pem, wrapper), queue.maxLifetime());
+        recent.put(batchId, request);
+        return request;
+    }
+
     /** @param pem the proxy the pilots carry, or null */
     public PilotPayload payload(QueueRow queue, String batchId, String pem) {
+        return payload(queue, batchId, pem, null);
+    }
+
+    /** @param suppliedWrapper the wrapper a requester supplied, or null for the one made for the queue */
+    private PilotPayload payload(QueueRow queue, String batchId, String pem, String suppliedWrapper) {
         PilotSettings settings = pilotSettings(queue.name());
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PILOTD_BATCH", batchId);
@@ -133,7 +148,7 @@ public final class PilotEnvironment {
         Map<String, String> secrets = pem == null ? Map.of()
                 : Map.of(PilotPayload.PROXY_VARIABLE, Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)));
         PayloadRenderer renderer = renderer(settings);
-        String wrapper = settings.locationsOrNone().isEmpty() ? ""
+        String wrapper = suppliedWrapper != null ? suppliedWrapper : settings.locationsOrNone().isEmpty() ? ""
                 : renderer.wrapper(settings.locationsOrNone(), pilotOptions(settings, queue), settings.extraOptionsOrNone());
         String userData = renderer.userData(env, wrapper, pem, settings.cvmfs(), queue.maxLifetime());
         if (!settings.userDataPartsOrNone().isEmpty()) {

@@ -31,7 +31,7 @@ public final class PilotProxies {
      * @param problem why no pilot may be submitted, or null
      */
     public record Verdict(Proxy proxy, String problem) {
-        static final Verdict NONE = new Verdict(null, null);
+        public static final Verdict NONE = new Verdict(null, null);
 
         public boolean fit() {
             return problem == null;

@@ -1,6 +1,7 @@
 package io.pilotd.director.store;
 
 import io.pilotd.director.dirac.PilotAgent;
+import io.pilotd.driver.api.PilotStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,12 +54,12 @@ public final class PilotAgentsOutbox {
                             limit :limit""")
                     .bind("limit", limit)
                     .map((rs, ctx) -> {
-                        String status = rs.getString("status");
+                        PilotStatus status = PilotStatus.valueOf(rs.getString("status"));
                         return new Change(rs.getLong("change"), rs.getLong("id"), new PilotAgent(rs.getString("job_ref"),
                                 rs.getString("stamp"), rs.getString("ce"), rs.getString("ce_queue"), rs.getString("site"),
                                 rs.getString("vo"), rs.getString("driver"),
                                 // a pilot adopted with its jobRef before its row left Submitting
-                                "Submitting".equals(status) ? "Submitted" : status,
+                                status.diracName(),
                                 rs.getString("status_reason"), rs.getTimestamp("submitted_at").toInstant(),
                                 rs.getTimestamp("updated_at").toInstant()));
                     })

@@ -69,27 +69,33 @@ public final class PilotStore {
                 .execute();
     }
 
-    /** Records what the cloud answered: each stamp's jobRef, and the pilot {@code Submitted}. */
-    public void recordSubmitted(Handle h, Map<String, String> jobRefs) {
-        setJobRefs(h, jobRefs, "accepted by the cloud");
+    /**
+     * Records what the cloud answered: each stamp's jobRef, the cloud's own id where the driver
+     * gives one ({@code nativeIds}, by jobRef), and the pilot {@code Submitted}.
+     */
+    public void recordSubmitted(Handle h, Map<String, String> jobRefs, Map<String, String> nativeIds) {
+        setJobRefs(h, jobRefs, nativeIds, "accepted by the cloud");
     }
 
     /**
-     * Rows still {@code Submitting} get their jobRef and become {@code Submitted}, with the
-     * reason, in one statement.
+     * Rows still {@code Submitting} get their jobRef (and native id) and become {@code Submitted},
+     * with the reason, in one statement.
      *
      * @return how many changed
      */
-    private static int setJobRefs(Handle h, Map<String, String> jobRefsByStamp, String reason) {
+    private static int setJobRefs(Handle h, Map<String, String> jobRefsByStamp, Map<String, String> nativeIds, String reason) {
         if (jobRefsByStamp.isEmpty()) {
             return 0;
         }
         return h.createUpdate("""
-                        update pilot p set job_ref = v.job_ref, status = 'Submitted', status_reason = :reason
-                        from unnest(cast(:stamps as text[]), cast(:jobRefs as text[])) as v(stamp, job_ref)
+                        update pilot p set job_ref = v.job_ref, native_id = coalesce(v.native_id, p.native_id),
+                                           status = 'Submitted', status_reason = :reason
+                        from unnest(cast(:stamps as text[]), cast(:jobRefs as text[]), cast(:nativeIds as text[]))
+                             as v(stamp, job_ref, native_id)
                         where p.stamp = v.stamp and p.status = 'Submitting'""")
                 .bind("stamps", jobRefsByStamp.keySet().toArray(String[]::new))
                 .bind("jobRefs", jobRefsByStamp.values().toArray(String[]::new))
+                .bind("nativeIds", jobRefsByStamp.values().stream().map(nativeIds::get).toArray(String[]::new))
                 .bind("reason", reason)
                 .execute();
     }
@@ -113,8 +119,8 @@ public final class PilotStore {
      * Adopts pilots found at the cloud whose rows are still {@code Submitting} (their submission's
      * answer was lost or cut short), with the jobRef and state the cloud gave.
      */
-    public int adopt(Map<String, String> jobRefsByStamp, String reason) {
-        return jdbi.withHandle(h -> setJobRefs(h, jobRefsByStamp, reason));
+    public int adopt(Map<String, String> jobRefsByStamp, Map<String, String> nativeIds, String reason) {
+        return jdbi.withHandle(h -> setJobRefs(h, jobRefsByStamp, nativeIds, reason));
     }
 
     /**

@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Retention {
     /** What one run deleted, and whether it stopped with more to delete. */
-    public record Trimmed(long cycles, long history, boolean more) {
+    public record Trimmed(long cycles, long history, long audit, boolean more) {
     }
 
     private final Jdbi jdbi;
@@ -26,21 +26,32 @@ public final class Retention {
     /**
      * @param cyclesBefore  cycle records that started before this go
      * @param historyBefore status changes before this go, of pilots that have ended
+     * @param auditBefore   the endpoint's audit rows before this go
      */
-    public Trimmed trim(Instant cyclesBefore, Instant historyBefore) {
+    public Trimmed trim(Instant cyclesBefore, Instant historyBefore, Instant auditBefore) {
         long cycles = 0;
         long history = 0;
+        long audit = 0;
         int batches = 0;
         boolean more = true;
         while (more && batches < batchesPerRun) {
             int c = deleteCycles(cyclesBefore);
             int h = deleteHistory(historyBefore);
+            int a = deleteAudit(auditBefore);
             cycles += c;
             history += h;
+            audit += a;
             batches++;
-            more = c == batch || h == batch;
+            more = c == batch || h == batch || a == batch;
         }
-        return new Trimmed(cycles, history, more);
+        return new Trimmed(cycles, history, audit, more);
+    }
+
+    private int deleteAudit(Instant before) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        delete from endpoint_audit where id in (
+                            select id from endpoint_audit where at < :before limit :batch)""")
+                .bind("before", before).bind("batch", batch).execute());
     }
 
     private int deleteCycles(Instant before) {

@@ -3,6 +3,7 @@ package io.pilotd.director.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilotd.director.testing.Cli;
+import io.pilotd.proxy.TestTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,6 +41,14 @@ class BadInputTest {
     private static Path write(Path dir, String name, String text) {
         try {
             return Files.writeString(dir.resolve(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path directory(Path dir, String name) {
+        try {
+            return Files.createDirectories(dir.resolve(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -193,6 +202,29 @@ class BadInputTest {
                 secretOthersCanRead("a proxy file others can read", "proxy.pem", "rw-r-----", "proxy:\n  file: "),
                 config("every type error at once", replace("maxRunning: 10", "maxRunning: x").andThen(replace("cycle: 1m", "cycle: y"))::apply,
                         "queues[0].limits.maxRunning: 'x' is not a whole number"),
+                config("an endpoint in plain HTTP beyond loopback", append("endpoint:\n  port: 8443\n"),
+                        "endpoint: has a port and no certificate and key: it would speak plain HTTP, which it does on a"
+                                + " loopback address only (tests), not on 0.0.0.0"),
+                secretOthersCanRead("an endpoint key others can read", "endpoint.key", "rw-r--r--",
+                        "endpoint:\n  port: 8443\n  certificate: /etc/hostname\n  key: "),
+                new Case("an endpoint key of another certificate", dir -> {
+                    TestTls.Pem one = TestTls.write(directory(dir, "one"));
+                    TestTls.Pem other = TestTls.write(directory(dir, "other"));
+                    return new String[] {"config", "check", write(dir, "pilotd.yaml", valid(dir) + "endpoint:\n  port: 8443\n"
+                            + "  certificate: " + one.certificate() + "\n  key: " + other.key() + "\n").toString()};
+                }, "this key does not match the certificate of"),
+                config("an endpoint that takes no body", append("endpoint:\n  maxBodyKiB: 0\n"),
+                        "endpoint.maxBodyKiB: must be at least 1, not 0"),
+                config("trust anchors that are not there", append("endpoint:\n  trustAnchors: /nonexistent/certificates\n"),
+                        "endpoint.trustAnchors: /nonexistent/certificates: cannot be read"),
+                command("an API key for a queue the config lacks", "no queue named 'nosuch'",
+                        "endpoint", "key", "add", "k", "--vo", "vo", "--queue", "nosuch"),
+                command("an API key of no rate", "--rate must be at least 1, not 0",
+                        "endpoint", "key", "add", "k", "--vo", "vo", "--queue", "q1", "--rate", "0"),
+                command("an API key that expires at once", "--expires-in must be at least 1h, not 10m",
+                        "endpoint", "key", "add", "k", "--vo", "vo", "--queue", "q1", "--expires-in", "10m"),
+                command("an API key named like no key", "'bad/name' must be 1-64 letters",
+                        "endpoint", "key", "add", "bad/name", "--vo", "vo", "--queue", "q1"),
                 command("a negative --limit", "--limit must not be negative, not -1", "pilots", "--limit", "-1"),
                 command("an unknown queue for pilots", "nosuch", "pilots", "--queue", "nosuch"),
                 command("a status that is no status", "Bogus", "pilots", "--status", "Bogus"),

@@ -54,7 +54,7 @@ class WakeUpTest {
 
     private static PilotdConfig withDemand(PilotdConfig config, DemandSettings demand, DiracSettings dirac) {
         return new PilotdConfig(config.director(), config.database(), config.proxy(), config.pilot(), config.sites(),
-                config.queues(), demand, dirac);
+                config.queues(), demand, dirac, null);
     }
 
     private int pilots(String queue) {

@@ -36,6 +36,13 @@ class RetentionTest {
     }
 
     /** A pilot that went through these statuses, its whole history dated {@code at}. */
+    private void audit(Instant at) {
+        db.jdbi().useHandle(h -> h.createUpdate("""
+                        insert into endpoint_audit (at, remote, method, path, status, outcome)
+                        values (:at, '127.0.0.1', 'POST', '/submitjob', 401, 'no x-api-key header')""")
+                .bind("at", at).execute());
+    }
+
     private long pilot(int n, Instant at, String... statuses) {
         long id = db.jdbi().withHandle(h -> h.createQuery("""
                         insert into pilot (stamp, queue, site, ce, driver, batch_id, director_id, status)
@@ -64,12 +71,17 @@ class RetentionTest {
         long ended = pilot(1, NOW.minus(Duration.ofDays(40)), "Submitting", "Submitted", "Running", "Done");
         long live = pilot(2, NOW.minus(Duration.ofDays(40)), "Submitting", "Running");
         long recent = pilot(3, NOW.minus(Duration.ofDays(2)), "Submitting", "Failed");
+        for (int i = 0; i < 4; i++) {
+            audit(NOW.minus(Duration.ofDays(91)).minusSeconds(i));
+        }
+        audit(NOW.minus(Duration.ofDays(89)));
         Retention retention = new Retention(db.jdbi(), 3, 2);
 
-        Retention.Trimmed first = retention.trim(NOW.minus(MONTH), NOW.minus(MONTH));
-        assertThat(first).isEqualTo(new Retention.Trimmed(6, 4, true));
-        Retention.Trimmed second = retention.trim(NOW.minus(MONTH), NOW.minus(MONTH));
-        assertThat(second).isEqualTo(new Retention.Trimmed(1, 0, false));
+        Retention.Trimmed first = retention.trim(NOW.minus(MONTH), NOW.minus(MONTH), NOW.minus(Duration.ofDays(90)));
+        assertThat(first).isEqualTo(new Retention.Trimmed(6, 4, 4, true));
+        Retention.Trimmed second = retention.trim(NOW.minus(MONTH), NOW.minus(MONTH), NOW.minus(Duration.ofDays(90)));
+        assertThat(second).isEqualTo(new Retention.Trimmed(1, 0, 0, false));
+        assertThat(count("select count(*) from endpoint_audit")).as("the audit row inside 90 days").isEqualTo(1);
 
         assertThat(count("select count(*) from director_cycle")).as("the cycle inside the month").isEqualTo(1);
         assertThat(count("select count(*) from pilot_status_history where pilot_id = " + ended)).isZero();

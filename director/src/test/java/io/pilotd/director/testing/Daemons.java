@@ -2,6 +2,7 @@ package io.pilotd.director.testing;
 
 import io.pilotd.director.config.DatabaseSettings;
 import io.pilotd.director.config.DirectorSettings;
+import io.pilotd.director.config.EndpointSettings;
 import io.pilotd.director.config.Matching;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
@@ -45,6 +46,12 @@ public final class Daemons {
         return new PilotdConfig(new DirectorSettings(d.id(), d.dataDir(), port, "127.0.0.1", d.clustered(), d.threads(),
                 d.shutdownGrace(), d.sweepEvery(), d.maxSubmitCount(), d.retention()), config.database(), config.proxy(),
                 config.pilot(), config.sites(), config.queues());
+    }
+
+    /** The config, with this serverless endpoint. */
+    public static PilotdConfig withEndpoint(PilotdConfig config, EndpointSettings endpoint) {
+        return new PilotdConfig(config.director(), config.database(), config.proxy(), config.pilot(), config.sites(),
+                config.queues(), config.demand(), config.dirac(), endpoint);
     }
 
     /** A port nothing listens on now (the test that takes it may, rarely, lose it to another). */

@@ -55,6 +55,15 @@ public interface PilotDriver extends AutoCloseable {
     /** Stops these pilots and releases what they hold; a pilot already gone is not an error. */
     void kill(List<String> jobRefs) throws DriverException;
 
+    /**
+     * The cloud's own id of a pilot this driver started or listed (a Batch job id, the id a
+     * serverless endpoint answered with), recorded beside its jobRef; empty where the driver has
+     * none to give. Answered from the jobRef or from what the driver learnt; never a call.
+     */
+    default Optional<String> nativeId(String jobRef) {
+        return Optional.empty();
+    }
+
     /** The pilot's log or console output where the cloud keeps one. */
     Optional<String> output(String jobRef) throws DriverException;
 

@@ -29,4 +29,9 @@ public enum PilotStatus {
     public boolean isFinal() {
         return FINAL.contains(this);
     }
+
+    /** Its name in DIRAC, which has no Submitting: a pilot on its way to the cloud is Submitted there. */
+    public String diracName() {
+        return this == Submitting ? Submitted.name() : name();
+    }
 }

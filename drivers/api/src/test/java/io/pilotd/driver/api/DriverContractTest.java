@@ -26,10 +26,14 @@ public abstract class DriverContractTest {
     /** A well-formed jobRef of this driver's kind that its cloud never had. */
     protected abstract String unknownJobRef();
 
-    protected static PilotRequest request(int count) {
+    /** What every pilot of the contract's requests carries; a driver whose pilots need more (a proxy) gives it. */
+    protected PilotPayload payload() {
+        return new PilotPayload(Map.of("PILOTD_QUEUE", "contract-q"), "#cloud-config\n");
+    }
+
+    protected PilotRequest request(int count) {
         String batchId = UUID.randomUUID().toString().replace("-", "");
-        return new PilotRequest(batchId, BatchStamps.stamps(batchId, count),
-                new PilotPayload(Map.of("PILOTD_QUEUE", "contract-q"), "#cloud-config\n"));
+        return new PilotRequest(batchId, BatchStamps.stamps(batchId, count), payload());
     }
 
     @Test

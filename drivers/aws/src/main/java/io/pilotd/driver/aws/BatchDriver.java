@@ -423,9 +423,11 @@ final class BatchDriver implements PilotDriver {
             if (batchId == null || !directorId.equals(job.tags().get(Tags.DIRECTOR))) {
                 continue;
             }
-            int offset = Integer.parseInt(environment(job).getOrDefault("PILOTD_STAMP_OFFSET", "0"));
+            Map<String, String> env = environment(job);
+            int offset = Integer.parseInt(env.getOrDefault("PILOTD_STAMP_OFFSET", "0"));
             if (job.arrayProperties() == null || job.arrayProperties().size() == null) {
-                owned.add(owned(BatchStamps.stamp(batchId, offset), job));
+                // A single job carries its stamp, which its requester may have chosen (the serverless endpoint).
+                owned.add(owned(env.getOrDefault(PilotPayload.STAMP_VARIABLE, BatchStamps.stamp(batchId, offset)), job));
                 continue;
             }
             List<String> children = new ArrayList<>();
@@ -448,6 +450,11 @@ final class BatchDriver implements PilotDriver {
     private OwnedPilot owned(String stamp, JobDetail job) {
         Instant created = job.createdAt() == null ? null : Instant.ofEpochMilli(job.createdAt());
         return new OwnedPilot(stamp, jobRef(job.jobId()), state(job), created);
+    }
+
+    @Override
+    public Optional<String> nativeId(String jobRef) {
+        return BatchJobRef.parse(jobRef).map(BatchJobRef::jobId);
     }
 
     @Override

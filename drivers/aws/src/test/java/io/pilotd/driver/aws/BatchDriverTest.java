@@ -286,7 +286,7 @@ class BatchDriverTest extends AwsDriverTest {
                 .hasMessage("SubmitJob: ClientException: Job queue pilots does not exist");
     }
 
-    private static PilotRequest bigRequest(int n) {
+    private PilotRequest bigRequest(int n) {
         PilotRequest small = request(n);
         return new PilotRequest(small.batchId(), small.stamps(),
                 new PilotPayload(Map.of("PILOTD_WRAPPER", "x".repeat(40_000)), ""));

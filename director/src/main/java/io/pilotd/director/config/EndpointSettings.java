@@ -1,0 +1,43 @@
+package io.pilotd.director.config;
+
+import java.time.Duration;
+
+/**
+ * pilotd's serverless computing endpoint: a REST API that turns pilot requests into pilots of
+ * the configured queues (README, "The serverless endpoint"). Off unless {@code port} is set.
+ *
+ * @param address          the address it listens on (default 0.0.0.0)
+ * @param port             its port; 0 (the default) turns it off
+ * @param certificate      PEM: the server's certificate, then its chain; with {@code key}, HTTPS
+ * @param key              PEM: the certificate's private key (a secret file, mode 0600)
+ * @param maxBodyKiB       a larger request body is refused with 413 (default 256)
+ * @param minProxyLifetime how long a request's proxy must still be valid (default 1h)
+ * @param trustAnchors     a directory of CA certificates (/etc/grid-security/certificates) at which
+ *                         a request's proxy chain must end; without it, the chain is checked within itself
+ * @param threads          requests worked on at once (default 4), each holding a database connection; more wait, up to a bound, then get 503
+ */
+public record EndpointSettings(String address, Integer port, String certificate, String key, Integer maxBodyKiB,
+                               Duration minProxyLifetime, String trustAnchors, Integer threads) {
+    public static final String DEFAULT_ADDRESS = "0.0.0.0";
+
+    public static EndpointSettings off() {
+        return new EndpointSettings(null, null, null, null, null, null, null, null);
+    }
+
+    public EndpointSettings {
+        address = address == null ? DEFAULT_ADDRESS : address;
+        port = port == null ? 0 : port;
+        maxBodyKiB = maxBodyKiB == null ? 256 : maxBodyKiB;
+        minProxyLifetime = minProxyLifetime == null ? Duration.ofHours(1) : minProxyLifetime;
+        threads = threads == null ? 4 : threads;
+    }
+
+    public boolean on() {
+        return port > 0;
+    }
+
+    /** Without a certificate the endpoint speaks plain HTTP, which the validator allows on loopback only. */
+    public boolean tls() {
+        return certificate != null || key != null;
+    }
+}

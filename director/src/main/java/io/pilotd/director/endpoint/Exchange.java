@@ -1,0 +1,94 @@
+package io.pilotd.director.endpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pilotd.director.store.EndpointAudit;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and its answer, with what its audit row says: the answer is written after its
+ * audit row, so that a client that has its answer finds the row.
+ */
+final class Exchange {
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Clock clock;
+    private final String remote;
+    private final String path;
+    Long keyId;
+    String keyName;
+    String queue;
+    String jobName;
+
+    Exchange(Request request, Response response, Callback callback, Clock clock) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.clock = clock;
+        this.remote = Request.getRemoteAddr(request);
+        this.path = Request.getPathInContext(request);
+    }
+
+    String method() {
+        return request.getMethod();
+    }
+
+    String path() {
+        return path;
+    }
+
+    /** Answers with a JSON body, after the audit row. */
+    void json(EndpointAudit audit, int status, Object body, String outcome) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an answer cannot be written as JSON", e);
+        }
+        send(audit, status, "application/json", bytes, outcome);
+    }
+
+    void text(EndpointAudit audit, int status, String contentType, String body, String outcome) {
+        send(audit, status, contentType, body.getBytes(StandardCharsets.UTF_8), outcome);
+    }
+
+    void error(EndpointAudit audit, ApiError error) {
+        if (error.retryAfter() != null) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, error.retryAfter().toSeconds())));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", error.status());
+        body.put("error", HttpStatus.getMessage(error.status()));
+        body.put("message", error.getMessage());
+        json(audit, error.status(), body, error.getMessage());
+    }
+
+    private void send(EndpointAudit audit, int status, String contentType, byte[] body, String outcome) {
+        try {
+            audit.record(new EndpointAudit.Entry(clock.instant(), keyId, remote, method(), path, queue, jobName, status,
+                    outcome));
+        } catch (RuntimeException e) {
+            // The database is away: the request's answer says so already, or its work was done before.
+            log.warn("the audit row of {} {} from {} ({}) cannot be written: {}", method(), path, remote, status, e.getMessage());
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+}
