@@ -523,7 +523,8 @@ public final class FakeOpenStack implements AutoCloseable {
         return node;
     }
 
-    private static Map<String, String> query(URI uri) {
+    /** A request's query parameters, decoded: the fakes' way of reading them. */
+    static Map<String, String> query(URI uri) {
         Map<String, String> query = new LinkedHashMap<>();
         String raw = uri.getRawQuery();
         if (raw != null) {

@@ -98,7 +98,7 @@ class ServerlessEndToEndTest {
             ScheduledExecutorService siteDaemon = Executors.newSingleThreadScheduledExecutor();
             try (QueueDrivers siteDrivers = QueueDrivers.create(site.queues(), DriverCatalog.load(), "site", dir);
                  Endpoint endpoint = Endpoint.start(site, new Endpoint.Daemon(siteDb.jdbi(), siteEnvironment, DriverCatalog.load(),
-                         "site", dir, QueueDrivers.Decorator.NONE));
+                         "site", dir, QueueDrivers.Decorator.NONE, status -> { }));
                  Director director = Director.start(central, centralDb, DriverCatalog.load(),
                          Files.createDirectories(dir.resolve("central")))) {
                 siteDaemon.scheduleWithFixedDelay(() -> siteCycle.run("batch-eu", siteDrivers.get("batch-eu")), 0, 500,

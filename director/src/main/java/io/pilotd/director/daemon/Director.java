@@ -137,7 +137,7 @@ public final class Director implements AutoCloseable {
             director.followDemand();
             if (config.endpoint().on()) {
                 director.endpoint = Endpoint.start(config, new Endpoint.Daemon(database.jdbi(), director.environment,
-                        catalog, directorId, dataDir, metrics::metered));
+                        catalog, directorId, dataDir, metrics::metered, metrics::endpointAnswered));
             }
         } catch (SchedulerException | RuntimeException e) {
             director.stopFollowingDemand();

@@ -26,6 +26,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -51,9 +52,14 @@ public final class Endpoint implements AutoCloseable {
         this.drivers = drivers;
     }
 
-    /** What the endpoint needs of the daemon. */
+    /**
+     * What the endpoint needs of the daemon.
+     *
+     * @param decorator what wraps its drivers (the daemon's metrics)
+     * @param answered  told the status of every answer (the daemon's metrics)
+     */
     public record Daemon(Jdbi jdbi, PilotEnvironment environment, DriverCatalog catalog, String directorId, Path dataDir,
-                         QueueDrivers.Decorator decorator) {
+                         QueueDrivers.Decorator decorator, IntConsumer answered) {
     }
 
     /** @throws IllegalStateException when it cannot listen, or its TLS files or trust anchors cannot be read */
@@ -81,7 +87,7 @@ public final class Endpoint implements AutoCloseable {
                 new Submitter(jdbi, daemon.environment(), daemon.directorId(), Clock.systemUTC()), drivers,
                 new ProxyCheck(settings.minProxyLifetime(), anchors), new RateLimits(System::nanoTime));
         EndpointApi api = new EndpointApi(parts, config.queues().stream().map(QueueConfig::name).collect(Collectors.toSet()),
-                settings.maxBodyKiB() * 1024, workers, Clock.systemUTC(), openApi());
+                settings.maxBodyKiB() * 1024, workers, Clock.systemUTC(), openApi(), daemon.answered());
         EndpointServer server;
         try {
             server = EndpointServer.start(settings, api, idle);

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntConsumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -67,6 +68,7 @@ final class EndpointApi extends Handler.Abstract {
     private final Executor workers;
     private final Clock clock;
     private final String openApi;
+    private final IntConsumer answered;
 
     record Parts(EndpointKeys keys, EndpointJobs jobs, EndpointAudit audit, QueueStore queues, PilotStore pilots,
                  Submitter submitter, EndpointDrivers drivers, ProxyCheck proxies, RateLimits rates) {
@@ -76,7 +78,8 @@ final class EndpointApi extends Handler.Abstract {
      * @param served  the queues of the config: the endpoint starts pilots of these only
      * @param maxBody the largest body taken, in bytes
      */
-    EndpointApi(Parts parts, Set<String> served, int maxBody, Executor workers, Clock clock, String openApi) {
+    EndpointApi(Parts parts, Set<String> served, int maxBody, Executor workers, Clock clock, String openApi,
+                IntConsumer answered) {
         this.keys = parts.keys();
         this.jobs = parts.jobs();
         this.audit = parts.audit();
@@ -92,11 +95,12 @@ final class EndpointApi extends Handler.Abstract {
         this.workers = workers;
         this.clock = clock;
         this.openApi = openApi;
+        this.answered = answered;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        Exchange x = new Exchange(request, response, callback, clock);
+        Exchange x = new Exchange(request, response, callback, clock, answered);
         if (!"POST".equals(request.getMethod()) || !"/submitjob".equals(x.path())) {
             // Whatever came with another request is not read: it is dropped with the connection if it is large.
             work(x, null, null);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -28,6 +29,7 @@ final class Exchange {
     private final Response response;
     private final Callback callback;
     private final Clock clock;
+    private final IntConsumer answered;
     private final String remote;
     private final String path;
     Long keyId;
@@ -35,11 +37,12 @@ final class Exchange {
     String queue;
     String jobName;
 
-    Exchange(Request request, Response response, Callback callback, Clock clock) {
+    Exchange(Request request, Response response, Callback callback, Clock clock, IntConsumer answered) {
         this.request = request;
         this.response = response;
         this.callback = callback;
         this.clock = clock;
+        this.answered = answered;
         this.remote = Request.getRemoteAddr(request);
         this.path = Request.getPathInContext(request);
     }
@@ -86,6 +89,7 @@ final class Exchange {
             // The database is away: the request's answer says so already, or its work was done before.
             log.warn("the audit row of {} {} from {} ({}) cannot be written: {}", method(), path, remote, status, e.getMessage());
         }
+        answered.accept(status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

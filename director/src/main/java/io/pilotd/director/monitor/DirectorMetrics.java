@@ -27,6 +27,7 @@ public final class DirectorMetrics {
     private final Counter submissionFailures;
     private final Histogram driverCalls;
     private final Counter driverErrors;
+    private final Counter endpointRequests;
 
     public DirectorMetrics() {
         JvmMetrics.builder().register(registry);
@@ -52,6 +53,8 @@ public final class DirectorMetrics {
         driverErrors = Counter.builder().name("pilotd_driver_call_errors")
                 .help("Driver calls that failed, by kind: refused, not_carried_out, outcome_unknown, error")
                 .labelNames("driver", "call", "kind").register(registry);
+        endpointRequests = Counter.builder().name("pilotd_endpoint_requests")
+                .help("Requests the serverless endpoint answered, by HTTP status").labelNames("status").register(registry);
     }
 
     public PrometheusRegistry registry() {
@@ -70,6 +73,11 @@ public final class DirectorMetrics {
         }
         cycleDuration.observe(seconds(Duration.between(cycle.startedAt(), cycle.endedAt())));
         cycleLag.observe(cycle.lagMillis() / 1000.0);
+    }
+
+    /** The serverless endpoint answered a request with this status. */
+    public void endpointAnswered(int status) {
+        endpointRequests.labelValues(Integer.toString(status)).inc();
     }
 
     void called(String driver, String call, long nanos, Throwable error) {

@@ -69,7 +69,7 @@ class EndpointHostileTest {
                         Duration.ofHours(1), null, 2));
         Queues.sync(db, queue);
         endpoint = Endpoint.start(config, new Endpoint.Daemon(db.jdbi(), PilotEnvironment.of(config, DIRECTOR, Clock.systemUTC()),
-                DriverCatalog.load(), DIRECTOR, dir, QueueDrivers.Decorator.NONE), IDLE);
+                DriverCatalog.load(), DIRECTOR, dir, QueueDrivers.Decorator.NONE, status -> { }), IDLE);
         tls = TestTls.clientContext(pem.ca());
         client = new ApiClient(URI.create("https://127.0.0.1:" + endpoint.port()), tls);
         key = ApiKeySecret.generate();

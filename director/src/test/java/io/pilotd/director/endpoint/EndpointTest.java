@@ -79,7 +79,7 @@ class EndpointTest {
                         Duration.ofHours(1), null, 2));
         Queues.sync(db, queues.toArray(QueueConfig[]::new));
         endpoint = Endpoint.start(config, new Endpoint.Daemon(db.jdbi(), PilotEnvironment.of(config, DIRECTOR, Clock.systemUTC()),
-                DriverCatalog.load(), DIRECTOR, dir, QueueDrivers.Decorator.NONE));
+                DriverCatalog.load(), DIRECTOR, dir, QueueDrivers.Decorator.NONE, status -> { }));
         client = new ApiClient(URI.create("https://127.0.0.1:" + endpoint.port()), TestTls.clientContext(tls.ca()));
         keys = new EndpointKeys(db.jdbi());
         key = addKey("site-director", Queues.VO, List.of("ep", "tight", "down", "refusing", "lost"), 1000, Duration.ofDays(1));

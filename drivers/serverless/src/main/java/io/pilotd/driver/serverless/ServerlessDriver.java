@@ -45,7 +45,10 @@ final class ServerlessDriver implements PilotDriver {
     private final ServerlessConfig config;
     private final DriverContext context;
     private final EndpointClient client;
-    /** The endpoint's ids of pilots, by jobRef, learnt from its answers until the director records them. */
+    /**
+     * The endpoint's ids of pilots, by jobRef, from the answers to submissions and look-ups, kept
+     * until the director records them (it asks right after each): never more than a batch's.
+     */
     private final Map<String, String> nativeIds = new ConcurrentHashMap<>();
 
     ServerlessDriver(ServerlessConfig config, DriverContext context, EndpointClient client) {
@@ -132,7 +135,11 @@ final class ServerlessDriver implements PilotDriver {
         }
         Map<String, String> found = new LinkedHashMap<>();
         for (String stamp : request.stamps()) {
-            job(stamp).ifPresent(job -> found.put(stamp, jobRef(stamp)));
+            Optional<JsonNode> job = job(stamp);
+            if (job.isPresent()) {
+                found.put(stamp, jobRef(stamp));
+                learn(jobRef(stamp), job.get());
+            }
         }
         // A request still in flight at the endpoint is not shown yet: absence is never definite.
         return new BatchLookup(found, found.size() == request.count());
@@ -209,9 +216,7 @@ final class ServerlessDriver implements PilotDriver {
         JsonNode jobs = json(reply.body()).path("jobs");
         for (JsonNode job : jobs) {
             String stamp = job.path("jobName").asText();
-            String jobRef = jobRef(stamp);
-            learn(jobRef, job);
-            owned.add(new OwnedPilot(stamp, jobRef, state(job), instant(job.path("submittedAt").asText(null))));
+            owned.add(new OwnedPilot(stamp, jobRef(stamp), state(job), instant(job.path("submittedAt").asText(null))));
         }
         return owned;
     }
@@ -235,9 +240,7 @@ final class ServerlessDriver implements PilotDriver {
         if (!reply.ok()) {
             throw failed("the job " + stamp, reply);
         }
-        JsonNode job = json(reply.body());
-        learn(jobRef(stamp), job);
-        return Optional.of(job);
+        return Optional.of(json(reply.body()));
     }
 
     /** A call that changes nothing, or whose repetition changes nothing more: any failure is "I don't know". */
