@@ -26,8 +26,8 @@ final class ProxyCheck {
         this.anchors = anchors;
     }
 
-    /** @return the proxy, fit for the pilot */
-    Proxy check(String pem, EndpointKeys.Key key, QueueRow queue, Instant now) throws ApiError {
+    /** @throws ApiError saying why the proxy may not go with a pilot of this key and queue */
+    void check(String pem, EndpointKeys.Key key, QueueRow queue, Instant now) throws ApiError {
         Proxy proxy;
         try {
             proxy = Proxy.parse(pem, "the request's proxy");
@@ -59,6 +59,5 @@ final class ProxyCheck {
             throw new ApiError(403, "the request's proxy is of VO " + vo + ": the queue " + queue.name() + " takes VO "
                     + queue.vo() + " only");
         }
-        return proxy;
     }
 }

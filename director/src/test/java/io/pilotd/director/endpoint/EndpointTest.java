@@ -67,16 +67,19 @@ class EndpointTest {
     private String key;
 
     @BeforeAll
-    void start() {
+    void start() throws Exception {
         FakeDriverFactory.reset();
         db = TestDatabases.fresh();
         List<QueueConfig> queues = List.of(Queues.queue("ep", 100, 100, 100), Queues.queue("tight", 100, 1, 100),
                 Queues.queue("down", 100, 100, 100), Queues.queue("refusing", 100, 100, 100),
                 Queues.queue("lost", 100, 100, 100), Queues.queue("elsewhere", 100, 100, 100));
         TestTls.Pem tls = TestTls.write(dir);
+        // The proxies' CA is the one trust anchor (TrustAnchorsTest refuses those of another).
+        Path anchors = Files.createDirectories(dir.resolve("certificates"));
+        Files.writeString(anchors.resolve("ca.pem"), CREDENTIALS.caPem());
         PilotdConfig config = Daemons.withEndpoint(Daemons.config(DIRECTOR, false, 2, queues),
                 new EndpointSettings("127.0.0.1", Daemons.freePort(), tls.certificate().toString(), tls.key().toString(), 8,
-                        Duration.ofHours(1), null, 2));
+                        Duration.ofHours(1), anchors.toString(), 2));
         Queues.sync(db, queues.toArray(QueueConfig[]::new));
         endpoint = Endpoint.start(config, new Endpoint.Daemon(db.jdbi(), PilotEnvironment.of(config, DIRECTOR, Clock.systemUTC()),
                 DriverCatalog.load(), DIRECTOR, dir, QueueDrivers.Decorator.NONE, status -> { }));

@@ -277,7 +277,7 @@ final class ServerlessDriver implements PilotDriver {
         }
     }
 
-    String jobRef(String stamp) {
+    private String jobRef(String stamp) {
         return config.host() + "/" + stamp;
     }
 
