@@ -204,6 +204,21 @@ class BatchDriverTest extends AwsDriverTest {
                 .allSatisfy(c -> assertThat(FakeBatch.tree(c.body()).has("filters")).isFalse());
     }
 
+    /** A stamp its requester chose (the serverless endpoint's job name) cannot be derived from the batch id. */
+    @Test
+    void aSingleJobIsListedWithTheStampItCarries_derivedOrNot() throws Exception {
+        PilotDriver driver = driver();
+        PilotRequest derived = request(1);
+        PilotRequest chosen = new PilotRequest(derived.batchId() + "0", List.of("0123456789abcdef0123456789abcdef"),
+                derived.payload());
+        String jobRef = driver.submit(chosen).get("0123456789abcdef0123456789abcdef");
+        driver.submit(derived);
+
+        assertThat(driver.listOwned(DIRECTOR)).extracting(OwnedPilot::stamp)
+                .containsExactlyInAnyOrder("0123456789abcdef0123456789abcdef", derived.stamps().get(0));
+        assertThat(driver.nativeId(jobRef)).contains(jobRef.substring(jobRef.lastIndexOf('/') + 1));
+    }
+
     @Test
     void aLostSubmitJobAnswerIsAnUnknownOutcomeNeverRetriedAndTheJobIsFoundByItsName() throws Exception {
         FakeClock clock = new FakeClock();
