@@ -52,6 +52,9 @@ public final class FakeServerless implements AutoCloseable {
     private final Set<String> keys = new CopyOnWriteArraySet<>();
     private final AtomicInteger ids = new AtomicInteger();
     public final AtomicInteger submitCalls = new AtomicInteger();
+    /** Calls of GET /jobs (the listing) and of GET /jobs/<name>. */
+    public final AtomicInteger listCalls = new AtomicInteger();
+    public final AtomicInteger jobCalls = new AtomicInteger();
     /** Whether it has the job URLs (pilotd's endpoint does; the API-gateway one may not). */
     public volatile boolean jobUrls = true;
 
@@ -106,6 +109,7 @@ public final class FakeServerless implements AutoCloseable {
             if (path.equals("/submitjob") && method.equals("POST")) {
                 submit(exchange, query);
             } else if (jobUrls && path.equals("/jobs") && method.equals("GET")) {
+                listCalls.incrementAndGet();
                 ArrayNode live = JSON.createArrayNode();
                 jobs.values().stream().filter(this::listed).filter(j -> !ended(j.status()))
                         .filter(j -> query.get("queue") == null || query.get("queue").equals(j.queue()))
@@ -160,6 +164,9 @@ public final class FakeServerless implements AutoCloseable {
     private void job(HttpExchange exchange, String method, String rest) throws IOException {
         boolean output = rest.endsWith("/output");
         String name = output ? rest.substring(0, rest.length() - "/output".length()) : rest;
+        if (!output && method.equals("GET")) {
+            jobCalls.incrementAndGet();
+        }
         Job job = jobs.get(name);
         if (job == null || !listed(job)) {
             answer(exchange, 404, JSON.createObjectNode().put("message", "no job named " + name));

@@ -35,8 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the id the endpoint answers with ({@code jobId}) is its native id.
  *
  * <p>Where the endpoint has job URLs ({@code jobUrls}), status, kill, output and the listing of
- * this key's live jobs go through them, one call per pilot: the API has no bulk call. Without
- * them, nothing is followed: the endpoint lists none of its pilots, and they become Unknown once
+ * this key's live jobs go through them: status reads the listing once, and asks one URL only
+ * for a pilot it does not show. Without them, nothing is followed: the endpoint lists none of its pilots, and they become Unknown once
  * the consistency window has passed, as DESIGN §7 says of pilots a cloud does not show.
  */
 final class ServerlessDriver implements PilotDriver {
@@ -145,16 +145,30 @@ final class ServerlessDriver implements PilotDriver {
         return new BatchLookup(found, found.size() == request.count());
     }
 
+    /**
+     * One listing of the key's live jobs answers for every pilot it shows; a pilot it does not
+     * (one that has ended, or is not shown yet) is asked about by its own URL.
+     */
     @Override
     public Map<String, PilotState> status(List<String> jobRefs) throws DriverException {
         Map<String, PilotState> states = new LinkedHashMap<>();
         if (!config.jobUrls()) {
             return states;
         }
+        Map<String, JsonNode> live = new LinkedHashMap<>();
+        for (JsonNode job : liveJobs()) {
+            live.put(job.path("jobName").asText(), job);
+        }
         for (String jobRef : jobRefs) {
             Optional<String> stamp = stamp(jobRef);
-            if (stamp.isPresent()) {
-                job(stamp.get()).ifPresent(job -> states.put(jobRef, state(job)));
+            if (stamp.isEmpty()) {
+                continue;
+            }
+            JsonNode job = live.get(stamp.get());
+            if (job != null) {
+                states.put(jobRef, state(job));
+            } else {
+                job(stamp.get()).ifPresent(ended -> states.put(jobRef, state(ended)));
             }
         }
         return states;
@@ -209,12 +223,7 @@ final class ServerlessDriver implements PilotDriver {
         if (!config.jobUrls() || !directorId.equals(context.directorId())) {
             return owned;
         }
-        EndpointClient.Reply reply = read("GET", "/jobs?queue=" + encode(config.queue()));
-        if (!reply.ok()) {
-            throw failed("the endpoint's jobs", reply);
-        }
-        JsonNode jobs = json(reply.body()).path("jobs");
-        for (JsonNode job : jobs) {
+        for (JsonNode job : liveJobs()) {
             String stamp = job.path("jobName").asText();
             owned.add(new OwnedPilot(stamp, jobRef(stamp), state(job), instant(job.path("submittedAt").asText(null))));
         }
@@ -229,6 +238,15 @@ final class ServerlessDriver implements PilotDriver {
     @Override
     public Duration consistencyWindow() {
         return config.consistencyWindow();
+    }
+
+    /** The live jobs of this driver's key and queue, in one call. */
+    private JsonNode liveJobs() throws DriverException {
+        EndpointClient.Reply reply = read("GET", "/jobs?queue=" + encode(config.queue()));
+        if (!reply.ok()) {
+            throw failed("the endpoint's jobs", reply);
+        }
+        return json(reply.body()).path("jobs");
     }
 
     /** The job of this name, as the endpoint shows it, or empty when it has none. */

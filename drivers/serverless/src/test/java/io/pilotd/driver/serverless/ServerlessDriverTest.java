@@ -11,6 +11,7 @@ import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
+import io.pilotd.driver.api.PilotState;
 import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.driver.api.RetryableDriverException;
 import io.pilotd.fakes.CloudBehaviour;
@@ -94,8 +95,14 @@ class ServerlessDriverTest {
         assertThat(driver.nativeId(jobRefs.get(request.stamps().get(0)))).contains(job.jobId());
 
         fixture.endpoint.set(request.stamps().get(1), "Running");
-        assertThat(driver.status(new ArrayList<>(jobRefs.values())).get(jobRefs.get(request.stamps().get(1))).status())
-                .isEqualTo(PilotStatus.Running);
+        fixture.endpoint.set(request.stamps().get(0), "Done");
+        int asked = fixture.endpoint.jobCalls.get();
+        Map<String, PilotState> states = driver.status(new ArrayList<>(jobRefs.values()));
+        assertThat(states.get(jobRefs.get(request.stamps().get(1))).status()).isEqualTo(PilotStatus.Running);
+        assertThat(states.get(jobRefs.get(request.stamps().get(0))).status()).isEqualTo(PilotStatus.Done);
+        assertThat(fixture.endpoint.listCalls.get()).as("one listing for the live pilots").isEqualTo(1);
+        assertThat(fixture.endpoint.jobCalls.get() - asked).as("one call for the pilot that ended, which it does not show")
+                .isEqualTo(1);
         assertThat(driver.output(jobRefs.get(request.stamps().get(1)))).contains("output of " + request.stamps().get(1));
     }
 
