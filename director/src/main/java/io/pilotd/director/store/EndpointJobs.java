@@ -1,9 +1,12 @@
 package io.pilotd.director.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** The jobs the serverless endpoint was asked for, each the pilot it became. */
 public final class EndpointJobs {
@@ -24,10 +27,7 @@ public final class EndpointJobs {
         return jdbi.withHandle(h -> h.createQuery("""
                         select j.job_name, j.key_id, p.* from endpoint_job j join pilot p on p.stamp = j.stamp
                         where j.job_name = :name""")
-                .bind("name", jobName)
-                .map((rs, ctx) -> new Job(rs.getString("job_name"), rs.getLong("key_id"), PilotStore.pilot(rs, ctx),
-                        rs.getString("native_id")))
-                .findOne());
+                .bind("name", jobName).map(EndpointJobs::job).findOne());
     }
 
     /** The live jobs a key asked for (of one queue, unless null): what the key's director may reconcile against. */
@@ -37,10 +37,11 @@ public final class EndpointJobs {
                         where j.key_id = :key and (cast(:queue as text) is null or p.queue = :queue)
                           and p.status not in ('Done', 'Failed', 'Aborted', 'Deleted')
                         order by p.id""")
-                .bind("key", keyId).bind("queue", queue)
-                .map((rs, ctx) -> new Job(rs.getString("job_name"), rs.getLong("key_id"), PilotStore.pilot(rs, ctx),
-                        rs.getString("native_id")))
-                .list());
+                .bind("key", keyId).bind("queue", queue).map(EndpointJobs::job).list());
+    }
+
+    private static Job job(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Job(rs.getString("job_name"), rs.getLong("key_id"), PilotStore.pilot(rs, ctx), rs.getString("native_id"));
     }
 
     /** Frees a job name whose submission started nothing: a request of that name may try again. */
