@@ -91,6 +91,7 @@ class LauncherIT {
                 .replace("  # CLOUD.AWS-Frankfurt.de: {maxCores: 512}", "  CLOUD.AWS-Frankfurt.de: {maxCores: 512}")
                 .replace("  # CLOUD.CERN.ch: {maxCores: 1024}", "  CLOUD.CERN.ch: {maxCores: 1024}")
                 .replace("  # CLOUD.GCE-Europe.eu: {maxCores: 400}", "  CLOUD.GCE-Europe.eu: {maxCores: 400}")
+                .replace("  # CLOUD.Serverless-AWS.eu: {}", "  CLOUD.Serverless-AWS.eu: {}")
                 .replaceAll("(?m)^  # (?=- |  )", "  ");
         Path file = dataDir.resolve("clouds-example.yaml");
         Files.writeString(file, example);
@@ -108,11 +109,15 @@ class LauncherIT {
         // And the jclouds queue a key file, only its owner's.
         Path key = Files.writeString(dataDir.resolve("gce-key.pem"), "-----BEGIN PRIVATE KEY-----\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(file, example.replace("/etc/pilotd/gce-key.pem", key.toString()));
+        // And the serverless queue its API key's file.
+        Path apiKey = Files.writeString(dataDir.resolve("endpoint.apikey"), "pilotd_not-a-real-one\n");
+        Files.setPosixFilePermissions(apiKey, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, example.replace("/etc/pilotd/gce-key.pem", key.toString())
+                .replace("/etc/pilotd/endpoint.apikey", apiKey.toString()));
         Pilotd.Run check = Pilotd.run(dataDir, Map.of("OS_CLIENT_CONFIG_FILE", clouds.toString()), "config", "check",
                 file.toString());
         assertThat(check.exitCode()).as(check.err()).isZero();
-        assertThat(check.out()).contains("OK, 5 queue(s)");
+        assertThat(check.out()).contains("OK, 6 queue(s)");
     }
 
     @Test
