@@ -21,6 +21,7 @@ final class PilotCommand extends InspectionCommand {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("stamp", p.stamp());
         fields.put("jobRef", p.jobRef());
+        fields.put("nativeId", p.nativeId());
         fields.put("status", p.status());
         fields.put("reason", p.statusReason());
         fields.put("queue", p.queue());

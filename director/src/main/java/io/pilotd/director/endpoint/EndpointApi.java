@@ -398,7 +398,7 @@ final class EndpointApi extends Handler.Abstract {
         view.put("stamp", pilot.stamp());
         view.put("queue", pilot.queue());
         view.put("jobRef", pilot.jobRef());
-        view.put("jobId", job.nativeId());
+        view.put("jobId", pilot.nativeId());
         view.put("status", pilot.status().diracName());
         view.put("statusReason", pilot.statusReason());
         view.put("submittedAt", pilot.submittedAt().toString());

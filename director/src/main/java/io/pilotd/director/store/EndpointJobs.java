@@ -10,11 +10,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** The jobs the serverless endpoint was asked for, each the pilot it became. */
 public final class EndpointJobs {
-    /**
-     * @param keyId    the key of the request that made it
-     * @param nativeId the cloud's own id of the pilot, once the cloud has answered
-     */
-    public record Job(String jobName, long keyId, PilotRecord pilot, String nativeId) {
+    /** @param keyId the key of the request that made it */
+    public record Job(String jobName, long keyId, PilotRecord pilot) {
     }
 
     private final Jdbi jdbi;
@@ -41,7 +38,7 @@ public final class EndpointJobs {
     }
 
     private static Job job(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new Job(rs.getString("job_name"), rs.getLong("key_id"), PilotStore.pilot(rs, ctx), rs.getString("native_id"));
+        return new Job(rs.getString("job_name"), rs.getLong("key_id"), PilotStore.pilot(rs, ctx));
     }
 
     /** Frees a job name whose submission started nothing: a request of that name may try again. */

@@ -7,6 +7,7 @@ import java.util.List;
 /**
  * One row of the pilot table.
  *
+ * @param nativeId      the cloud's own id of it, where its driver gives one
  * @param driverSetupId the driver and parameters it was started with (null for rows older than set-ups)
  * @param taskQueues    the task queues it was submitted for
  */
@@ -14,6 +15,7 @@ public record PilotRecord(
         long id,
         String stamp,
         String jobRef,
+        String nativeId,
         String queue,
         String site,
         String ce,

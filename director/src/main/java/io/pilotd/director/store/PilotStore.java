@@ -20,7 +20,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** The pilot table: every statement that reads or writes pilots. */
 public final class PilotStore {
     static final String COLUMNS = """
-            id, stamp, job_ref, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
+            id, stamp, job_ref, native_id, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
             submitted_at, updated_at, finished_at, driver_setup_id, task_queues""";
 
     private final Jdbi jdbi;
@@ -256,6 +256,7 @@ public final class PilotStore {
                 rs.getLong("id"),
                 rs.getString("stamp"),
                 rs.getString("job_ref"),
+                rs.getString("native_id"),
                 rs.getString("queue"),
                 rs.getString("site"),
                 rs.getString("ce"),

@@ -192,6 +192,11 @@ final class Ec2Driver implements PilotDriver {
         return SCHEME + config.aws().region().id() + "/" + instanceId;
     }
 
+    @Override
+    public Optional<String> nativeId(String jobRef) {
+        return instanceId(jobRef);
+    }
+
     private static Optional<String> instanceId(String jobRef) {
         if (!jobRef.startsWith(SCHEME)) {
             return Optional.empty();

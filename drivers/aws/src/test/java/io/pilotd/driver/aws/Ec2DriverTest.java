@@ -109,8 +109,11 @@ class Ec2DriverTest extends AwsDriverTest {
     void whenTheRegionHasRoomForFewerOnlyThoseGetJobRefs() throws Exception {
         fake.ec2.capacity = 5;
         PilotRequest request = request(7);
-        Map<String, String> jobRefs = driver().submit(request);
+        PilotDriver driver = driver();
+        Map<String, String> jobRefs = driver.submit(request);
         assertThat(jobRefs).containsOnlyKeys(request.stamps().subList(0, 5));
+        assertThat(jobRefs.values()).allSatisfy(jobRef -> assertThat(driver.nativeId(jobRef))
+                .hasValueSatisfying(id -> assertThat(id).startsWith("i-").isEqualTo(jobRef.substring(jobRef.lastIndexOf('/') + 1))));
     }
 
     @Test

@@ -95,6 +95,11 @@ final class JcloudsDriver implements PilotDriver {
         return SCHEME + config.provider() + "/" + nodeId;
     }
 
+    @Override
+    public Optional<String> nativeId(String jobRef) {
+        return nodeId(jobRef);
+    }
+
     private Optional<String> nodeId(String jobRef) {
         String prefix = SCHEME + config.provider() + "/";
         return jobRef.startsWith(prefix) ? Optional.of(jobRef.substring(prefix.length())) : Optional.empty();

@@ -76,6 +76,8 @@ class JcloudsDriverTest extends DriverContractTest {
         assertThat(found.jobRefs()).isEqualTo(jobRefs);
         List<OwnedPilot> owned = driver.listOwned(DIRECTOR);
         assertThat(owned).extracting(OwnedPilot::stamp).containsExactlyInAnyOrderElementsOf(request.stamps());
+        assertThat(owned).allSatisfy(o -> assertThat(driver.nativeId(o.jobRef()))
+                .contains(o.jobRef().substring(o.jobRef().indexOf('/', "jclouds://".length()) + 1)));
         assertThat(JcloudsDriver.group(DIRECTOR)).isEqualTo("pilotd-contract-director");
         assertThat(JcloudsDriver.group("Site_A.1")).as("jclouds' group names").isEqualTo("pilotd-site-a-1");
     }

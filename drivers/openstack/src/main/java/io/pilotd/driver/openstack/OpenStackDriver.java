@@ -255,6 +255,11 @@ final class OpenStackDriver implements PilotDriver {
         return SCHEME + keystone.host() + "/" + keystone.region() + "/" + serverId;
     }
 
+    @Override
+    public Optional<String> nativeId(String jobRef) {
+        return serverId(jobRef);
+    }
+
     private Optional<String> serverId(String jobRef) {
         String prefix = SCHEME + keystone.host() + "/" + keystone.region() + "/";
         return jobRef.startsWith(prefix) ? Optional.of(jobRef.substring(prefix.length())) : Optional.empty();

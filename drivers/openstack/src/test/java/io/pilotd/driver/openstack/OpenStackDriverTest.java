@@ -136,6 +136,7 @@ class OpenStackDriverTest extends DriverContractTest {
         PilotRequest request = request(6);
         Map<String, String> jobRefs = driver.submit(request);
         List<String> refs = request.stamps().stream().map(jobRefs::get).toList();
+        assertThat(driver.nativeId(refs.get(0))).contains(serverOf(refs.get(0)).id);
         fake.set(serverOf(refs.get(1)).id, "ACTIVE", null);
         fake.set(serverOf(refs.get(2)).id, "ERROR", "No valid host was found. There are not enough hosts available.");
         fake.pilotEnded(serverOf(refs.get(3)).id, 0);
