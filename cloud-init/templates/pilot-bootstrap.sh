@@ -97,6 +97,10 @@ if [ -z "${DIRAC_PILOT_STAMP:-}" ]; then
         | sha256sum | cut -c1-32)
 fi
 export DIRAC_PILOT_STAMP
+# The reference DIRAC's pilot reports (PILOT_UUID wins over every batch system's variable in its
+# getSubmitterInfo): the one pilotd writes to DIRAC's PilotAgents table for this stamp.
+PILOT_UUID="pilotd://$DIRAC_PILOT_STAMP"
+export PILOT_UUID
 log "pilot $DIRAC_PILOT_STAMP of queue ${PILOTD_QUEUE:-?} at ${DIRAC_SITE:-?}"
 
 # The unprivileged user the pilot runs as, when this is root (and not told to run as root).

@@ -81,7 +81,7 @@ final class WakeUpFigures {
         Latencies noGap = run(new DemandSettings(DemandSettings.PILOTD, null, true, Duration.ofSeconds(1)), null, this::pilotdJob);
         FakeDirac dirac = FakeDirac.fresh();
         Latencies fromDirac = run(new DemandSettings(DemandSettings.DIRAC, POLL, true, null),
-                new DiracSettings(new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null), null, null),
+                new DiracSettings(new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null), null, null, null),
                 () -> dirac.addTaskQueue(Scenery.VO, "bench", 3600, true, Map.of(), 1));
         return List.of(
                 new Figure("job to Submitted, pilotd's task queue, with wake-up (period 60s, minGap 10s)", on.text(),

@@ -67,7 +67,10 @@ final class Pilotd {
             List<String> all = new ArrayList<>(List.of("run"));
             all.addAll(List.of(args));
             process = builder(dataDir, out, log, all.toArray(String[]::new)).start();
-            await(Duration.ofMinutes(2), () -> log().contains("started:"), "the daemon to start");
+            await(Duration.ofMinutes(2), () -> log().contains("started:") || !process.isAlive(), "the daemon to start");
+            if (!process.isAlive()) {
+                throw new AssertionError("the daemon exited with " + process.exitValue() + ":\n" + log());
+            }
         }
 
         String log() {

@@ -8,6 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,6 +139,120 @@ public final class FakeDirac {
         }
     }
 
+    /**
+     * What DIRAC's pilot does when it registers itself (its RegisterPilot command runs
+     * dirac-admin-add-pilot): WorkloadManagementSystem/scripts/dirac_admin_add_pilot.py looks the
+     * reference up (getPilotInfo), inserts a row only when there is none
+     * (PilotAgentsDB.addPilotTQReference: status Submitted, its own grid type, the other fields
+     * their defaults: Queue 'Unknown', DestinationSite 'NotAssigned'), then sets the status it was
+     * given (PilotAgentsDB.setPilotStatus).
+     */
+    public void registerPilot(String reference, String vo, String gridType, String stamp, String status) throws SQLException {
+        try (Connection c = connect()) {
+            if (pilotId(c, reference) == null) {
+                try (PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO PilotAgents (PilotJobReference, VO, GridType, SubmissionTime, LastUpdateTime, Status, PilotStamp)
+                        VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), 'Submitted', ?)""")) {
+                    s.setString(1, reference);
+                    s.setString(2, vo);
+                    s.setString(3, gridType);
+                    s.setString(4, stamp);
+                    s.executeUpdate();
+                }
+            }
+            setPilotStatus(c, reference, status, null, null, null);
+        }
+    }
+
+    /**
+     * What DIRAC's Matcher writes when the pilot of this reference takes a job
+     * (WorkloadManagementSystem/Client/Matcher.py): _updatePilotInfo sets it Running with its site,
+     * CE and benchmark (setPilotStatus), _updatePilotJobMapping its current job (setCurrentJobID)
+     * and the job's mapping to it (setJobForPilot, which finds the pilot by its reference). Every
+     * statement is keyed by the reference: a reference DIRAC has no row for changes nothing.
+     */
+    public void matchJob(String reference, String site, String gridCE, double benchmark, long jobId) throws SQLException {
+        try (Connection c = connect()) {
+            setPilotStatus(c, reference, "Running", site, gridCE, benchmark);
+            try (PreparedStatement s = c.prepareStatement("UPDATE PilotAgents SET CurrentJobID = ? WHERE PilotJobReference = ?")) {
+                s.setLong(1, jobId);
+                s.setString(2, reference);
+                s.executeUpdate();
+            }
+            Long pilotId = pilotId(c, reference);
+            if (pilotId != null) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO JobToPilotMapping (PilotID, JobID, StartTime) VALUES (?, ?, UTC_TIMESTAMP())")) {
+                    s.setLong(1, pilotId);
+                    s.setLong(2, jobId);
+                    s.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /** PilotAgentsDB.setPilotStatus: the status, LastUpdateTime now, and what is given of the rest. */
+    private static void setPilotStatus(Connection c, String reference, String status, String site, String destination,
+                                       Double benchmark) throws SQLException {
+        StringBuilder sql = new StringBuilder("UPDATE PilotAgents SET Status = ?, LastUpdateTime = UTC_TIMESTAMP(),"
+                + " StatusReason = 'Not given'");
+        if (site != null) {
+            sql.append(", GridSite = ?");
+        }
+        if (benchmark != null) {
+            sql.append(", BenchMark = ?");
+        }
+        if (destination != null) {
+            sql.append(", DestinationSite = ?");
+        }
+        sql.append(" WHERE PilotJobReference = ?");
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            s.setString(i++, status);
+            if (site != null) {
+                s.setString(i++, site);
+            }
+            if (benchmark != null) {
+                s.setDouble(i++, benchmark);
+            }
+            if (destination != null) {
+                s.setString(i++, destination);
+            }
+            s.setString(i, reference);
+            s.executeUpdate();
+        }
+    }
+
+    /** PilotAgentsDB.__getPilotID: the first row of the reference. */
+    private static Long pilotId(Connection c, String reference) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT PilotID FROM PilotAgents WHERE PilotJobReference = ?")) {
+            s.setString(1, reference);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /**
+     * The references DIRAC's PilotStatusAgent would take for stalled pilots at {@code now}
+     * (Agent/PilotStatusAgent.py, handleOldPilots): not final, and LastUpdateTime older than
+     * PilotStalledDays.
+     */
+    public List<String> stalledPilots(Instant now, int stalledDays) throws SQLException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("""
+                SELECT PilotJobReference FROM PilotAgents
+                WHERE Status NOT IN ('Done', 'Failed', 'Aborted', 'Deleted') AND LastUpdateTime < ?""")) {
+            s.setObject(1, LocalDateTime.ofInstant(now, ZoneOffset.UTC).minusDays(stalledDays));
+            List<String> stalled = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    stalled.add(rs.getString(1));
+                }
+            }
+            return stalled;
+        }
+    }
+
     /** DIRAC's definitions (DIRAC v8's TaskQueueDB.py and PilotAgentsDB.sql). */
     private static final String[] TABLES = {
         """
@@ -183,7 +301,15 @@ public final class FakeDirac {
           KEY PilotStamp (PilotStamp),
           KEY Status (Status),
           KEY Statuskey (GridSite, DestinationSite, Status)
-        ) ENGINE=InnoDB"""
+        ) ENGINE=InnoDB DEFAULT CHARSET=latin1""",
+        """
+        CREATE TABLE JobToPilotMapping (
+          PilotID INT(11) UNSIGNED NOT NULL,
+          JobID INT(11) UNSIGNED NOT NULL,
+          StartTime DATETIME NOT NULL,
+          KEY JobID (JobID),
+          KEY PilotID (PilotID)
+        ) ENGINE=InnoDB DEFAULT CHARSET=latin1"""
     };
 
     private static String list(String name) {

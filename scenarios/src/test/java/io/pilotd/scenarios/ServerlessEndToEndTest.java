@@ -14,6 +14,7 @@ import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.daemon.Director;
 import io.pilotd.director.daemon.QueueDrivers;
+import io.pilotd.director.dirac.DiracReference;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.endpoint.ApiKeySecret;
 import io.pilotd.director.endpoint.Endpoint;
@@ -74,6 +75,7 @@ class ServerlessEndToEndTest {
         Path proxy = secret("proxy.pem", pem);
         String key = ApiKeySecret.generate();
         int port = Daemons.freePort();
+        PilotBoot boot = PilotBoot.in(Files.createDirectories(dir.resolve("pilots")));
 
         try (FakeAws aws = new FakeAws(batch); Database siteDb = TestDatabases.fresh(); Database centralDb = TestDatabases.fresh()) {
             QueueConfig batchQueue = queue("batch-eu", "aws-batch", Map.of("region", "eu-central-1", "endpoint",
@@ -87,7 +89,7 @@ class ServerlessEndToEndTest {
                     new ProxySettings(proxy.toString(), Duration.ofHours(1), null));
             PilotdConfig central = new PilotdConfig(new DirectorSettings("central", null, null, null, false, 2,
                     Duration.ofMinutes(1), null, null, null), Daemons.config("central", viaEndpoint).database(), null,
-                    new PilotSettings("Production", null, null, null, null, List.of("https://dirac.example.org/pilot"), null,
+                    new PilotSettings("Production", null, null, null, null, List.of(boot.files().toString()), null,
                             null, null, null),
                     Daemons.config("central", viaEndpoint).sites(), List.of(viaEndpoint));
 
@@ -137,6 +139,12 @@ class ServerlessEndToEndTest {
                         .forEach(pair -> env.put(pair.path("name").asText(), pair.path("value").asText()));
                 assertThat(new String(Base64.getDecoder().decode(env.get(PilotPayload.PROXY_VARIABLE)), StandardCharsets.US_ASCII))
                         .as("the pilot carries the director's proxy").isEqualTo(pem);
+                // The endpoint's container runs the director's wrapper: DIRAC's pilot in it reports the
+                // reference the director writes to DIRAC's PilotAgents table for the pilot it sent.
+                boot.container(jobs.get(0));
+                JsonNode reported = boot.reported(1).get(0);
+                assertThat(sent).as("the director's own pilot").containsKey(reported.path("stamp").asText());
+                assertThat(reported.path("reference").asText()).isEqualTo(DiracReference.of(stampByJobId.get(jobs.get(0).id)));
 
                 jobs.forEach(j -> aws.batch.set(j.id, "RUNNING", 1000L, null, null));
                 Daemons.await("the director sees its pilots running", DEADLINE, () ->

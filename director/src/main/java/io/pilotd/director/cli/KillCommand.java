@@ -25,7 +25,7 @@ import picocli.CommandLine.ParameterException;
         + "Killed pilots become Deleted. Pilots that have ended, and pilots the cloud has not yet answered for "
         + "(Submitting: the daemon resolves them), are left alone and listed."})
 final class KillCommand extends PilotdSubcommand {
-    @Parameters(arity = "0..*", paramLabel = "STAMP|JOBREF", description = "The pilots to kill.")
+    @Parameters(arity = "0..*", paramLabel = "STAMP|JOBREF", description = "The pilots to kill: stamps, jobRefs, or DIRAC references (pilotd://STAMP).")
     List<String> keys = new ArrayList<>();
 
     @Option(names = "--queue", paramLabel = "QUEUE", description = "With --status: every pilot of this queue in that status.")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
     "Read through the driver that started it (the local driver's output file, CloudWatch Logs for aws-batch, "
         + "the console for ec2 and openstack). Anything shaped like a key or a proxy is shown redacted."})
 final class LogsCommand extends PilotdSubcommand {
-    @Parameters(paramLabel = "STAMP|JOBREF", description = "The pilot's stamp or jobRef.")
+    @Parameters(paramLabel = "STAMP|JOBREF", description = "The pilot's stamp, jobRef, or DIRAC reference (pilotd://STAMP).")
     String key;
 
     @Override

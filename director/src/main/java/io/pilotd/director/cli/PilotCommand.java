@@ -1,5 +1,6 @@
 package io.pilotd.director.cli;
 
+import io.pilotd.director.dirac.DiracReference;
 import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
 import java.util.LinkedHashMap;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Parameters;
     "Show one pilot: every field and its status history.",
     "The pilot is named by its stamp (the id pilotd gave it) or its jobRef (the cloud's)."})
 final class PilotCommand extends InspectionCommand {
-    @Parameters(paramLabel = "STAMP|JOBREF", description = "The pilot's stamp or jobRef.")
+    @Parameters(paramLabel = "STAMP|JOBREF", description = "The pilot's stamp, jobRef, or DIRAC reference (pilotd://STAMP).")
     String key;
 
     @Override
@@ -21,6 +22,7 @@ final class PilotCommand extends InspectionCommand {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("stamp", p.stamp());
         fields.put("jobRef", p.jobRef());
+        fields.put("diracReference", DiracReference.of(p.stamp()));
         fields.put("nativeId", p.nativeId());
         fields.put("status", p.status());
         fields.put("reason", p.statusReason());

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             LogsCommand.class,
             ReportCommand.class,
             TqCommand.class,
+            DiracCommand.class,
             EndpointCommand.class,
             ProxyCommand.class,
             RenderCommand.class,

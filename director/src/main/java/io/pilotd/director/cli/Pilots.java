@@ -1,18 +1,23 @@
 package io.pilotd.director.cli;
 
+import io.pilotd.director.dirac.DiracReference;
 import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
-/** Pilots named on the command line, by stamp or jobRef: a name that matches none is a usage error. */
+/**
+ * Pilots named on the command line, by stamp, jobRef, or the reference DIRAC shows
+ * (pilotd://stamp): a name that matches none is a usage error.
+ */
 final class Pilots {
     private Pilots() {
     }
 
     static PilotRecord find(PilotStore store, String key) {
-        return store.find(key).orElseThrow(() -> new NoSuchPilotException(List.of(key)));
+        return lookUp(store, key).orElseThrow(() -> new NoSuchPilotException(List.of(key)));
     }
 
     /** Every named pilot, in the order named; all that match none are named in one error. */
@@ -20,7 +25,7 @@ final class Pilots {
         List<PilotRecord> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String key : keys) {
-            store.find(key).ifPresentOrElse(found::add, () -> missing.add(key));
+            lookUp(store, key).ifPresentOrElse(found::add, () -> missing.add(key));
         }
         if (!missing.isEmpty()) {
             throw new NoSuchPilotException(missing);
@@ -33,7 +38,11 @@ final class Pilots {
         private static final long serialVersionUID = 1L;
 
         NoSuchPilotException(List<String> keys) {
-            super("no pilot with the stamp or jobRef " + String.join(", ", keys));
+            super("no pilot with the stamp, jobRef or DIRAC reference " + String.join(", ", keys));
         }
+    }
+
+    private static Optional<PilotRecord> lookUp(PilotStore store, String key) {
+        return store.find(DiracReference.stamp(key).orElse(key));
     }
 }

@@ -21,8 +21,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -189,6 +192,12 @@ public final class ConfigValidator {
             diracDatabase(dirac.pilotAgentsDB(), diracAt.key("pilotAgentsDB"), findings);
         }
         atLeast(dirac.mirrorEvery(), Duration.ofSeconds(1), diracAt.key("mirrorEvery"), findings);
+        atLeast(dirac.touchEvery(), dirac.mirrorEvery(), diracAt.key("touchEvery"), findings);
+        if (dirac.touchEvery().compareTo(DiracSettings.PILOT_STALLED.dividedBy(2)) > 0) {
+            findings.add(new Finding(diracAt.key("touchEvery"), "must be at most " + Durations.format(DiracSettings.PILOT_STALLED
+                    .dividedBy(2)) + ", not " + Durations.format(dirac.touchEvery()) + ": DIRAC's PilotStatusAgent takes a pilot"
+                    + " not updated for PilotStalledDays (3 days) for a stalled one and kills it"));
+        }
     }
 
     private static void endpoint(EndpointSettings endpoint, FieldPath at, List<Finding> findings) {
@@ -355,6 +364,54 @@ public final class ConfigValidator {
         }
         if (pilot.cvmfs() != null && pilot.cvmfs().repositories().isEmpty()) {
             findings.add(new Finding(at.key("cvmfs").key("repositories"), "is required: the repositories the pilots mount"));
+        }
+        pilotOptions(pilot, at, findings);
+    }
+
+    /** SiteDirector's options: one line each, paths absolute, and one of the three DIRAC environments at most. */
+    private static void pilotOptions(PilotSettings pilot, FieldPath at, List<Finding> findings) {
+        List<String> environments = new ArrayList<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("preinstalledEnv", pilot.preinstalledEnv());
+        values.put("preinstalledEnvPrefix", pilot.preinstalledEnvPrefix());
+        values.put("cvmfsLocations", pilot.cvmfsLocations());
+        values.put("sharedArea", pilot.sharedArea());
+        values.put("userEnvVariables", pilot.userEnvVariables());
+        values.put("modules", pilot.modules());
+        values.put("pipInstallOptions", pilot.pipInstallOptions());
+        for (Map.Entry<String, String> option : values.entrySet()) {
+            String value = option.getValue();
+            if (value == null) {
+                continue;
+            }
+            FieldPath key = at.key(option.getKey());
+            if (value.chars().anyMatch(Character::isISOControl)) {
+                findings.add(new Finding(key, "must be one line, without control characters"));
+            } else if (value.isBlank() || !value.equals(value.strip())) {
+                findings.add(new Finding(key, "'" + value + "' must not be blank nor start or end with spaces"));
+            } else if (List.of("preinstalledEnv", "preinstalledEnvPrefix", "sharedArea").contains(option.getKey())
+                    && !value.startsWith("/")) {
+                findings.add(new Finding(key, "'" + value + "' is not an absolute path on the worker"));
+            } else if (option.getKey().equals("cvmfsLocations")
+                    && Arrays.stream(value.split(",")).anyMatch(p -> !p.strip().startsWith("/"))) {
+                findings.add(new Finding(key, "'" + value + "' is not a comma-separated list of absolute paths"));
+            }
+            if (option.getKey().startsWith("preinstalledEnv") || option.getKey().equals("cvmfsLocations")) {
+                environments.add(option.getKey());
+            }
+        }
+        if (environments.size() > 1) {
+            findings.add(new Finding(at.key(environments.get(1)), "cannot be set with " + environments.get(0)
+                    + ": the pilot takes one DIRAC environment (DIRAC's SiteDirector passes only the first of"
+                    + " preinstalledEnv, preinstalledEnvPrefix, cvmfsLocations)"));
+        }
+        List<String> generic = pilot.genericOptionsOrNone();
+        for (int i = 0; i < generic.size(); i++) {
+            String option = generic.get(i);
+            if (option == null || !option.matches("[^=\\s]+=\\S.*") || option.chars().anyMatch(Character::isISOControl)) {
+                findings.add(new Finding(at.key("genericOptions").index(i), "'" + option
+                        + "' is not a DIRAC configuration option, /Section/Option=value on one line"));
+            }
         }
     }
 

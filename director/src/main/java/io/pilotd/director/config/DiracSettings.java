@@ -9,14 +9,21 @@ import java.time.Duration;
  * @param pilotAgentsDB its PilotAgentsDB: when given, every pilot is copied into its PilotAgents
  *                      table and kept in step, so that DIRAC's tools see pilotd's pilots
  * @param mirrorEvery   how often the changes of pilots are copied there (default 10s)
+ * @param touchEvery    how often every live pilot is written there again, changed or not (default 12h):
+ *                      DIRAC's PilotStatusAgent takes a pilot whose LastUpdateTime is older than its
+ *                      PilotStalledDays (3 by default) for a stalled one, marks it Deleted and kills it
  */
-public record DiracSettings(Connection taskQueueDB, Connection pilotAgentsDB, Duration mirrorEvery) {
+public record DiracSettings(Connection taskQueueDB, Connection pilotAgentsDB, Duration mirrorEvery, Duration touchEvery) {
+    /** DIRAC's PilotStatusAgent's default PilotStalledDays (WorkloadManagementSystem/ConfigTemplate.cfg). */
+    public static final Duration PILOT_STALLED = Duration.ofDays(3);
+
     public static DiracSettings none() {
-        return new DiracSettings(null, null, null);
+        return new DiracSettings(null, null, null, null);
     }
 
     public DiracSettings {
         mirrorEvery = mirrorEvery == null ? Duration.ofSeconds(10) : mirrorEvery;
+        touchEvery = touchEvery == null ? Duration.ofHours(12) : touchEvery;
     }
 
     /**

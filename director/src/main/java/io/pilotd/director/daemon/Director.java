@@ -165,7 +165,8 @@ public final class Director implements AutoCloseable {
         demand = DemandSources.of(config, database, env);
         if (config.dirac().pilotAgentsDB() != null) {
             mirror = new PilotAgentsMirror(new PilotAgentsOutbox(database.jdbi()), new PilotAgentsWriter(
-                    DiracDatabase.open("dirac.pilotAgentsDB", config.dirac().pilotAgentsDB(), false, env)));
+                    DiracDatabase.open("dirac.pilotAgentsDB", config.dirac().pilotAgentsDB(), false, env)), Clock.systemUTC(),
+                    config.dirac().touchEvery());
         }
     }
 

@@ -1,16 +1,20 @@
 package io.pilotd.director.dirac;
 
+import io.pilotd.driver.api.PilotStatus;
 import java.time.Instant;
 
 /**
- * A pilot as DIRAC's PilotAgents table shows it.
+ * A pilot as DIRAC's PilotAgents table shows it: the fields pilotd owns.
  *
- * @param jobRef   PilotJobReference
- * @param ce       DestinationSite: DIRAC's name for the CE
- * @param ceQueue  Queue: the CE's queue
- * @param site     GridSite
- * @param gridType GridType: the driver that started it (aws-batch, ec2, ...)
+ * @param ce         DestinationSite: DIRAC's name for the CE
+ * @param ceQueue    Queue: the CE's queue
+ * @param site       GridSite
+ * @param ownerGroup OwnerGroup, where the queue serves exactly one group; else null
  */
-public record PilotAgent(String jobRef, String stamp, String ce, String ceQueue, String site, String vo, String gridType,
-                         String status, String statusReason, Instant submittedAt, Instant updatedAt) {
+public record PilotAgent(String stamp, String ce, String ceQueue, String site, String vo, String ownerGroup,
+                         PilotStatus status, String statusReason, Instant submittedAt) {
+    /** PilotJobReference: the reference the pilot reports to DIRAC, known from its stamp. */
+    public String reference() {
+        return DiracReference.of(stamp);
+    }
 }

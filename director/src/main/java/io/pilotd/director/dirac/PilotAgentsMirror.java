@@ -2,7 +2,9 @@ package io.pilotd.director.dirac;
 
 import io.pilotd.director.store.PilotAgentsOutbox;
 import io.pilotd.driver.api.Durations;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * in batches. pilotd's database stays the truth: the mirror only reads it (its outbox), and an
  * outage of DIRAC's database lets the outbox grow, never stops a cycle; the first round after it
  * copies everything that changed meanwhile.
+ *
+ * <p>A pilot's row is queued from its Submitting row on, so DIRAC has it one round after the
+ * intent, before the cloud has started the VM or container (and long before DIRAC's pilot,
+ * installed in it, registers). Every {@code dirac.touchEvery} each live pilot is queued again
+ * whether or not it changed: its LastUpdateTime then never gets older than that (plus the time
+ * DIRAC's database is out of reach), well within DIRAC's PilotStalledDays.
  */
 public final class PilotAgentsMirror implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PilotAgentsMirror.class);
@@ -21,12 +29,17 @@ public final class PilotAgentsMirror implements AutoCloseable {
 
     private final PilotAgentsOutbox outbox;
     private final PilotAgentsWriter writer;
+    private final Clock clock;
+    private final Duration touchEvery;
     private final ScheduledExecutorService timer;
+    private Instant touched;
     private boolean failing;
 
-    public PilotAgentsMirror(PilotAgentsOutbox outbox, PilotAgentsWriter writer) {
+    public PilotAgentsMirror(PilotAgentsOutbox outbox, PilotAgentsWriter writer, Clock clock, Duration touchEvery) {
         this.outbox = outbox;
         this.writer = writer;
+        this.clock = clock;
+        this.touchEvery = touchEvery;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dirac-pilotagents");
             t.setDaemon(true);
@@ -35,22 +48,29 @@ public final class PilotAgentsMirror implements AutoCloseable {
     }
 
     public void start(Duration every) {
-        log.info("pilots mirrored to DIRAC's PilotAgents table in {}, every {}", writer.database().description(),
-                Durations.format(every));
+        log.info("pilots mirrored to DIRAC's PilotAgents table in {}, every {}; live pilots written again every {}",
+                writer.database().description(), Durations.format(every), Durations.format(touchEvery));
         timer.scheduleWithFixedDelay(this::round, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Copies every change waiting, batch by batch.
+     * Queues the live pilots when they are due to be written again, then copies every change
+     * waiting, batch by batch.
      *
      * @return the changes copied; what a failure left stays for the next round
      */
     public int round() {
         int copied = 0;
         try {
+            Instant now = clock.instant();
+            if (touched == null || !now.isBefore(touched.plus(touchEvery))) {
+                int live = outbox.enqueueLive();
+                touched = now;
+                log.debug("{} live pilot(s) queued to be written to DIRAC's PilotAgents again", live);
+            }
             int taken;
             do {
-                taken = outbox.drain(BATCH, writer::write);
+                taken = outbox.drain(BATCH, pilots -> writer.write(pilots, clock.instant()));
                 copied += taken;
             } while (taken == BATCH);
             if (failing) {

@@ -5,6 +5,7 @@ import io.pilotd.director.cycle.PilotFollower;
 import io.pilotd.director.cycle.SubmitResult;
 import io.pilotd.director.cycle.Submitter;
 import io.pilotd.director.daemon.DatabaseHealth;
+import io.pilotd.director.dirac.DiracReference;
 import io.pilotd.director.store.EndpointAudit;
 import io.pilotd.director.store.EndpointJobs;
 import io.pilotd.director.store.EndpointKeys;
@@ -325,7 +326,7 @@ final class EndpointApi extends Handler.Abstract {
         } catch (DriverException | IllegalStateException e) {
             throw new ApiError(503, "the job " + name + " cannot be killed: " + e.getMessage());
         }
-        x.json(audit, 200, view(jobs.find(name).orElseThrow()), "killed pilot " + pilot.stamp());
+        x.json(audit, 200, view(jobs.findOrPilot(name).orElseThrow()), "killed pilot " + pilot.stamp());
     }
 
     private void output(Exchange x, String name) throws ApiError {
@@ -348,11 +349,14 @@ final class EndpointApi extends Handler.Abstract {
         x.text(audit, 200, "text/plain; charset=utf-8", text.get(), "output of pilot " + job.pilot().stamp());
     }
 
-    /** The job, when the request's key may see it: one of another key's queues is as absent as none. */
+    /**
+     * The job, or the pilot of that stamp, when the request's key may see it: one of another
+     * key's queues is as absent as none.
+     */
     private EndpointJobs.Job visibleJob(Exchange x, String name) throws ApiError {
         JobRequest.jobName(name);
         EndpointKeys.Key key = authenticate(x);
-        Optional<EndpointJobs.Job> job = jobs.find(name);
+        Optional<EndpointJobs.Job> job = jobs.findOrPilot(name);
         if (job.isEmpty() || !key.queues().contains(job.get().pilot().queue())) {
             throw new ApiError(404, "no job named " + name);
         }
@@ -398,6 +402,7 @@ final class EndpointApi extends Handler.Abstract {
         view.put("stamp", pilot.stamp());
         view.put("queue", pilot.queue());
         view.put("jobRef", pilot.jobRef());
+        view.put("pilotReference", DiracReference.of(pilot.stamp()));
         view.put("jobId", pilot.nativeId());
         view.put("status", pilot.status().diracName());
         view.put("statusReason", pilot.statusReason());

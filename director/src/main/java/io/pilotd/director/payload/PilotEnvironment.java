@@ -179,7 +179,30 @@ public final class PilotEnvironment {
         if (queue.processors() > 1) {
             option(options, "-P", Integer.toString(queue.processors()));
         }
+        // SiteDirector._getPilotOptions' further options, in its order: the first of the three environments set.
+        if (settings.preinstalledEnv() != null) {
+            equalsOption(options, "--preinstalledEnv", settings.preinstalledEnv());
+        } else if (settings.preinstalledEnvPrefix() != null) {
+            equalsOption(options, "--preinstalledEnvPrefix", settings.preinstalledEnvPrefix());
+        } else {
+            equalsOption(options, "--CVMFS_locations", settings.cvmfsLocations());
+        }
+        for (String generic : settings.genericOptionsOrNone()) {
+            option(options, "-o", generic);
+        }
+        if (settings.sharedArea() != null) {
+            option(options, "-o", "/LocalSite/SharedArea=" + settings.sharedArea());
+        }
+        equalsOption(options, "--userEnvVariables", settings.userEnvVariables());
+        equalsOption(options, "--modules", settings.modules());
+        equalsOption(options, "--pipInstallOptions", settings.pipInstallOptions());
         return options;
+    }
+
+    private static void equalsOption(List<String> options, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            options.add(name + "=" + value);
+        }
     }
 
     private static void option(List<String> options, String name, String value) {

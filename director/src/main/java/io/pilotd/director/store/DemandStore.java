@@ -33,9 +33,8 @@ public final class DemandStore {
                 h.execute("""
                         insert into pilot_agents_outbox (pilot_id)
                         select id from pilot
-                        where job_ref is not null
-                          and (status not in ('Done', 'Failed', 'Aborted', 'Deleted')
-                               or updated_at >= (select mirror_off_since from demand_source))
+                        where status not in ('Done', 'Failed', 'Aborted', 'Deleted')
+                           or updated_at >= (select mirror_off_since from demand_source)
                         order by id""");
             }
             h.createUpdate("""

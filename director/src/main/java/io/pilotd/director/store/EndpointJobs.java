@@ -10,8 +10,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** The jobs the serverless endpoint was asked for, each the pilot it became. */
 public final class EndpointJobs {
-    /** @param keyId the key of the request that made it */
-    public record Job(String jobName, long keyId, PilotRecord pilot) {
+    /** @param keyId the key of the request that made it; null for a pilot the director started itself */
+    public record Job(String jobName, Long keyId, PilotRecord pilot) {
     }
 
     private final Jdbi jdbi;
@@ -27,6 +27,17 @@ public final class EndpointJobs {
                 .bind("name", jobName).map(EndpointJobs::job).findOne());
     }
 
+    /**
+     * The job of this name, or else the pilot whose stamp the name is: DIRAC's ComputingElement
+     * for pilotd follows, kills and reads every pilot of its queues by its stamp (its
+     * PilotJobReference is pilotd://stamp), whoever started it.
+     */
+    public Optional<Job> findOrPilot(String name) {
+        return find(name).or(() -> jdbi.withHandle(h -> h.createQuery("""
+                        select p.stamp as job_name, cast(null as bigint) as key_id, p.* from pilot p where p.stamp = :name""")
+                .bind("name", name).map(EndpointJobs::job).findOne()));
+    }
+
     /** The live jobs a key asked for (of one queue, unless null): what the key's director may reconcile against. */
     public List<Job> live(long keyId, String queue) {
         return jdbi.withHandle(h -> h.createQuery("""
@@ -38,7 +49,8 @@ public final class EndpointJobs {
     }
 
     private static Job job(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new Job(rs.getString("job_name"), rs.getLong("key_id"), PilotStore.pilot(rs, ctx));
+        long keyId = rs.getLong("key_id");
+        return new Job(rs.getString("job_name"), rs.wasNull() ? null : keyId, PilotStore.pilot(rs, ctx));
     }
 
     /** Frees a job name whose submission started nothing: a request of that name may try again. */

@@ -45,24 +45,19 @@ public final class PilotAgentsOutbox {
                 return 0;
             }
             List<Change> changes = h.createQuery("""
-                            select o.id as change, p.id, p.job_ref, p.stamp, p.ce, q.ce_queue, p.site, p.vo, p.driver,
-                                   p.status, p.status_reason, p.submitted_at, p.updated_at
+                            select o.id as change, p.id, p.stamp, p.ce, q.ce_queue, p.site, p.vo,
+                                   case when cardinality(q.owner_groups) = 1 then q.owner_groups[1] end as owner_group,
+                                   p.status, p.status_reason, p.submitted_at
                             from pilot_agents_outbox o
                             join pilot p on p.id = o.pilot_id
                             join queue q on q.name = p.queue
                             order by o.id
                             limit :limit""")
                     .bind("limit", limit)
-                    .map((rs, ctx) -> {
-                        PilotStatus status = PilotStatus.valueOf(rs.getString("status"));
-                        return new Change(rs.getLong("change"), rs.getLong("id"), new PilotAgent(rs.getString("job_ref"),
-                                rs.getString("stamp"), rs.getString("ce"), rs.getString("ce_queue"), rs.getString("site"),
-                                rs.getString("vo"), rs.getString("driver"),
-                                // a pilot adopted with its jobRef before its row left Submitting
-                                status.diracName(),
-                                rs.getString("status_reason"), rs.getTimestamp("submitted_at").toInstant(),
-                                rs.getTimestamp("updated_at").toInstant()));
-                    })
+                    .map((rs, ctx) -> new Change(rs.getLong("change"), rs.getLong("id"), new PilotAgent(rs.getString("stamp"),
+                            rs.getString("ce"), rs.getString("ce_queue"), rs.getString("site"), rs.getString("vo"),
+                            rs.getString("owner_group"), PilotStatus.valueOf(rs.getString("status")),
+                            rs.getString("status_reason"), rs.getTimestamp("submitted_at").toInstant())))
                     .list();
             List<Long> taken = changes.stream().map(Change::id).toList();
             Map<Long, PilotAgent> pilots = new LinkedHashMap<>();
@@ -75,6 +70,18 @@ public final class PilotAgentsOutbox {
                     .bind("taken", taken.toArray(Long[]::new)).execute();
             return taken.size();
         });
+    }
+
+    /**
+     * Queues every live pilot, so that the next copies write each one again: what keeps DIRAC's
+     * PilotStatusAgent from taking a pilot whose status has not changed for days for a stalled one.
+     *
+     * @return the pilots queued
+     */
+    public int enqueueLive() {
+        return jdbi.withHandle(h -> h.execute("""
+                insert into pilot_agents_outbox (pilot_id)
+                select id from pilot where status not in ('Done', 'Failed', 'Aborted', 'Deleted') order by id"""));
     }
 
     /** Changes not yet copied. */

@@ -101,7 +101,9 @@ class InspectionCommandTest {
         Cli killed = cli("kill", stamps.get(0), "--yes", "--format", "json");
         assertThat(killed.exitCode()).as(killed.err()).isZero();
         assertThat(JSON.readTree(killed.out()).get(0).get("result").asText()).isEqualTo("Deleted");
-        JsonNode pilot = JSON.readTree(cli("pilot", stamps.get(0), "--format", "json").out());
+        JsonNode pilot = JSON.readTree(cli("pilot", "pilotd://" + stamps.get(0), "--format", "json").out());
+        assertThat(pilot.get("stamp").asText()).as("found by the reference DIRAC shows").isEqualTo(stamps.get(0));
+        assertThat(pilot.get("diracReference").asText()).isEqualTo("pilotd://" + stamps.get(0));
         assertThat(pilot.get("status").asText()).isEqualTo("Deleted");
         assertThat(pilot.get("reason").asText()).startsWith("killed by pilotd kill (");
 
@@ -118,9 +120,10 @@ class InspectionCommandTest {
     @Test
     void namesAndSelectionsThatMatchNothingAreUsageErrors() {
         String none = "0".repeat(32);
-        assertThat(cli("pilot", none).err()).contains("no pilot with the stamp or jobRef " + none);
+        assertThat(cli("pilot", none).err()).contains("no pilot with the stamp, jobRef or DIRAC reference " + none);
         assertThat(cli("pilot", none).exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(cli("kill", none, "nope", "--yes").err()).contains("no pilot with the stamp or jobRef " + none + ", nope");
+        assertThat(cli("kill", none, "nope", "--yes").err())
+                .contains("no pilot with the stamp, jobRef or DIRAC reference " + none + ", nope");
         assertThat(cli("logs", none).exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(cli("kill", "--yes").err()).contains("name the pilots to kill, or --queue Q --status S");
         assertThat(cli("kill", "--queue", "q1", "--yes").err()).contains("--queue and --status go together");

@@ -95,7 +95,7 @@ class WakeUpTest {
         QueueConfig queue = Daemons.queue("dq", DAY, Duration.ZERO, 10);
         PilotdConfig config = withDemand(Daemons.config("dirac-wake-test", queue),
                 new DemandSettings(DemandSettings.DIRAC, Duration.ofSeconds(1), true, Duration.ofSeconds(1)),
-                new DiracSettings(dirac, dirac, Duration.ofSeconds(1)));
+                new DiracSettings(dirac, dirac, Duration.ofSeconds(1), null));
         Queues.sync(db, queue);
 
         try (Director director = Director.start(config, db, DriverCatalog.load(), dataDir)) {
@@ -129,7 +129,10 @@ class WakeUpTest {
 
     private Map<String, String> pilotRows(String queue) {
         Map<String, String> rows = new TreeMap<>();
-        db.jdbi().useHandle(h -> h.createQuery("select stamp, job_ref, site, ce, status from pilot where queue = :q")
+        db.jdbi().useHandle(h -> h.createQuery("""
+                        select stamp, 'pilotd://' || stamp, site, ce,
+                               case status when 'Submitting' then 'Submitted' else status end
+                        from pilot where queue = :q""")
                 .bind("q", queue)
                 .map((rs, ctx) -> rows.put(rs.getString(1), String.join("|", rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5))))

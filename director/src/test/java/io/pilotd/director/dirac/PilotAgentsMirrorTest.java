@@ -12,10 +12,12 @@ import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.SeededPilots;
 import io.pilotd.director.testing.TestDatabases;
+import io.pilotd.fakes.FakeClock;
 import io.pilotd.fakes.FakeDirac;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** pilotd's pilots in DIRAC's PilotAgents table (a real MariaDB), in step, whatever DIRAC's database does. */
 class PilotAgentsMirrorTest {
+    private final FakeClock clock = new FakeClock();
     private Database db;
     private FakeDirac dirac;
     private PilotAgentsOutbox outbox;
@@ -48,10 +51,18 @@ class PilotAgentsMirrorTest {
     }
 
     private PilotAgentsMirror mirror(DiracSettings.Connection to) {
-        return new PilotAgentsMirror(outbox, new PilotAgentsWriter(DiracDatabase.open("dirac.pilotAgentsDB", to, false, Map.of())));
+        return mirror(to, clock);
     }
 
-    /** jobRef -> stamp, site, CE, queue, status, reason of each PilotAgents row. */
+    private PilotAgentsMirror mirror(DiracSettings.Connection to, Clock clock) {
+        return new PilotAgentsMirror(outbox, writer(to), clock, DiracSettings.none().touchEvery());
+    }
+
+    private static PilotAgentsWriter writer(DiracSettings.Connection to) {
+        return new PilotAgentsWriter(DiracDatabase.open("dirac.pilotAgentsDB", to, false, Map.of()));
+    }
+
+    /** reference -> stamp, site, CE, queue, VO, grid type, status, reason of each PilotAgents row. */
     private Map<String, String> pilotAgents() throws Exception {
         Map<String, String> rows = new TreeMap<>();
         try (Connection c = dirac.connect(); Statement s = c.createStatement();
@@ -71,8 +82,9 @@ class PilotAgentsMirrorTest {
     private Map<String, String> pilots() {
         Map<String, String> rows = new TreeMap<>();
         db.jdbi().useHandle(h -> h.createQuery("""
-                        select p.job_ref, p.stamp, p.site, p.ce, q.ce_queue, coalesce(p.vo, ''), p.driver, p.status, p.status_reason
-                        from pilot p join queue q on q.name = p.queue where p.job_ref is not null""")
+                        select 'pilotd://' || p.stamp, p.stamp, p.site, p.ce, q.ce_queue, coalesce(p.vo, ''), 'Pilotd',
+                               case p.status when 'Submitting' then 'Submitted' else p.status end, p.status_reason
+                        from pilot p join queue q on q.name = p.queue""")
                 .map((rs, ctx) -> rows.put(rs.getString(1), String.join("|", rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9))))
                 .list());
@@ -112,9 +124,10 @@ class PilotAgentsMirrorTest {
         try (PilotAgentsMirror down = mirror(away)) {
             assertThat(down.round()).isZero();
         }
-        assertThat(outbox.pending()).as("every change kept").isEqualTo(submitted + 20);
+        assertThat(outbox.pending()).as("every change kept, and the 50 live pilots queued to be written again")
+                .isEqualTo(submitted + 20 + 50);
         try (PilotAgentsMirror up = mirror(settings(dirac))) {
-            assertThat(up.round()).isEqualTo(submitted + 20);
+            assertThat(up.round()).as("with its own first touch").isEqualTo(submitted + 20 + 50 + 50);
         }
         assertThat(pilotAgents()).hasSize(50).isEqualTo(pilots());
         assertThat(outbox.pending()).isZero();
@@ -123,11 +136,11 @@ class PilotAgentsMirrorTest {
     @Test
     void aBatchWrittenTwiceLeavesOneRowPerPilot() throws Exception {
         new SeededPilots(db).add(30, "q", Duration.ofMinutes(5), Duration.ofMinutes(1), "submitted", "Submitted");
-        PilotAgentsWriter writer = new PilotAgentsWriter(DiracDatabase.open("dirac.pilotAgentsDB", settings(dirac), false, Map.of()));
-        try (PilotAgentsMirror mirror = new PilotAgentsMirror(outbox, writer)) {
+        PilotAgentsWriter writer = writer(settings(dirac));
+        try (PilotAgentsMirror mirror = new PilotAgentsMirror(outbox, writer, clock, DiracSettings.none().touchEvery())) {
             // the first copy's answer lost: its rows are in PilotAgents, its changes still in the outbox
             assertThatThrownBy(() -> outbox.drain(1000, pilots -> {
-                writer.write(pilots);
+                writer.write(pilots, clock.instant());
                 throw new IllegalStateException("answer lost");
             })).hasMessage("answer lost");
             assertThat(pilotAgents()).hasSize(30);
@@ -161,6 +174,88 @@ class PilotAgentsMirrorTest {
         db.jdbi().useHandle(h -> h.execute("""
                 insert into pilot (stamp, queue, site, ce, driver, batch_id, director_id, status)
                 select md5('no-ref'), name, site, ce, driver, 'b', 'test', 'Submitting' from queue where name = 'q'"""));
-        assertThat(outbox.pending()).as("a pilot without a jobRef is not DIRAC's to see").isZero();
+        assertThat(outbox.pending()).as("a pilot's intent, before the cloud answers for it, is DIRAC's to see").isEqualTo(1);
+    }
+
+    private String onlyStamp() {
+        return db.jdbi().withHandle(h -> h.createQuery("select stamp from pilot").mapTo(String.class).one());
+    }
+
+    private String row(String reference, String columns) throws Exception {
+        try (Connection c = dirac.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + columns + " FROM PilotAgents WHERE PilotJobReference = '" + reference + "'")) {
+            assertThat(rs.next()).as("a row for %s", reference).isTrue();
+            StringBuilder row = new StringBuilder();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                row.append(i > 1 ? "|" : "").append(rs.getString(i));
+            }
+            return row.toString();
+        }
+    }
+
+    @Test
+    void aPilotThatRegisteredBeforeTheMirrorWroteKeepsOneRowWithPilotdsFieldsAndDiracsRunning() throws Exception {
+        new SeededPilots(db).add(1, "q", Duration.ofMinutes(5), Duration.ofMinutes(1), "submitted", "Submitted");
+        String stamp = onlyStamp();
+        String reference = "pilotd://" + stamp;
+        // DIRAC's pilot, with the reference its PILOT_UUID gives it, registers and takes a job first.
+        dirac.registerPilot(reference, Queues.VO, "DIRAC", stamp, "Running");
+        dirac.matchJob(reference, "SITE.q.de", "ce.q", 8.5, 4242);
+
+        try (PilotAgentsMirror mirror = mirror(settings(dirac))) {
+            mirror.round();
+        }
+        assertThat(pilotAgents()).as("one row").hasSize(1);
+        assertThat(row(reference, "PilotStamp, GridType, DestinationSite, Queue, GridSite, Status, BenchMark, CurrentJobID"))
+                .isEqualTo(stamp + "|Pilotd|ce.q|default|SITE.q.de|Running|8.5|4242");
+        assertThat(row(reference, "(SELECT COUNT(*) FROM JobToPilotMapping m WHERE m.PilotID = PilotAgents.PilotID"
+                + " AND m.JobID = 4242)")).as("the job mapped to pilotd's row").isEqualTo("1");
+    }
+
+    @Test
+    void aStatusNeverMovesBackRunningIsNotOverwrittenBySubmittedNorAFinalStatusByAnything() throws Exception {
+        new SeededPilots(db).add(1, "q", Duration.ofMinutes(5), Duration.ofMinutes(1), "submitted", "Submitted");
+        String reference = "pilotd://" + onlyStamp();
+        try (PilotAgentsMirror mirror = mirror(settings(dirac))) {
+            mirror.round();
+            assertThat(row(reference, "Status, StatusReason")).isEqualTo("Submitted|submitted");
+            dirac.matchJob(reference, "SITE.q.de", "ce.q", 8.5, 4243);
+
+            setStatus("Waiting", "queued by the cloud", 1);
+            mirror.round();
+            assertThat(row(reference, "Status, StatusReason")).as("DIRAC's Running stays, with its reason")
+                    .isEqualTo("Running|Not given");
+
+            setStatus("Running", "started", 1);
+            mirror.round();
+            assertThat(row(reference, "Status, StatusReason")).isEqualTo("Running|started");
+
+            // DIRAC's PilotStatusAgent took it for stalled; pilotd's Done does not bring it back.
+            try (Connection c = dirac.connect(); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE PilotAgents SET Status = 'Deleted', StatusReason = 'stalled'");
+            }
+            setStatus("Done", "pilot ended: 0", 1);
+            mirror.round();
+            assertThat(row(reference, "Status, StatusReason")).isEqualTo("Deleted|stalled");
+        }
+    }
+
+    @Test
+    void aPilotAliveForFiveDaysIsNeverTakenForAStalledOne() throws Exception {
+        new SeededPilots(db).add(3, "q", Duration.ofMinutes(5), Duration.ofMinutes(1), "running", "Running");
+        Duration every = Duration.ofMinutes(30);
+        int touches = 0;
+        try (PilotAgentsMirror mirror = mirror(settings(dirac))) {
+            for (Duration alive = Duration.ZERO; alive.compareTo(Duration.ofDays(5)) <= 0; alive = alive.plus(every)) {
+                if (mirror.round() > 0) {
+                    touches++;
+                }
+                assertThat(dirac.stalledPilots(clock.instant(), 3)).as("after %s", alive).isEmpty();
+                clock.advance(every);
+            }
+        }
+        assertThat(touches).as("the pilots never changed: each write was a touch, every 12 hours").isEqualTo(11);
+        assertThat(dirac.stalledPilots(clock.instant().plus(Duration.ofDays(3)), 3))
+                .as("without a touch, DIRAC's PilotStatusAgent would take them in 3 days").hasSize(3);
     }
 }

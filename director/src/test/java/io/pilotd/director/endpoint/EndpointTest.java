@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.pilotd.director.config.EndpointSettings;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.daemon.QueueDrivers;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.payload.PilotEnvironment;
@@ -16,7 +17,10 @@ import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
+import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.DriverParameters;
+import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotStatus;
@@ -34,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -72,7 +77,7 @@ class EndpointTest {
         db = TestDatabases.fresh();
         List<QueueConfig> queues = List.of(Queues.queue("ep", 100, 100, 100), Queues.queue("tight", 100, 1, 100),
                 Queues.queue("down", 100, 100, 100), Queues.queue("refusing", 100, 100, 100),
-                Queues.queue("lost", 100, 100, 100), Queues.queue("elsewhere", 100, 100, 100));
+                Queues.queue("lost", 100, 100, 100), Queues.queue("elsewhere", 100, 100, 100), Queues.queue("own", 100, 100, 100));
         TestTls.Pem tls = TestTls.write(dir);
         // The proxies' CA is the one trust anchor (TrustAnchorsTest refuses those of another).
         Path anchors = Files.createDirectories(dir.resolve("certificates"));
@@ -85,7 +90,7 @@ class EndpointTest {
                 DriverCatalog.load(), DIRECTOR, dir, QueueDrivers.Decorator.NONE, status -> { }));
         client = new ApiClient(URI.create("https://127.0.0.1:" + endpoint.port()), TestTls.clientContext(tls.ca()));
         keys = new EndpointKeys(db.jdbi());
-        key = addKey("site-director", Queues.VO, List.of("ep", "tight", "down", "refusing", "lost"), 1000, Duration.ofDays(1));
+        key = addKey("site-director", Queues.VO, List.of("ep", "tight", "down", "refusing", "lost", "own"), 1000, Duration.ofDays(1));
     }
 
     @AfterAll
@@ -139,6 +144,32 @@ class EndpointTest {
         assertThat(killed.status()).as(killed.text()).isEqualTo(200);
         assertThat(killed.field("status")).isEqualTo("Deleted");
         assertThat(cloud.resources().get(0).state().status()).isEqualTo(PilotStatus.Deleted);
+    }
+
+    @Test
+    void aPilotTheDirectorStartedIsFollowedReadAndKilledByItsStamp_byAKeyOfItsQueueOnly() throws Exception {
+        Queues.demand(db, "own", 1);
+        QueueCycle cycle = new QueueCycle(db.jdbi(), PilotEnvironment.none(DIRECTOR), DIRECTOR, Clock.systemUTC(), 10);
+        try (PilotDriver driver = new FakeDriverFactory().create(new DriverParameters(Map.of()),
+                new DriverContext(DIRECTOR, "own", dir))) {
+            assertThat(cycle.run("own", driver).submitted()).isEqualTo(1);
+        }
+        String stamp = db.jdbi().withHandle(h -> h.createQuery("select stamp from pilot where queue = 'own'")
+                .mapTo(String.class).one());
+
+        ApiClient.Answer status = client.get("/jobs/" + stamp, key);
+        assertThat(status.status()).as(status.text()).isEqualTo(200);
+        assertThat(status.field("pilotReference")).as("the reference DIRAC knows it by").isEqualTo("pilotd://" + stamp);
+        assertThat(status.field("status")).isEqualTo(db.jdbi().withHandle(h -> h.createQuery(
+                "select status from pilot where stamp = :s").bind("s", stamp).mapTo(String.class).one()));
+        assertThat(client.get("/jobs/" + stamp + "/output", key).text()).isEqualTo("output of " + stamp);
+        String other = addKey("other-queues", Queues.VO, List.of("ep"), 1000, Duration.ofDays(1));
+        assertRefused(client.delete("/jobs/" + stamp, other), 404, "no job named " + stamp);
+
+        ApiClient.Answer killed = client.delete("/jobs/" + stamp, key);
+        assertThat(killed.status()).as(killed.text()).isEqualTo(200);
+        assertThat(killed.field("status")).isEqualTo("Deleted");
+        assertThat(FakeDriverFactory.cloud("own").resources().get(0).state().status()).isEqualTo(PilotStatus.Deleted);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.pilotd.director.config.DirectorSettings;
 import io.pilotd.director.config.PilotSettings;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.ProxySettings;
+import io.pilotd.director.dirac.DiracReference;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.testing.ExternalTool;
 import io.pilotd.driver.api.BatchStamps;
@@ -116,6 +117,24 @@ class PayloadTest {
     }
 
     @Test
+    void withoutVersionAndServerThePilotJsonDecidesAndSiteDirectorsOptionsComeAsItRendersThem() {
+        PilotSettings settings = new PilotSettings("LHCb-Production", null, null, "LHCb", List.of(),
+                List.of("/cvmfs/lhcb.cern.ch/lhcbdirac/pilot"), List.of("--debug"), null, null, null, null,
+                "/cvmfs/lhcb.cern.ch/lhcbdirac", "/cvmfs/ignored", List.of("/LocalSite/LocalCE=Pool", "/Resources/X=1"),
+                "/cvmfs/lhcb.cern.ch", "LHCB_ENV:::1", "https://git.example.org/DIRAC.git:::DIRAC:::integration",
+                "--index-url https://pypi.example.org/simple");
+        String wrapper = payload(settings).wrapper();
+        // SiteDirector._getPilotOptions' forms and order; neither -r nor -C, as SiteDirector passes neither.
+        assertThat(wrapper).contains("set -- '-S' 'LHCb-Production' '-l' 'LHCb' '-N' 'ec2.eu-central-1' '-Q' 'c6i'"
+                + " '-n' 'CLOUD.AWS.de' '--wnVO' 'lhcb' '-P' '4' '--preinstalledEnvPrefix=/cvmfs/lhcb.cern.ch/lhcbdirac'"
+                + " '-o' '/LocalSite/LocalCE=Pool' '-o' '/Resources/X=1' '-o' '/LocalSite/SharedArea=/cvmfs/lhcb.cern.ch'"
+                + " '--userEnvVariables=LHCB_ENV:::1' '--modules=https://git.example.org/DIRAC.git:::DIRAC:::integration'"
+                + " '--pipInstallOptions=--index-url https://pypi.example.org/simple'"
+                + " --pilotUUID \"$DIRAC_PILOT_STAMP\" '--debug'");
+        assertThat(wrapper).doesNotContain("'-r'").doesNotContain("'-C'").doesNotContain("CVMFS_locations");
+    }
+
+    @Test
     void theVmPowersItselfOffAtTheQueuesMaxLifetime() throws Exception {
         JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(payload().userData());
         assertThat(yaml.at("/bootcmd/0").toString())
@@ -165,6 +184,7 @@ class PayloadTest {
     void theBootstrapDerivesTheSameStampAsTheDirectorWritesTheProxyAndRunsTheWrapper() throws Exception {
         Path wrapper = Files.writeString(dir.resolve("wrapper.sh"), "#!/bin/sh\n"
                 + "echo \"stamp=$DIRAC_PILOT_STAMP\"\n"
+                + "echo \"reference=$PILOT_UUID\"\n"
                 + "echo \"mode=$(stat -c %a \"$X509_USER_PROXY\")\"\n"
                 + "echo \"proxy-var=${PILOTD_PROXY:-unset}\"\n"
                 + "cmp -s \"$X509_USER_PROXY\" " + Files.writeString(dir.resolve("expected.pem"), PEM) + " && echo same-proxy\n"
@@ -173,7 +193,8 @@ class PayloadTest {
                 "PILOTD_WRAPPER_FILE", wrapper.toString(), "HOME", dir.toString(),
                 PilotPayload.PROXY_VARIABLE, Base64.getEncoder().encodeToString(PEM.getBytes(StandardCharsets.US_ASCII))));
 
-        assertThat(run.output()).contains("stamp=" + BatchStamps.stamp(BATCH, 10003) + "\n").contains("mode=600\n")
+        assertThat(run.output()).contains("stamp=" + BatchStamps.stamp(BATCH, 10003) + "\n")
+                .contains("reference=" + DiracReference.of(BatchStamps.stamp(BATCH, 10003)) + "\n").contains("mode=600\n")
                 .contains("proxy-var=unset\n").contains("same-proxy\n");
         assertThat(run.exitCode()).as("the wrapper's status").isEqualTo(5);
     }
