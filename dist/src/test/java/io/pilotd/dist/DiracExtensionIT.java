@@ -3,6 +3,7 @@ package io.pilotd.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilotd.director.testing.ExternalTool;
+import io.pilotd.director.testing.PilotFiles;
 import io.pilotd.proxy.TestCredentials;
 import io.pilotd.proxy.TestTls;
 import java.io.IOException;
@@ -11,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +63,8 @@ class DiracExtensionIT {
                     cycle: 2s
                     limits: {maxRunning: 4, maxWaiting: 4, maxPerCycle: 4}
                     matching: {vo: %s}
-                """.formatted(port, tls.certificate(), tls.key(), anchors, proxy, pilotFiles(), VO));
+                """.formatted(port, tls.certificate(), tls.key(), anchors, proxy,
+                PilotFiles.write(dir, Map.of("dirac-pilot.py", DIRAC_PILOT)), VO));
         Path data = dir.resolve("data");
         try (Pilotd.Daemon daemon = new Pilotd.Daemon(data, "--config", config.toString())) {
             Pilotd.Run added = Pilotd.run(data, "endpoint", "key", "add", "dirac-site-director", "--vo", VO,
@@ -88,24 +88,6 @@ class DiracExtensionIT {
             assertThat(tests.output()).as("every test ran, the round trips included").containsPattern("\\d+ passed")
                     .doesNotContain("skipped");
         }
-    }
-
-    /** pilot.json, pilot.tar (a dirac-pilot.py that runs until killed) and their checksums. */
-    private Path pilotFiles() throws Exception {
-        Path files = Files.createDirectories(dir.resolve("pilot-files"));
-        Path build = Files.createDirectories(dir.resolve("pilot-build"));
-        Files.writeString(build.resolve("dirac-pilot.py"), DIRAC_PILOT);
-        Files.writeString(files.resolve("pilot.json"), "{}\n");
-        Process tar = new ProcessBuilder("tar", "-cf", files.resolve("pilot.tar").toString(), "-C", build.toString(),
-                "dirac-pilot.py").inheritIO().start();
-        assertThat(tar.waitFor(30, TimeUnit.SECONDS) && tar.exitValue() == 0).isTrue();
-        Files.writeString(files.resolve("checksums.sha512"), sha512(build.resolve("dirac-pilot.py")) + "  dirac-pilot.py\n"
-                + sha512(files.resolve("pilot.json")) + "  pilot.json\n");
-        return files;
-    }
-
-    private static String sha512(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(Files.readAllBytes(file)));
     }
 
     /** A python3 that has pytest (Debian's python3-pytest, which .ci/run installs); else the test is skipped, saying so. */

@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pilotd.director.testing.PilotFiles;
 import io.pilotd.fakes.FakeBatch;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,20 +82,8 @@ final class PilotBoot {
 
     /** Pilot files and a record of what the pilots reported, in {@code dir}. */
     static PilotBoot in(Path dir) throws Exception {
-        Path files = Files.createDirectories(dir.resolve("pilot-files"));
-        Path build = Files.createDirectories(dir.resolve("pilot-build"));
-        Files.writeString(build.resolve("dirac-pilot.py"), DIRAC_PILOT);
-        Files.writeString(files.resolve("pilot.json"), "{}\n");
-        Process tar = new ProcessBuilder("tar", "-cf", files.resolve("pilot.tar").toString(), "-C", build.toString(),
-                "dirac-pilot.py").inheritIO().start();
-        assertThat(tar.waitFor(30, TimeUnit.SECONDS) && tar.exitValue() == 0).isTrue();
-        Files.writeString(files.resolve("checksums.sha512"), sha512(build.resolve("dirac-pilot.py")) + "  dirac-pilot.py\n"
-                + sha512(files.resolve("pilot.json")) + "  pilot.json\n");
-        return new PilotBoot(dir, files, Files.createDirectories(dir.resolve("records")));
-    }
-
-    private static String sha512(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(Files.readAllBytes(file)));
+        return new PilotBoot(dir, PilotFiles.write(dir, Map.of("dirac-pilot.py", DIRAC_PILOT)),
+                Files.createDirectories(dir.resolve("records")));
     }
 
     /** Where the wrapper finds the pilot files: the queue's pilot.locations. */

@@ -15,6 +15,7 @@ import io.pilotd.director.store.Database;
 import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.testing.ExternalTool;
+import io.pilotd.director.testing.PilotFiles;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.DriverContext;
@@ -24,14 +25,11 @@ import io.pilotd.driver.local.LocalDriverFactory;
 import io.pilotd.proxy.TestCredentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,25 +69,12 @@ class PilotWrapperTest {
         ExternalTool.assumeInstalled("python3");
         db = TestDatabases.fresh();
         records = Files.createDirectories(dir.resolve("records"));
-        files = Files.createDirectories(dir.resolve("pilot-files"));
-        Path build = Files.createDirectories(dir.resolve("build"));
-        Files.writeString(build.resolve("dirac-pilot.py"), STAND_IN);
-        Files.writeString(build.resolve("pilotTools.py"), "# a pilot module\n");
-        Files.writeString(files.resolve("pilot.json"), "{\"Setups\": {}}\n");
-        Process tar = new ProcessBuilder("tar", "-cf", files.resolve("pilot.tar").toString(), "-C", build.toString(),
-                "dirac-pilot.py", "pilotTools.py").inheritIO().start();
-        assertThat(tar.waitFor(30, TimeUnit.SECONDS) && tar.exitValue() == 0).isTrue();
-        Files.writeString(files.resolve("checksums.sha512"), sha512(build.resolve("dirac-pilot.py")) + "  dirac-pilot.py\n"
-                + sha512(build.resolve("pilotTools.py")) + "  pilotTools.py\n" + sha512(files.resolve("pilot.json")) + "  pilot.json\n");
+        files = PilotFiles.write(dir, Map.of("dirac-pilot.py", STAND_IN, "pilotTools.py", "# a pilot module\n"));
     }
 
     @AfterEach
     void tearDown() {
         db.close();
-    }
-
-    private static String sha512(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(Files.readAllBytes(file)));
     }
 
     /** Runs cycles of a local queue with one waiting job until its pilot has ended. */
