@@ -159,14 +159,16 @@ final class LocalDriver implements PilotDriver {
                 continue;
             }
             try {
-                dir.get().process().ifPresent(process -> {
+                Optional<ProcessHandle> process = dir.get().process();
+                if (process.isPresent()) {
+                    dir.get().killed();
                     // The wrapper shell first: were the pilot to die first, the wrapper would record
                     // its exit code as if it had ended by itself.
-                    List<ProcessHandle> children = process.descendants().toList();
-                    process.destroy();
+                    List<ProcessHandle> children = process.get().descendants().toList();
+                    process.get().destroy();
                     children.forEach(ProcessHandle::destroy);
-                    killed.add(process);
-                });
+                    killed.add(process.get());
+                }
             } catch (IOException e) {
                 throw new DriverException("cannot read local pilot " + jobRef + ": " + e.getMessage(), e);
             }

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * One local pilot's directory: what it is ({@code pilot.properties}, written before the process
  * starts), its process ({@code process.properties}, pid and start time, written once it runs),
- * its output, and its exit code, written by the pilot's wrapper shell when the pilot ends.
+ * its output, its exit code, written by the pilot's wrapper shell when the pilot ends, and a
+ * {@code killed} mark when it was killed.
  * Everything needed to follow a pilot is on disk, so pilots outlive the director.
  */
 final class PilotDir {
@@ -91,7 +92,18 @@ final class PilotDir {
                 .filter(h -> start == null || h.info().startInstant().map(i -> i.toString().equals(start)).orElse(true));
     }
 
+    /**
+     * Marks the pilot killed, before its process is stopped: whoever reads its state next (this
+     * driver, another director's, the CLI's) reads it Deleted, never an exit that looks like its own.
+     */
+    void killed() throws IOException {
+        Files.writeString(dir.resolve("killed"), Instant.now().toString());
+    }
+
     PilotState state(Instant now) throws IOException {
+        if (Files.exists(dir.resolve("killed"))) {
+            return PilotState.of(PilotStatus.Deleted, "killed");
+        }
         if (Files.exists(exitFile())) {
             return exited();
         }

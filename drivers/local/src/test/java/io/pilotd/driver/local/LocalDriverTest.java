@@ -122,16 +122,17 @@ class LocalDriverTest {
     }
 
     @Test
-    void killStopsThePilotAndItsChildren() throws Exception {
+    void aKilledPilotReadsKilledToAnyReaderOfItsPilots() throws Exception {
         PilotDriver driver = driver(List.of("/bin/sh", "-c", "sleep 60 & wait"));
         String jobRef = driver.submit(request(A)).get(A);
         assertThat(driver.status(List.of(jobRef)).get(jobRef).status()).isEqualTo(PilotStatus.Running);
 
         driver.kill(List.of(jobRef));
 
-        PilotState state = awaitFinal(driver, jobRef);
-        assertThat(state.status()).isEqualTo(PilotStatus.Failed);
-        assertThat(state.reason()).contains("without an exit code");
+        assertThat(awaitFinal(driver, jobRef)).isEqualTo(PilotState.of(PilotStatus.Deleted, "killed"));
+        // Another reader of the same pilots (another director's driver, the CLI's) reads the kill, not an exit of its own.
+        assertThat(driver(List.of("/bin/true")).status(List.of(jobRef)).get(jobRef))
+                .isEqualTo(PilotState.of(PilotStatus.Deleted, "killed"));
     }
 
     @Test
