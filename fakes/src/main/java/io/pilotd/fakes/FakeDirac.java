@@ -253,7 +253,10 @@ public final class FakeDirac {
         }
     }
 
-    /** DIRAC's definitions (DIRAC v8's TaskQueueDB.py and PilotAgentsDB.sql). */
+    /**
+     * DIRAC's definitions (DIRAC v8's TaskQueueDB.py and PilotAgentsDB.sql), latin1 as DIRAC
+     * creates them: its default collation, latin1_swedish_ci, compares without case.
+     */
     private static final String[] TABLES = {
         """
         CREATE TABLE tq_TaskQueues (
@@ -266,7 +269,7 @@ public final class FakeDirac {
           Enabled TINYINT(1) NOT NULL DEFAULT 0,
           PRIMARY KEY (TQId),
           INDEX TQOwner (Owner, OwnerGroup, CPUTime)
-        ) ENGINE=InnoDB""",
+        ) ENGINE=InnoDB DEFAULT CHARSET=latin1""",
         """
         CREATE TABLE tq_Jobs (
           TQId INTEGER(11) UNSIGNED NOT NULL,
@@ -276,7 +279,7 @@ public final class FakeDirac {
           PRIMARY KEY (JobId),
           INDEX TaskIndex (TQId),
           FOREIGN KEY (TQId) REFERENCES tq_TaskQueues (TQId)
-        ) ENGINE=InnoDB""",
+        ) ENGINE=InnoDB DEFAULT CHARSET=latin1""",
         list("Sites"), list("GridCEs"), list("BannedSites"), list("Platforms"), list("JobTypes"), list("Tags"),
         """
         CREATE TABLE PilotAgents (
@@ -321,6 +324,6 @@ public final class FakeDirac {
                   INDEX TaskIndex (TQId),
                   INDEX %sIndex (Value),
                   FOREIGN KEY (TQId) REFERENCES tq_TaskQueues (TQId)
-                ) ENGINE=InnoDB""".formatted(name, name);
+                ) ENGINE=InnoDB DEFAULT CHARSET=latin1""".formatted(name, name);
     }
 }

@@ -106,6 +106,9 @@ public final class ConfigValidator {
                 findings.add(new Finding(at.key("matching").key("jobTypes"), "applies to DIRAC's TaskQueueDB only"
                         + " (demand.source: dirac): pilotd's own task queue has no job types"));
             }
+            if (config.demand().fromDirac()) {
+                diracMatching(queue.matching(), at.key("matching"), findings);
+            }
             if (queue.site() != null && !queue.site().isBlank() && !config.sites().containsKey(queue.site())) {
                 findings.add(new Finding(at.key("site"), "'" + queue.site() + "' is not in the sites section"
                         + " (declared: " + String.join(", ", config.sites().keySet()) + ")"));
@@ -256,7 +259,7 @@ public final class ConfigValidator {
             findings.add(new Finding(at.key("url"), "is required (jdbc:mariadb://host:3306/<database>)"));
         } else if (!database.url().startsWith("jdbc:mariadb:")) {
             findings.add(new Finding(at.key("url"), "'" + database.url() + "' is not a MariaDB Connector/J URL"
-                    + " (jdbc:mariadb://host:3306/<database>; it speaks to MySQL too)"));
+                    + " (jdbc:mariadb://host:3306/<database>)"));
         }
         required(database.user(), at.key("user"), findings);
         if (database.passwordFile() != null && database.passwordEnv() != null) {
@@ -366,6 +369,27 @@ public final class ConfigValidator {
             findings.add(new Finding(at.key("cvmfs").key("repositories"), "is required: the repositories the pilots mount"));
         }
         pilotOptions(pilot, at, findings);
+    }
+
+    /**
+     * What DIRAC's matching needs of the CE description a queue stands for: a CPUTime
+     * (TaskQueueDB's mandatory match field), and required tags among the offered ones (else
+     * __generateTQMatchSQL answers 'Wrong conditions' and nothing matches).
+     */
+    private static void diracMatching(Matching matching, FieldPath at, List<Finding> findings) {
+        if (matching.maxCpuTime() == null) {
+            findings.add(new Finding(at.key("maxCpuTime"), "is required with demand.source: dirac: DIRAC matches no task"
+                    + " queue to a queue without a CPU time; give the longest CPU time, in seconds, its pilots offer a job"));
+        }
+        boolean any = matching.requiredTags().stream().anyMatch(t -> t.replaceAll("\\p{Punct}", "").equalsIgnoreCase("any"));
+        for (int i = 0; i < matching.requiredTags().size() && !any; i++) {
+            String tag = matching.requiredTags().get(i);
+            if (!matching.offers(tag)) {
+                findings.add(new Finding(at.key("requiredTags").index(i), "'" + tag + "' is not among the tags the queue"
+                        + " offers (its tags, and those DIRAC derives from processors and memoryMB): DIRAC refuses such a"
+                        + " description, and the queue would match nothing"));
+            }
+        }
     }
 
     /** SiteDirector's options: one line each, paths absolute, and one of the three DIRAC environments at most. */

@@ -3,7 +3,7 @@ package io.pilotd.director.config;
 import java.time.Duration;
 
 /**
- * A DIRAC installation's databases (MySQL or MariaDB).
+ * A DIRAC installation's databases (MariaDB).
  *
  * @param taskQueueDB   its TaskQueueDB, read-only: the demand when {@code demand.source} is dirac
  * @param pilotAgentsDB its PilotAgentsDB: when given, every pilot is copied into its PilotAgents

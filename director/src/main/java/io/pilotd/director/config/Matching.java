@@ -1,6 +1,9 @@
 package io.pilotd.director.config;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a queue offers, matched against the task queues to count its demand.
@@ -13,13 +16,17 @@ import java.util.List;
  * @param ownerGroups  only task queues of these groups (none: any)
  * @param processors   cores per pilot; a task queue wanting more does not match
  * @param memoryMB     memory per pilot; a task queue wanting more does not match (none: any)
- * @param maxCpuTime   the longest CPU time a job may ask for, in seconds (none: any)
+ * @param maxCpuTime   the longest CPU time a job may ask for, in seconds (none: any; required with
+ *                     {@code demand.source: dirac}, as DIRAC's matching requires a CPUTime)
  * @param jobTypes     DIRAC's JobType: the job types its pilots take (none: any); with
  *                     {@code demand.source: dirac} only, pilotd's own task queue has no job types
  */
 public record Matching(String vo, String platform, List<String> tags, List<String> requiredTags,
                        List<String> ownerGroups, Integer processors, Integer memoryMB, Long maxCpuTime,
                        List<String> jobTypes) {
+    /** DIRAC's tags derived from a size: {@code <n>Processors}, {@code <n>GB}. */
+    private static final Pattern SIZED = Pattern.compile("(\\d{1,4})(Processors|GB)", Pattern.CASE_INSENSITIVE);
+
     public static Matching any() {
         return new Matching(null, null, null, null, null, null, null, null);
     }
@@ -35,5 +42,28 @@ public record Matching(String vo, String platform, List<String> tags, List<Strin
         ownerGroups = ownerGroups == null ? List.of() : List.copyOf(ownerGroups);
         processors = processors == null ? 1 : processors;
         jobTypes = jobTypes == null ? List.of() : List.copyOf(jobTypes);
+    }
+
+    /**
+     * Whether the queue offers this tag in DIRAC's matching, whose tags ignore case: one of its
+     * own, or one DIRAC derives from its size (Matcher._processResourceDescription: MultiProcessor
+     * above one processor, 2..n Processors, 2..int(memoryMB / 1000) GB, each up to 1024). The
+     * view dirac_queue_task_queue_match (V16) derives the same.
+     */
+    public boolean offers(String tag) {
+        String folded = tag.toLowerCase(Locale.ROOT);
+        if (tags.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).equals(folded))) {
+            return true;
+        }
+        if (folded.equals("multiprocessor")) {
+            return processors > 1;
+        }
+        Matcher sized = SIZED.matcher(tag);
+        if (!sized.matches()) {
+            return false;
+        }
+        int n = Integer.parseInt(sized.group(1));
+        int most = sized.group(2).equalsIgnoreCase("GB") ? (memoryMB == null ? 0 : memoryMB / 1000) : processors;
+        return n >= 2 && n <= most && most <= 1024;
     }
 }

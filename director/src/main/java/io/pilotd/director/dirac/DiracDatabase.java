@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One of a DIRAC installation's databases (MySQL or MariaDB), through a small pool of its own.
+ * One of a DIRAC installation's databases (MariaDB), through a small pool of its own.
  * The pool opens no connection at start-up: DIRAC's database being down must not keep pilotd
  * from starting, only from reading it.
  */

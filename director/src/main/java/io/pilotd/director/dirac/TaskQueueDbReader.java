@@ -20,7 +20,6 @@ public final class TaskQueueDbReader {
     static final String TASK_QUEUES = """
             SELECT tq.TQId, tq.Owner, tq.OwnerGroup, tq.VO, tq.CPUTime, tq.Priority, COUNT(j.JobId) AS Jobs
             FROM tq_TaskQueues tq JOIN tq_Jobs j ON j.TQId = tq.TQId
-            WHERE tq.Enabled >= 1
             GROUP BY tq.TQId, tq.Owner, tq.OwnerGroup, tq.VO, tq.CPUTime, tq.Priority""";
     static final String LISTS = """
             SELECT 'Sites' AS List, TQId, Value FROM tq_TQToSites

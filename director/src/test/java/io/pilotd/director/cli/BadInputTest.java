@@ -197,6 +197,12 @@ class BadInputTest {
                         "demand.source: 'panda' is not a demand source (one of: pilotd, dirac)"),
                 config("DIRAC's demand without its database", append("demand:\n  source: dirac\n"),
                         "dirac.taskQueueDB: is required by demand.source: dirac"),
+                config("a queue without a CPU time for DIRAC's matching", append("demand:\n  source: dirac\n"),
+                        "queues[0].matching.maxCpuTime: is required with demand.source: dirac: DIRAC matches no task queue"),
+                config("a required tag the queue does not offer", yaml -> replace("    cycle: 1m",
+                        "    cycle: 1m\n    matching: {maxCpuTime: 3600, processors: 4, requiredTags: [4processors, GPU]}")
+                        .apply(yaml) + "demand:\n  source: dirac\n",
+                        "queues[0].matching.requiredTags[1]: 'GPU' is not among the tags the queue offers"),
                 config("a TaskQueueDB that is not MariaDB", append("demand:\n  source: dirac\ndirac:\n  taskQueueDB:\n"
                         + "    url: jdbc:postgresql://dirac/TaskQueueDB\n    user: pilotd\n"),
                         "dirac.taskQueueDB.url: 'jdbc:postgresql://dirac/TaskQueueDB' is not a MariaDB Connector/J URL"),
@@ -246,7 +252,8 @@ class BadInputTest {
                 command("a forced count over the ceiling", "--count 100000 is more than director.maxSubmitCount (1000)",
                         "submit", "--queue", "q1", "--force", "--count", "100000"),
                 new Case("jobs for pilotd's task queue while DIRAC's is the demand", dir -> new String[] {"tq", "add", "--vo", "vo", "--jobs", "1",
-                        "--config", write(dir, "pilotd.yaml", valid(dir) + "demand:\n  source: dirac\ndirac:\n  taskQueueDB:\n"
+                        "--config", write(dir, "pilotd.yaml", valid(dir).replace("    cycle: 1m", "    cycle: 1m\n    matching: {maxCpuTime: 3600}")
+                                + "demand:\n  source: dirac\ndirac:\n  taskQueueDB:\n"
                                 + "    url: jdbc:mariadb://dirac/TaskQueueDB\n    user: pilotd\n").toString()}, "the demand comes from DIRAC's TaskQueueDB"),
                 command("a command that does not exist", "frobnicate", "frobnicate"),
                 command("queues in a format that is no format", "yaml", "queues", "--format", "yaml"));

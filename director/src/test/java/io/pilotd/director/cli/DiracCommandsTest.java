@@ -54,7 +54,7 @@ class DiracCommandsTest {
                     queue: default
                     driver: local
                     limits: {maxRunning: 10, maxWaiting: 10}
-                    matching: {processors: 8}
+                    matching: {processors: 8, maxCpuTime: 86400}
                     parameters:
                       command: [/bin/true]
                 """.formatted(dir.resolve("data"), url)).toString();

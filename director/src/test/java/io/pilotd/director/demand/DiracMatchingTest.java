@@ -92,7 +92,7 @@ class DiracMatchingTest {
         expected.put(tq(Map.of("Sites", List.of("ANY"))), Set.of("plain", "big", "typed"));
         expected.put(tq(Map.of("BannedSites", List.of("S1.site.de"))), Set.of("typed"));
         expected.put(tq(Map.of("Tags", List.of("GPU"))), Set.of("big", "gpuonly"));
-        // DIRAC's derived tags: 8 processors offer MultiProcessor and 1..8Processors, 16 GB offer 1..16GB
+        // DIRAC's derived tags: 8 processors offer MultiProcessor and 2..8Processors, 16384 MB offer 2..16GB
         expected.put(tq(Map.of("Tags", List.of("MultiProcessor", "4Processors"))), Set.of("big"));
         expected.put(tq(Map.of("Tags", List.of("8GB"))), Set.of("big"));
         expected.put(tq(Map.of("Tags", List.of("2GB"))), Set.of("plain", "big"));
@@ -110,7 +110,8 @@ class DiracMatchingTest {
         // CPU time: plain offers a day, big two, the others any
         expected.put(dirac.addTaskQueue(VO, "vo_user", 100_000, true, Map.of(), 2), Set.of("big", "typed"));
         expected.put(dirac.addTaskQueue("othervo", "other_user", 3600, true, Map.of(), 2), Set.of());
-        expected.put(dirac.addTaskQueue(VO, "vo_user", 3600, false, Map.of(), 2), Set.of());
+        // disabled: DIRAC's matching does not look (insertJob disables a task queue while it inserts)
+        expected.put(dirac.addTaskQueue(VO, "vo_user", 3600, false, Map.of(), 2), Set.of("plain", "big", "typed"));
         long empty = dirac.addTaskQueue(VO, "vo_user", 3600, true, Map.of(), 0);
 
         Set<Long> grown = source.poll();
@@ -122,8 +123,8 @@ class DiracMatchingTest {
             }
         });
         assertThat(matches()).isEqualTo(wanted);
-        assertThat(grown).as("every enabled task queue with jobs is new at the first read")
-                .hasSize(expected.size() - 1).doesNotContain(empty);
+        assertThat(grown).as("every task queue with jobs is new at the first read, enabled or not")
+                .hasSize(expected.size()).doesNotContain(empty);
     }
 
     @Test
