@@ -23,6 +23,7 @@ import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.PilotDriver;
+import io.pilotd.driver.jclouds.JcloudsDriverFactory;
 import io.pilotd.driver.local.LocalDriverFactory;
 import io.pilotd.fakes.CloudBehaviour;
 import io.pilotd.fakes.FakeBatch;
@@ -30,6 +31,7 @@ import io.pilotd.fakes.FakeClock;
 import io.pilotd.fakes.FakeDirac;
 import io.pilotd.fakes.FakeEc2;
 import io.pilotd.fakes.FakeOpenStack;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,9 +39,15 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
+import org.jclouds.ContextBuilder;
+import org.jclouds.compute.ComputeServiceContext;
+import org.jclouds.compute.domain.ComputeMetadata;
+import org.jclouds.compute.domain.NodeMetadata;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +55,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DIRAC sees pilotd's pilots as its own, on every driver: each pilot starts as its cloud starts
- * it (the local driver's process; a container or a VM through {@link PilotBoot}), runs the real
+ * it (the local driver's process; a container or a VM through {@link PilotBoot}, jclouds' on its
+ * in-memory stub cloud with a GCE-like metadata server), runs the real
  * bootstrap and wrapper, and reaches a stand-in of DIRAC's pilot that takes its reference from its
  * environment by DIRAC's precedence, over the batch-system variables a site may also set. DIRAC's
  * RegisterPilot and Matcher (FakeDirac, transcribed from DIRAC), keyed by that reference, then
@@ -67,14 +76,14 @@ class DiracSeesItsPilotsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"local", "aws-batch", "ec2", "openstack"})
+    @ValueSource(strings = {"local", "aws-batch", "ec2", "openstack", "jclouds"})
     void thePilotReportsTheReferencePilotdMirroredAndDiracUpdatesThatRowOnly(String driverName) throws Exception {
         ExternalTool.assumeInstalled("python3");
         FakeClock clock = new FakeClock();
         FakeDirac dirac = FakeDirac.fresh();
         PilotBoot boot = PilotBoot.in(dir);
-        try (Database db = TestDatabases.fresh(); Cloud cloud = driverName.equals("local") ? null
-                : Cloud.of(driverName, new CloudBehaviour(clock, 32))) {
+        boolean own = driverName.equals("local") || driverName.equals("jclouds");
+        try (Database db = TestDatabases.fresh(); Cloud cloud = own ? null : Cloud.of(driverName, new CloudBehaviour(clock, 32))) {
             Queues.sync(db, Queues.queue(QUEUE, 10, 10, 10));
             new DemandStore(db.jdbi()).use(DemandSettings.PILOTD, true);
             Queues.demand(db, QUEUE, 2);
@@ -82,11 +91,12 @@ class DiracSeesItsPilotsTest {
                     List.of(), null, null, null);
             PilotEnvironment environment = PilotEnvironment.of(new PilotdConfig(DirectorSettings.defaults(), null,
                     ProxySettings.none(), pilot, Map.of(), List.of()), DIRECTOR, clock);
-            try (PilotDriver driver = cloud == null ? new LocalDriverFactory().create(new DriverParameters(Map.of(
-                    "environment", boot.localEnvironment())), new DriverContext(DIRECTOR, QUEUE, Files.createDirectories(
-                    dir.resolve("local")))) : cloud.driver(DIRECTOR, QUEUE)) {
+            try (PilotDriver driver = cloud != null ? cloud.driver(DIRECTOR, QUEUE) : ownDriver(driverName, boot)) {
                 assertThat(new QueueCycle(db.jdbi(), environment, DIRECTOR, clock, 10).run(QUEUE, driver).submitted())
                         .isEqualTo(2);
+            }
+            if (driverName.equals("jclouds")) {
+                startJcloudsPilots(boot);
             }
             startPilots(cloud, boot);
             List<JsonNode> reported = boot.reported(2);
@@ -115,6 +125,35 @@ class DiracSeesItsPilotsTest {
                         .isEqualTo(String.join("|", stamp, "Pilotd", "ce." + QUEUE, "default", "SITE." + QUEUE + ".de",
                                 "Running", "8.5", Long.toString(job), "1"));
                 job++;
+            }
+        }
+    }
+
+    /** The stub account of jclouds' in-memory cloud: it keeps its nodes per account for the whole JVM. */
+    private final String jcloudsAccount = "dirac-sees-it-" + UUID.randomUUID();
+
+    /** The drivers without a fake cloud of this module's: local pilots, and jclouds' own in-memory stub cloud. */
+    private PilotDriver ownDriver(String driverName, PilotBoot boot) throws Exception {
+        if (driverName.equals("local")) {
+            return new LocalDriverFactory().create(new DriverParameters(Map.of("environment", boot.localEnvironment())),
+                    new DriverContext(DIRECTOR, QUEUE, Files.createDirectories(dir.resolve("local"))));
+        }
+        return new JcloudsDriverFactory().create(new DriverParameters(Map.of("provider", "stub", "identity", jcloudsAccount,
+                "image", "1", "hardware", "small")), new DriverContext(DIRECTOR, QUEUE, Path.of("unused")));
+    }
+
+    /**
+     * jclouds' VMs as a GCE-like cloud starts them: the user-data in their metadata, and the
+     * metadata server answering their pilotd-index attribute (with Google's header only).
+     */
+    private void startJcloudsPilots(PilotBoot boot) throws Exception {
+        try (ComputeServiceContext cloud = ContextBuilder.newBuilder("stub").credentials(jcloudsAccount, "")
+                .buildView(ComputeServiceContext.class)) {
+            for (ComputeMetadata listed : cloud.getComputeService().listNodes()) {
+                NodeMetadata node = cloud.getComputeService().getNodeMetadata(listed.getId());
+                Map<String, String> metadata = node.getUserMetadata();
+                boot.vm(Base64.getEncoder().encodeToString(metadata.get("user-data").getBytes(StandardCharsets.UTF_8)),
+                        "*Metadata-Flavor:\\ Google*attributes/pilotd-index*) printf " + metadata.get("pilotd-index") + " ;;");
             }
         }
     }
