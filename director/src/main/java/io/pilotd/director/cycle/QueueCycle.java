@@ -82,6 +82,15 @@ public final class QueueCycle {
 
     /** @param due when the cycle was due; how late it starts is recorded, and said when over a period */
     public CycleRecord run(String queueName, PilotDriver driver, Instant due) {
+        return run(queueName, driver, due, false);
+    }
+
+    /**
+     * @param woken new jobs woke it before its time; a woken cycle, or one starting more than half
+     *              its period late, follows its pilots before it decides, so that a slot freed
+     *              since the last cycle is used now rather than a period later
+     */
+    public CycleRecord run(String queueName, PilotDriver driver, Instant due, boolean woken) {
         Instant start = clock.instant();
         QueueStore.Cycling cycling = queues.forCycle(queueName);
         QueueRow queue = cycling.queue();
@@ -98,13 +107,19 @@ public final class QueueCycle {
             step(outcome, "resolving unanswered submissions",
                     () -> outcome.resolved = unresolved.resolve(queue, setup, driver, window, clock.instant()));
         }
+        boolean followFirst = woken || lag.compareTo(queue.cycle().dividedBy(2)) > 0;
+        if (followFirst) {
+            followAndClean(queue, setup, driver, window, outcome);
+        }
         step(outcome, "submitting", () -> {
             outcome.submission = submitter.submit(queueName, driver, Decision.Request.CYCLE, false);
             if (outcome.submission.error() != null) {
                 outcome.errors.add("submission " + outcome.submission.error());
             }
         });
-        followAndClean(queue, setup, driver, window, outcome);
+        if (!followFirst) {
+            followAndClean(queue, setup, driver, window, outcome);
+        }
         // In a back-off because the cloud did not answer, the sweep's listing is also the probe
         // that tells when it answers again.
         boolean probing = queue.backingOff(start) && QueueRow.CLOUD.equals(queue.backoffReason());

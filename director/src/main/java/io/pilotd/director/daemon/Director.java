@@ -88,7 +88,7 @@ public final class Director implements AutoCloseable {
         this.cycleLocks = new CycleLocks(database.jdbi());
         this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
         this.lanes = new CycleLanes(config.director().threads());
-        this.wakeUps = new WakeUps(config.demand().minGap(), Clock.systemUTC(), this::handOver);
+        this.wakeUps = new WakeUps(config.demand().minGap(), Clock.systemUTC(), this::wake);
     }
 
     /**
@@ -212,9 +212,18 @@ public final class Director implements AutoCloseable {
      * @return false when the queue was waiting or cycling already, or the director is stopping
      */
     public boolean handOver(String queue, Instant due) {
+        return handOver(queue, due, false);
+    }
+
+    /** Hands over a cycle that new jobs woke before its time: it follows its pilots before it decides. */
+    private boolean wake(String queue, Instant due) {
+        return handOver(queue, due, true);
+    }
+
+    private boolean handOver(String queue, Instant due, boolean woken) {
         return lanes.handOver(queue, () -> {
             try {
-                cycle(queue, due);
+                cycle(queue, due, woken);
                 health.succeeded();
             } catch (RuntimeException e) {
                 // A database outage is said once, by DatabaseHealth; any other failure here.
@@ -233,6 +242,10 @@ public final class Director implements AutoCloseable {
      * @return the cycle's record, or empty when it was skipped
      */
     public Optional<CycleRecord> cycle(String queue, Instant due) {
+        return cycle(queue, due, false);
+    }
+
+    private Optional<CycleRecord> cycle(String queue, Instant due, boolean woken) {
         Optional<CycleLocks.Held> lock = cycleLocks.tryLock(queue);
         if (lock.isEmpty()) {
             log.debug("[{}] a cycle of this queue runs already: this one is skipped", queue);
@@ -240,7 +253,7 @@ public final class Director implements AutoCloseable {
         }
         try (CycleLocks.Held held = lock.get()) {
             PilotDriver driver = drivers.get(queue);
-            CycleRecord record = cycle.run(queue, driver, due);
+            CycleRecord record = cycle.run(queue, driver, due, woken);
             wakeUps.started(queue, record.startedAt());
             lanes.took(queue, Duration.between(record.startedAt(), record.endedAt()));
             metrics.cycled(record);

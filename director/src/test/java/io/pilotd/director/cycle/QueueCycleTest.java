@@ -364,6 +364,49 @@ class QueueCycleTest {
     }
 
     @Test
+    void aWokenCycleFollowsBeforeItDecides_soAFullQueueUsesTheSlotItsEndedPilotFreed() {
+        Queues.sync(db, Queues.queue("q", 2, 2, 2));
+        Queues.demand(db, "q", 2);
+        FakeCloud cloud = new FakeCloud();
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        assertThat(cycle.run("q", driver).submitted()).isEqualTo(2);
+        List<FakeCloud.Resource> started = cloud.resources();
+        cloud.set(started.get(0).jobRef(), PilotStatus.Done);
+        cloud.set(started.get(1).jobRef(), PilotStatus.Running);
+        // New jobs arrive and wake the full queue; one of its pilots ended meanwhile, unseen yet.
+        Queues.demand(db, "q", 1);
+        clock.advance(Duration.ofSeconds(8));
+
+        CycleRecord woken = cycle.run("q", driver, clock.instant(), true);
+
+        assertThat(woken.submitted()).as("the ended pilot's slot, found before the decision").isEqualTo(1);
+        assertThat(woken.alive()).as("alive at the decision: the ended pilot no longer counts").isEqualTo(1);
+        assertThat(cloud.alive()).hasSize(2);
+    }
+
+    @Test
+    void aCycleMoreThanHalfItsPeriodLateFollowsBeforeItDecides_anOnTimeOneAfter() {
+        Queues.sync(db, Queues.queue("q", 1, 1, 1));
+        Queues.demand(db, "q", 3);
+        FakeCloud cloud = new FakeCloud();
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        assertThat(cycle.run("q", driver).submitted()).isEqualTo(1);
+        cloud.set(cloud.resources().get(0).jobRef(), PilotStatus.Done);
+        clock.advance(Duration.ofMinutes(1));
+
+        CycleRecord onTime = cycle.run("q", driver, clock.instant());
+        assertThat(onTime.submitted()).as("on time, it decides on the last follow-up: the queue was full").isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(cycle.run("q", driver, clock.instant()).submitted()).as("the slot its follow-up freed").isEqualTo(1);
+        assertThat(cloud.alive()).hasSize(1);
+        cloud.set(cloud.alive().get(0).jobRef(), PilotStatus.Done);
+
+        clock.advance(Duration.ofMinutes(2));
+        CycleRecord late = cycle.run("q", driver, clock.instant().minus(Duration.ofSeconds(40)));
+        assertThat(late.submitted()).as("40 s late on a 1 min period: it followed first").isEqualTo(1);
+    }
+
+    @Test
     void pilotsAreFollowedToTheirEndAndAVanishedOneBecomesUnknown() {
         Queues.sync(db, Queues.queue("q", 10, 10, 10));
         Queues.demand(db, "q", 3);

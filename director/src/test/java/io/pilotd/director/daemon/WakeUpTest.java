@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilotd.director.config.DemandSettings;
 import io.pilotd.director.config.DiracSettings;
+import io.pilotd.director.config.Matching;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
+import io.pilotd.driver.api.PilotStatus;
+import io.pilotd.fakes.FakeCloud;
 import io.pilotd.fakes.FakeDirac;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -86,6 +90,28 @@ class WakeUpTest {
         assertThat(Duration.between(starts.get(1), starts.get(2))).as("never sooner than demand.minGap")
                 .isGreaterThanOrEqualTo(MIN_GAP);
         assertThat(pilots("woken")).isEqualTo(10);
+    }
+
+    @Test
+    void aFullQueueWhosePilotEndedIsWokenByNewJobsAndItsWokenCycleStartsAPilot() throws Exception {
+        QueueConfig full = new QueueConfig("full", "SITE.full.de", "ce", "default", "fake", true, DAY, null,
+                new QueueLimits(2, 2, 2, Duration.ofHours(1), null, null, null),
+                new Matching(Queues.VO, null, null, null, null, 1, null, null), Map.of());
+        PilotdConfig config = withDemand(Daemons.config("wake-full-test", full),
+                new DemandSettings(DemandSettings.PILOTD, null, true, MIN_GAP), null);
+        Queues.sync(db, full);
+        Queues.demand(db, "full", 2);
+
+        try (Director director = Director.start(config, db, DriverCatalog.load(), dataDir)) {
+            Daemons.await("the cycle at start-up fills the queue", DEADLINE, () -> pilots("full") == 2);
+            FakeCloud cloud = FakeDriverFactory.cloud("full");
+            cloud.set(cloud.resources().get(0).jobRef(), PilotStatus.Done);
+            cloud.set(cloud.resources().get(1).jobRef(), PilotStatus.Running);
+            // No period passes (a day): only the wake-up of these jobs can find the freed slot.
+            Queues.demand(db, "full", 1);
+            Daemons.await("the woken cycle starts a pilot in the slot it found", DEADLINE, () -> pilots("full") == 3);
+        }
+        assertThat(cycleStarts("full")).as("start-up and one wake-up").hasSize(2);
     }
 
     @Test
