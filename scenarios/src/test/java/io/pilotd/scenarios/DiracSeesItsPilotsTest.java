@@ -16,6 +16,7 @@ import io.pilotd.director.dirac.PilotAgentsWriter;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DemandStore;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.PilotAgentsOutbox;
 import io.pilotd.director.testing.ExternalTool;
 import io.pilotd.director.testing.Queues;
@@ -104,9 +105,10 @@ class DiracSeesItsPilotsTest {
 
             // One pilot registers and takes a job before pilotd's mirror has written its row; the other after.
             register(dirac, reported.get(0), 5001);
-            try (PilotAgentsMirror mirror = new PilotAgentsMirror(new PilotAgentsOutbox(db.jdbi()), new PilotAgentsWriter(
+            try (ClusterDuties duties = new ClusterDuties(db.jdbi(), "director");
+                 PilotAgentsMirror mirror = new PilotAgentsMirror(new PilotAgentsOutbox(db.jdbi()), new PilotAgentsWriter(
                     DiracDatabase.open("dirac.pilotAgentsDB", new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null),
-                            false, Map.of())), clock, Duration.ofHours(12))) {
+                            false, Map.of())), duties, clock, Duration.ofHours(12))) {
                 mirror.round();
                 register(dirac, reported.get(1), 5002);
                 mirror.round();

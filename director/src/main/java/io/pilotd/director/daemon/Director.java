@@ -15,6 +15,7 @@ import io.pilotd.director.endpoint.Endpoint;
 import io.pilotd.director.monitor.DirectorMetrics;
 import io.pilotd.director.monitor.StatusServer;
 import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleLocks;
 import io.pilotd.director.store.CycleRecord;
@@ -60,6 +61,7 @@ public final class Director implements AutoCloseable {
     private final QueueDrivers drivers;
     private final QueueCycle cycle;
     private final CycleLocks cycleLocks;
+    private final ClusterDuties duties;
     private final Retention retention;
     private final CycleLanes lanes;
     private QueueScheduler scheduler;
@@ -86,6 +88,7 @@ public final class Director implements AutoCloseable {
         this.cycle = new QueueCycle(database.jdbi(), environment, directorId, Clock.systemUTC(),
                 config.director().sweepEvery());
         this.cycleLocks = new CycleLocks(database.jdbi());
+        this.duties = new ClusterDuties(database.jdbi(), directorId);
         this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
         this.lanes = new CycleLanes(config.director().threads());
         this.wakeUps = new WakeUps(config.demand().minGap(), Clock.systemUTC(), this::wake);
@@ -162,10 +165,10 @@ public final class Director implements AutoCloseable {
 
     /** The demand source, and the PilotAgents mirror when dirac.pilotAgentsDB is set: a password unread fails here. */
     private void openDemand(Map<String, String> env) {
-        demand = DemandSources.of(config, database, env);
+        demand = DemandSources.of(config, database, duties, env);
         if (config.dirac().pilotAgentsDB() != null) {
             mirror = new PilotAgentsMirror(new PilotAgentsOutbox(database.jdbi()), new PilotAgentsWriter(
-                    DiracDatabase.open("dirac.pilotAgentsDB", config.dirac().pilotAgentsDB(), false, env)), Clock.systemUTC(),
+                    DiracDatabase.open("dirac.pilotAgentsDB", config.dirac().pilotAgentsDB(), false, env)), duties, Clock.systemUTC(),
                     config.dirac().touchEvery());
         }
     }
@@ -186,6 +189,7 @@ public final class Director implements AutoCloseable {
             mirror.close();
         }
         wakeUps.close();
+        duties.close();
     }
 
     /** Serves this director's metrics, health and status page (director.metricsPort). */

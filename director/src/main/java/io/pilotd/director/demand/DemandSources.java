@@ -4,6 +4,7 @@ import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.dirac.DiracDatabase;
 import io.pilotd.director.dirac.TaskQueueDbReader;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DemandStore;
 import java.time.Clock;
@@ -15,11 +16,12 @@ public final class DemandSources {
     private DemandSources() {
     }
 
-    public static DemandSource of(PilotdConfig config, Database database, Map<String, String> env) {
+    /** @param duties this director's part in the work done once per cluster (the DIRAC poll) */
+    public static DemandSource of(PilotdConfig config, Database database, ClusterDuties duties, Map<String, String> env) {
         List<String> queues = config.queues().stream().map(QueueConfig::name).toList();
         if (config.demand().fromDirac()) {
             DiracDatabase taskQueueDB = DiracDatabase.open("dirac.taskQueueDB", config.dirac().taskQueueDB(), true, env);
-            return new DiracTaskQueueDB(new TaskQueueDbReader(taskQueueDB), new DemandStore(database.jdbi()), queues,
+            return new DiracTaskQueueDB(new TaskQueueDbReader(taskQueueDB), new DemandStore(database.jdbi()), duties, queues,
                     config.demand(), Clock.systemUTC());
         }
         return new PilotdTaskQueue(database, queues, config.demand());

@@ -3,6 +3,7 @@ package io.pilotd.director.demand;
 import io.pilotd.director.config.DemandSettings;
 import io.pilotd.director.dirac.DiracTaskQueue;
 import io.pilotd.director.dirac.TaskQueueDbReader;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.DemandStore;
 import io.pilotd.driver.api.Durations;
 import java.sql.SQLException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -25,12 +27,19 @@ import org.slf4j.LoggerFactory;
 /**
  * A live DIRAC TaskQueueDB, read-only: every {@code demand.poll} its task queues with waiting jobs
  * are read ({@link TaskQueueDbReader}) and written to pilotd's database, where the decisions
- * match them to the queues by DIRAC's rules (V13). The task queues whose waiting jobs grew since
- * the last read wake the queues that serve them.
+ * match them to the queues by DIRAC's rules (V13, V16). The task queues whose waiting jobs grew
+ * since the last read wake the queues that serve them.
  *
- * <p>A failed read changes nothing: the last picture stays. But once DIRAC's database has been
- * out of reach for {@link #staleAfter}, its jobs count as none, so that no pilot is started for
- * jobs that may be long gone; the first good read brings them back.
+ * <p>One director of a cluster reads DIRAC ({@link ClusterDuties.Duty#DIRAC_POLL}); the others try
+ * to take the poll every period, so that one takes it within a period of the poller's death. A
+ * poller that cannot read DIRAC hands the poll over and stands aside for a period, so that a
+ * director that can reach DIRAC takes it.
+ *
+ * <p>A failed read changes nothing: the last picture stays. But once the cluster has not read
+ * DIRAC's database for {@link #staleAfter} (its last good read, by whichever director, is in
+ * pilotd's database), its jobs count as none, so that no pilot is started for jobs that may be
+ * long gone; the first good read brings them back. One director's failure alone never zeroes a
+ * picture that another keeps fresh.
  */
 public final class DiracTaskQueueDB implements DemandSource {
     private static final Logger log = LoggerFactory.getLogger(DiracTaskQueueDB.class);
@@ -38,28 +47,29 @@ public final class DiracTaskQueueDB implements DemandSource {
 
     private final TaskQueueDbReader reader;
     private final DemandStore store;
+    private final ClusterDuties duties;
     private final List<String> queues;
     private final DemandSettings settings;
     private final Clock clock;
+    private final Instant started;
     private final ScheduledExecutorService poller;
-    /** What was written last: what the next read is compared with. */
+    /** What is in pilotd's database: what the next read is compared with. */
     private Map<Long, DiracTaskQueue> written = Map.of();
-    /** The last good read (this process's, or the one before it left the picture), or the start. */
-    private Instant lastRead;
+    private boolean polling;
+    private boolean standingAside;
     private boolean failing;
     private boolean forgotten;
     private boolean writeFailing;
 
-    public DiracTaskQueueDB(TaskQueueDbReader reader, DemandStore store, List<String> queues, DemandSettings settings,
-                            Clock clock) {
+    public DiracTaskQueueDB(TaskQueueDbReader reader, DemandStore store, ClusterDuties duties, List<String> queues,
+                            DemandSettings settings, Clock clock) {
         this.reader = reader;
         this.store = store;
+        this.duties = duties;
         this.queues = List.copyOf(queues);
         this.settings = settings;
         this.clock = clock;
-        // the picture a restart finds is as old as its read, not as the restart
-        Instant readAt = store.state().diracReadAt();
-        this.lastRead = readAt != null ? readAt : clock.instant();
+        this.started = clock.instant();
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dirac-taskqueuedb");
             t.setDaemon(true);
@@ -84,7 +94,7 @@ public final class DiracTaskQueueDB implements DemandSource {
                 Durations.format(settings.poll()));
         poller.scheduleWithFixedDelay(() -> {
             try {
-                Set<Long> grown = poll();
+                Set<Long> grown = tick().orElse(Set.of());
                 if (settings.wakeUp() && !grown.isEmpty()) {
                     Set<String> woken = store.serving(grown, queues);
                     if (!woken.isEmpty()) {
@@ -104,17 +114,45 @@ public final class DiracTaskQueueDB implements DemandSource {
     }
 
     /**
+     * One period: reads DIRAC when this director holds the cluster's poll, taking it when no
+     * director does.
+     *
+     * @return the task queues whose waiting jobs grew, when this director read DIRAC; empty when
+     *         another director polls, or the read failed
+     */
+    Optional<Set<Long>> tick() {
+        if (standingAside) {
+            standingAside = false;
+            return Optional.empty();
+        }
+        if (!duties.hold(ClusterDuties.Duty.DIRAC_POLL)) {
+            if (polling) {
+                log.warn("DIRAC's TaskQueueDB is polled by another director now: this one lost the poll");
+                polling = false;
+            }
+            return Optional.empty();
+        }
+        if (!polling) {
+            // the picture the cluster holds, whoever wrote it: what grew is what grew since then
+            written = store.diracSnapshot();
+            polling = true;
+            log.info("this director polls DIRAC's TaskQueueDB for the cluster");
+        }
+        return poll();
+    }
+
+    /**
      * Reads DIRAC's task queues once and writes what changed.
      *
-     * @return the task queues whose waiting jobs grew
+     * @return the task queues whose waiting jobs grew; empty when the read failed
      */
-    Set<Long> poll() {
+    private Optional<Set<Long>> poll() {
         List<DiracTaskQueue> read;
         try {
             read = reader.read();
         } catch (SQLException e) {
             unreadable(e);
-            return Set.of();
+            return Optional.empty();
         }
         Instant now = clock.instant();
         List<DiracTaskQueue> changed = new ArrayList<>();
@@ -132,31 +170,41 @@ public final class DiracTaskQueueDB implements DemandSource {
         }
         store.writeDirac(changed, next.keySet(), now);
         written = next;
-        lastRead = now;
         if (failing || forgotten) {
             log.info("DIRAC's TaskQueueDB read again: {} task queue(s) with {} waiting job(s)", read.size(),
                     read.stream().mapToLong(DiracTaskQueue::jobs).sum());
         }
         failing = false;
         forgotten = false;
-        return grown;
+        return Optional.of(grown);
     }
 
+    /**
+     * A failed read: the picture stays while the cluster's last good read is recent, is forgotten
+     * once it is not, and the poll goes to another director for a period.
+     */
     private void unreadable(SQLException e) {
-        Duration out = Duration.between(lastRead, clock.instant());
+        // the picture is as old as the cluster's last read: another director's, or this one's before a restart
+        Instant lastRead = store.state().diracReadAt();
+        Duration out = Duration.between(lastRead != null ? lastRead : started, clock.instant());
         if (!failing) {
-            log.warn("cannot read DIRAC's TaskQueueDB {} (the last picture stays for {}, read again every {}): {}",
-                    reader.database().description(), Durations.format(staleAfter()), Durations.format(settings.poll()),
-                    e.getMessage());
+            log.warn("cannot read DIRAC's TaskQueueDB {} (the poll is handed to another director; the last picture"
+                            + " stays for {}, tried again every {}): {}", reader.database().description(),
+                    Durations.format(staleAfter()), Durations.format(settings.poll()), e.getMessage());
             failing = true;
         }
-        if (!forgotten && out.compareTo(staleAfter()) >= 0) {
+        if (out.compareTo(staleAfter()) >= 0 && !written.isEmpty()) {
             store.forgetDiracJobs();
             written = Map.of();
-            forgotten = true;
-            log.error("DIRAC's TaskQueueDB has been out of reach for {}: its waiting jobs count as none until it answers"
-                    + " again, so that no pilot starts for jobs that may be gone", Durations.format(out));
+            if (!forgotten) {
+                log.error("DIRAC's TaskQueueDB has been out of reach for {}: its waiting jobs count as none until it"
+                        + " answers again, so that no pilot starts for jobs that may be gone", Durations.format(out));
+                forgotten = true;
+            }
         }
+        duties.handOver(ClusterDuties.Duty.DIRAC_POLL);
+        polling = false;
+        standingAside = true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.pilotd.director.dirac;
 
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.PilotAgentsOutbox;
 import io.pilotd.driver.api.Durations;
 import java.time.Clock;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * installed in it, registers). Every {@code dirac.touchEvery} each live pilot is queued again
  * whether or not it changed: its LastUpdateTime then never gets older than that (plus the time
  * DIRAC's database is out of reach), well within DIRAC's PilotStalledDays.
+ *
+ * <p>One director of a cluster copies ({@link ClusterDuties.Duty#PILOT_AGENTS_MIRROR}), taken by
+ * another within a round of its death; one that cannot reach DIRAC's database hands the copying
+ * over and stands aside for a round.
  */
 public final class PilotAgentsMirror implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PilotAgentsMirror.class);
@@ -29,15 +34,20 @@ public final class PilotAgentsMirror implements AutoCloseable {
 
     private final PilotAgentsOutbox outbox;
     private final PilotAgentsWriter writer;
+    private final ClusterDuties duties;
     private final Clock clock;
     private final Duration touchEvery;
     private final ScheduledExecutorService timer;
     private Instant touched;
+    private boolean copying;
+    private boolean standingAside;
     private boolean failing;
 
-    public PilotAgentsMirror(PilotAgentsOutbox outbox, PilotAgentsWriter writer, Clock clock, Duration touchEvery) {
+    public PilotAgentsMirror(PilotAgentsOutbox outbox, PilotAgentsWriter writer, ClusterDuties duties, Clock clock,
+                             Duration touchEvery) {
         this.outbox = outbox;
         this.writer = writer;
+        this.duties = duties;
         this.clock = clock;
         this.touchEvery = touchEvery;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,14 +64,29 @@ public final class PilotAgentsMirror implements AutoCloseable {
     }
 
     /**
-     * Queues the live pilots when they are due to be written again, then copies every change
-     * waiting, batch by batch.
+     * When this director holds the cluster's copying (taking it when no director does): queues
+     * the live pilots when they are due to be written again, then copies every change waiting,
+     * batch by batch.
      *
      * @return the changes copied; what a failure left stays for the next round
      */
     public int round() {
         int copied = 0;
         try {
+            if (standingAside) {
+                standingAside = false;
+                return 0;
+            }
+            if (!duties.hold(ClusterDuties.Duty.PILOT_AGENTS_MIRROR)) {
+                copying = false;
+                return 0;
+            }
+            if (!copying) {
+                log.info("this director copies pilots to DIRAC's PilotAgents table for the cluster");
+                // the touches of the director that copied before are not known here: every live pilot again
+                touched = null;
+                copying = true;
+            }
             Instant now = clock.instant();
             if (touched == null || !now.isBefore(touched.plus(touchEvery))) {
                 int live = outbox.enqueueLive();
@@ -79,10 +104,13 @@ public final class PilotAgentsMirror implements AutoCloseable {
             }
         } catch (Exception e) {
             if (!failing) {
-                log.warn("cannot copy pilots to DIRAC's PilotAgents table {} (kept, tried again every round): {}",
-                        writer.database().description(), e.getMessage());
+                log.warn("cannot copy pilots to DIRAC's PilotAgents table {} (kept; the copying is handed to another"
+                        + " director, tried again every round): {}", writer.database().description(), e.getMessage());
                 failing = true;
             }
+            duties.handOver(ClusterDuties.Duty.PILOT_AGENTS_MIRROR);
+            copying = false;
+            standingAside = true;
         }
         return copied;
     }

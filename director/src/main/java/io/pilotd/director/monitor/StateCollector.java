@@ -1,6 +1,7 @@
 package io.pilotd.director.monitor;
 
 import io.pilotd.director.payload.PilotEnvironment;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.store.QueueState;
@@ -94,6 +95,10 @@ final class StateCollector implements MultiCollector {
                 queue(gauges, q);
             }
             demandSource(gauges, demand.state());
+            gauges.declare("pilotd_cluster_duty", "1 for the director that holds each cluster duty (dirac-poll, pilotagents-mirror)");
+            ClusterDuties.holders(database.jdbi()).forEach(h -> gauges.add("pilotd_cluster_duty",
+                    "1 for the director that holds each cluster duty (dirac-poll, pilotagents-mirror)", 1,
+                    "duty", h.duty(), "director", h.directorId()));
             return true;
         } catch (RuntimeException e) {
             log.debug("a scrape found the database away: {}", e.getMessage());

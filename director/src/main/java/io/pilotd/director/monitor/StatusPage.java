@@ -5,6 +5,7 @@ import com.github.mustachejava.Mustache;
 import io.pilotd.director.report.Report;
 import io.pilotd.director.report.ReportQuery;
 import io.pilotd.director.report.ReportTable;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.QueueState;
 import io.pilotd.director.store.StatusStore;
 import io.pilotd.driver.api.Durations;
@@ -45,11 +46,15 @@ final class StatusPage {
     record FailureView(String hour, String queue, String status, Object pilots, String reason) {
     }
 
+    record DutyView(String duty, String director, String since) {
+    }
+
     record Model(String director, String generatedAt, boolean databaseUp, String database, boolean healthy,
-                 List<QueueView> queues, List<StatusCount> pilots, List<FailureView> failures) {
+                 List<QueueView> queues, List<StatusCount> pilots, List<FailureView> failures, List<DutyView> duties) {
     }
 
     private final String directorId;
+    private final Jdbi jdbi;
     private final StatusStore store;
     private final ReportQuery reports;
     private final Health health;
@@ -57,6 +62,7 @@ final class StatusPage {
 
     StatusPage(String directorId, Jdbi jdbi, Health health, Clock clock) {
         this.directorId = directorId;
+        this.jdbi = jdbi;
         this.store = new StatusStore(jdbi);
         this.reports = new ReportQuery(jdbi);
         this.health = health;
@@ -76,7 +82,7 @@ final class StatusPage {
             states = store.queues();
         } catch (RuntimeException e) {
             return new Model(directorId, TIME.format(now), false, "unreachable: " + e.getMessage(), false, List.of(),
-                    List.of(), List.of());
+                    List.of(), List.of(), List.of());
         }
         Health.Verdict verdict = health.judge(states);
         List<QueueView> queues = new ArrayList<>();
@@ -85,7 +91,13 @@ final class StatusPage {
             queues.add(view(q, h != null && h.stale(), now));
         }
         return new Model(directorId, TIME.format(now), true, verdict.database(), verdict.healthy(), queues, pilots(),
-                failures());
+                failures(), duties());
+    }
+
+    /** The work done once for the cluster, and which director does it. */
+    private List<DutyView> duties() {
+        return ClusterDuties.holders(jdbi).stream()
+                .map(h -> new DutyView(h.duty(), h.directorId(), TIME.format(h.since()))).toList();
     }
 
     private static QueueView view(QueueState q, boolean stale, Instant now) {

@@ -1,9 +1,13 @@
 package io.pilotd.director.store;
 
 import io.pilotd.director.dirac.DiracTaskQueue;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Jdbi;
@@ -96,6 +100,25 @@ public final class DemandStore {
             }
             h.createUpdate("update demand_source set refreshed_at = :at").bind("at", readAt).execute();
         });
+    }
+
+    /** DIRAC's task queues as pilotd's database holds them now, by id. */
+    public Map<Long, DiracTaskQueue> diracSnapshot() {
+        Map<Long, DiracTaskQueue> snapshot = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        select tq_id, owner, owner_group, vo, cpu_time, priority, jobs,
+                               sites, banned_sites, platforms, tags, job_types, grid_ces
+                        from dirac_task_queue""")
+                .map((rs, ctx) -> new DiracTaskQueue(rs.getLong("tq_id"), rs.getString("owner"), rs.getString("owner_group"),
+                        rs.getString("vo"), rs.getLong("cpu_time"), rs.getDouble("priority"), rs.getInt("jobs"),
+                        strings(rs, "sites"), strings(rs, "banned_sites"), strings(rs, "platforms"), strings(rs, "tags"),
+                        strings(rs, "job_types"), strings(rs, "grid_ces")))
+                .forEach(tq -> snapshot.put(tq.tqId(), tq)));
+        return snapshot;
+    }
+
+    private static List<String> strings(ResultSet rs, String column) throws SQLException {
+        return List.of((String[]) rs.getArray(column).getArray());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pilotd.director.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.pilotd.director.config.DemandSettings;
 import io.pilotd.director.config.DiracSettings;
@@ -9,6 +10,7 @@ import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
@@ -135,8 +137,12 @@ class WakeUpTest {
             List<Long> covered = db.jdbi().withHandle(h -> h.createQuery(
                     "select distinct unnest(task_queues) from pilot where queue = 'dq'").mapTo(Long.class).list());
             assertThat(covered).as("each pilot records DIRAC's task queue it was started for").containsExactly(tq);
+            assertThat(ClusterDuties.holders(db.jdbi())).as("alone, the director does the cluster's DIRAC work")
+                    .extracting(ClusterDuties.Holder::duty, ClusterDuties.Holder::directorId)
+                    .containsExactly(tuple("dirac-poll", "dirac-wake-test"), tuple("pilotagents-mirror", "dirac-wake-test"));
         }
         assertThat(pilotAgents(fake)).hasSize(3);
+        assertThat(ClusterDuties.holders(db.jdbi())).as("a stopped director gives its duties up at once").isEmpty();
     }
 
     /** stamp -> jobRef, site, CE, status of each PilotAgents row. */

@@ -9,6 +9,7 @@ import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.dirac.DiracDatabase;
 import io.pilotd.director.dirac.TaskQueueDbReader;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.testing.Queues;
@@ -135,11 +136,12 @@ class DiracMatcherParityTest {
     private Map<String, Set<Long>> pilotdMatches(List<DiracMatcherOracle.Ce> ces) throws Exception {
         List<QueueConfig> queues = ces.stream().map(DiracMatcherParityTest::queue).toList();
         Queues.sync(db, queues.toArray(QueueConfig[]::new));
-        try (DiracTaskQueueDB source = new DiracTaskQueueDB(new TaskQueueDbReader(DiracDatabase.open("dirac.taskQueueDB",
+        try (ClusterDuties duties = new ClusterDuties(db.jdbi(), "director");
+             DiracTaskQueueDB source = new DiracTaskQueueDB(new TaskQueueDbReader(DiracDatabase.open("dirac.taskQueueDB",
                 new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null), true, Map.of())),
-                new DemandStore(db.jdbi()), queues.stream().map(QueueConfig::name).toList(), DemandSettings.defaults(),
+                new DemandStore(db.jdbi()), duties, queues.stream().map(QueueConfig::name).toList(), DemandSettings.defaults(),
                 Clock.systemUTC())) {
-            source.poll();
+            source.tick().orElseThrow();
         }
         Map<String, Set<Long>> matches = new TreeMap<>();
         ces.forEach(ce -> matches.put(ce.name(), new TreeSet<>()));

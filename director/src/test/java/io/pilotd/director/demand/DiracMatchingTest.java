@@ -9,6 +9,7 @@ import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.dirac.DiracDatabase;
 import io.pilotd.director.dirac.TaskQueueDbReader;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.store.SharedDemand;
@@ -39,6 +40,7 @@ class DiracMatchingTest {
 
     private Database db;
     private FakeDirac dirac;
+    private ClusterDuties duties;
     private DiracTaskQueueDB source;
 
     @BeforeEach
@@ -53,15 +55,17 @@ class DiracMatchingTest {
                 queue("gpuonly", "S2.site.de", "ce.s2", new Matching(VO, null, List.of("GPU"), List.of("GPU"), List.of(), 1, null, null)),
                 queue("typed", "S2.site.de", "ce.s2b",
                         new Matching(VO, null, List.of(), List.of(), List.of(), 1, null, null, List.of("User"))));
+        duties = new ClusterDuties(db.jdbi(), "director");
         source = new DiracTaskQueueDB(new TaskQueueDbReader(DiracDatabase.open("dirac.taskQueueDB",
                 new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null), true, Map.of())),
-                new DemandStore(db.jdbi()), List.of("plain", "big", "gpuonly", "typed"), DemandSettings.defaults(),
+                new DemandStore(db.jdbi()), duties, List.of("plain", "big", "gpuonly", "typed"), DemandSettings.defaults(),
                 Clock.systemUTC());
     }
 
     @AfterEach
     void tearDown() {
         source.close();
+        duties.close();
         db.close();
     }
 
@@ -114,7 +118,7 @@ class DiracMatchingTest {
         expected.put(dirac.addTaskQueue(VO, "vo_user", 3600, false, Map.of(), 2), Set.of("plain", "big", "typed"));
         long empty = dirac.addTaskQueue(VO, "vo_user", 3600, true, Map.of(), 0);
 
-        Set<Long> grown = source.poll();
+        Set<Long> grown = read(source);
 
         Map<Long, Set<String>> wanted = new TreeMap<>();
         expected.forEach((tq, queues) -> {
@@ -131,7 +135,7 @@ class DiracMatchingTest {
     void demandCountsDiracsWaitingJobsWithTheirCores() throws Exception {
         dirac.addTaskQueue(VO, "vo_user", 3600, true, Map.of("Tags", List.of("MultiProcessor", "4Processors"), "GridCEs", List.of("ce2.s1")), 6);
         dirac.addTaskQueue(VO, "vo_user", 3600, true, Map.of("Tags", List.of("WholeNode")), 3);
-        source.poll();
+        read(source);
 
         SharedDemand.Demand big = new SharedDemand(db.jdbi()).of(List.of("big")).get("big");
         // six 4-core jobs on 8-core pilots: 3 pilots; three whole-node jobs: a pilot each
@@ -143,19 +147,19 @@ class DiracMatchingTest {
     void aReadWritesOnlyWhatChangedAndSaysWhichTaskQueuesGrew() throws Exception {
         long a = tq(Map.of());
         long b = tq(Map.of("Sites", List.of("S1.site.de")));
-        assertThat(source.poll()).containsExactlyInAnyOrder(a, b);
-        assertThat(source.poll()).as("nothing new").isEmpty();
+        assertThat(read(source)).containsExactlyInAnyOrder(a, b);
+        assertThat(read(source)).as("nothing new").isEmpty();
 
         dirac.addJobs(b, 5);
         dirac("DELETE FROM tq_Jobs WHERE TQId = " + a);
-        assertThat(source.poll()).containsExactly(b);
+        assertThat(read(source)).containsExactly(b);
         assertThat(waiting()).as("a task queue without jobs is gone").isEqualTo(Map.of(b, 7));
     }
 
     @Test
     void withPilotdsOwnSourceDiracsTaskQueuesWeighNothing() throws Exception {
         tq(Map.of());
-        source.poll();
+        read(source);
         assertThat(matches()).isNotEmpty();
 
         new DemandStore(db.jdbi()).use(DemandSettings.PILOTD, false);
@@ -170,20 +174,23 @@ class DiracMatchingTest {
         FakeClock clock = new FakeClock();
         try (DiracTaskQueueDB watched = watching(clock)) {
             long tq = tq(Map.of());
-            watched.poll();
+            read(watched);
             dirac("RENAME TABLE tq_Jobs TO tq_Jobs_away");
 
             clock.advance(Duration.ofMinutes(1));
-            assertThat(watched.poll()).isEmpty();
+            assertThat(watched.tick()).isEmpty();
             assertThat(waiting()).as("a failed read is no empty answer").isEqualTo(Map.of(tq, 2));
+            assertThat(watched.tick()).as("a poller that failed stands aside for a period, for another director").isEmpty();
+            assertThat(ClusterDuties.holders(db.jdbi())).as("the poll handed over").isEmpty();
 
             clock.advance(Duration.ofMinutes(2));
-            watched.poll();
+            assertThat(watched.tick()).isEmpty();
             assertThat(waiting()).as("unread for longer than 10 polls and 2 min: no job is trusted").isEqualTo(Map.of(tq, 0));
             assertThat(new SharedDemand(db.jdbi()).of(List.of("plain")).get("plain").pilotsNeeded()).isZero();
 
             dirac("RENAME TABLE tq_Jobs_away TO tq_Jobs");
-            assertThat(watched.poll()).as("read again: its jobs are back, and wake their queues").containsExactly(tq);
+            assertThat(watched.tick()).as("standing aside after its failed read").isEmpty();
+            assertThat(read(watched)).as("read again: its jobs are back, and wake their queues").containsExactly(tq);
             assertThat(waiting()).isEqualTo(Map.of(tq, 2));
         }
     }
@@ -193,13 +200,13 @@ class DiracMatchingTest {
         FakeClock clock = new FakeClock();
         long tq = tq(Map.of());
         try (DiracTaskQueueDB before = watching(clock)) {
-            before.poll();
+            read(before);
         }
         dirac("RENAME TABLE tq_Jobs TO tq_Jobs_away");
         clock.advance(Duration.ofMinutes(3));
 
         try (DiracTaskQueueDB restarted = watching(clock)) {
-            restarted.poll();
+            assertThat(restarted.tick()).isEmpty();
             assertThat(waiting()).as("the picture left before the restart is 3 minutes old").isEqualTo(Map.of(tq, 0));
         }
     }
@@ -207,7 +214,12 @@ class DiracMatchingTest {
     private DiracTaskQueueDB watching(FakeClock clock) {
         return new DiracTaskQueueDB(new TaskQueueDbReader(DiracDatabase.open("dirac.taskQueueDB",
                 new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null), true, Map.of())),
-                new DemandStore(db.jdbi()), List.of("plain"), DemandSettings.defaults(), clock);
+                new DemandStore(db.jdbi()), duties, List.of("plain"), DemandSettings.defaults(), clock);
+    }
+
+    /** One period of a director that holds the poll, and reads DIRAC. */
+    private static Set<Long> read(DiracTaskQueueDB source) {
+        return source.tick().orElseThrow(() -> new AssertionError("DIRAC was not read"));
     }
 
     private void dirac(String sql) throws Exception {

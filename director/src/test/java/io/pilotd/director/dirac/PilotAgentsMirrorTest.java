@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilotd.director.config.DemandSettings;
 import io.pilotd.director.config.DiracSettings;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.store.PilotAgentsOutbox;
@@ -19,6 +20,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +34,7 @@ class PilotAgentsMirrorTest {
     private Database db;
     private FakeDirac dirac;
     private PilotAgentsOutbox outbox;
+    private final List<ClusterDuties> duties = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -43,7 +47,15 @@ class PilotAgentsMirrorTest {
 
     @AfterEach
     void tearDown() {
+        duties.forEach(ClusterDuties::close);
         db.close();
+    }
+
+    /** A director's part in the cluster's duties: each mirror here stands for a director of its own. */
+    private ClusterDuties duties() {
+        ClusterDuties d = new ClusterDuties(db.jdbi(), "director-" + duties.size());
+        duties.add(d);
+        return d;
     }
 
     private static DiracSettings.Connection settings(FakeDirac dirac) {
@@ -55,7 +67,7 @@ class PilotAgentsMirrorTest {
     }
 
     private PilotAgentsMirror mirror(DiracSettings.Connection to, Clock clock) {
-        return new PilotAgentsMirror(outbox, writer(to), clock, DiracSettings.none().touchEvery());
+        return new PilotAgentsMirror(outbox, writer(to), duties(), clock, DiracSettings.none().touchEvery());
     }
 
     private static PilotAgentsWriter writer(DiracSettings.Connection to) {
@@ -137,7 +149,7 @@ class PilotAgentsMirrorTest {
     void aBatchWrittenTwiceLeavesOneRowPerPilot() throws Exception {
         new SeededPilots(db).add(30, "q", Duration.ofMinutes(5), Duration.ofMinutes(1), "submitted", "Submitted");
         PilotAgentsWriter writer = writer(settings(dirac));
-        try (PilotAgentsMirror mirror = new PilotAgentsMirror(outbox, writer, clock, DiracSettings.none().touchEvery())) {
+        try (PilotAgentsMirror mirror = new PilotAgentsMirror(outbox, writer, duties(), clock, DiracSettings.none().touchEvery())) {
             // the first copy's answer lost: its rows are in PilotAgents, its changes still in the outbox
             assertThatThrownBy(() -> outbox.drain(1000, pilots -> {
                 writer.write(pilots, clock.instant());

@@ -7,6 +7,7 @@ import io.pilotd.director.config.ProxySettings;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.daemon.Director;
 import io.pilotd.director.driver.DriverCatalog;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.StatusStore;
 import io.pilotd.director.testing.Daemons;
@@ -109,6 +110,18 @@ class MetricsEndpointTest {
         assertThat(Scrape.get(port, "/metrics").samples())
                 .containsEntry(Scrape.key("pilotd_dirac_taskqueuedb_read_timestamp_seconds"), 1_796_119_200.0)
                 .containsEntry(Scrape.key("pilotd_dirac_pilotagents_pending"), 2.0);
+    }
+
+    @Test
+    void theDirectorThatHoldsEachClusterDutyIsShownByEveryDirectorsMetrics() throws Exception {
+        assertThat(Scrape.get(port, "/metrics").samples().keySet()).noneMatch(k -> k.startsWith("pilotd_cluster_duty{"));
+        try (ClusterDuties another = new ClusterDuties(db.jdbi(), "director-b")) {
+            assertThat(another.hold(ClusterDuties.Duty.PILOT_AGENTS_MIRROR)).isTrue();
+            assertThat(Scrape.get(port, "/metrics").samples()).containsEntry(
+                    Scrape.key("pilotd_cluster_duty", "director", "director-b", "duty", "pilotagents-mirror"), 1.0);
+        }
+        assertThat(Scrape.get(port, "/metrics").samples().keySet()).as("given up with its session")
+                .noneMatch(k -> k.startsWith("pilotd_cluster_duty{"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.pilotd.director.report.ReportTable;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.QueueState;
 import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.StatusStore;
 import io.pilotd.director.testing.ExternalTool;
 import io.pilotd.director.testing.Queues;
@@ -94,9 +95,13 @@ class StatusPageTest {
     @Test
     void theRenderedPageShowsTheDatabasesNumbers() throws Exception {
         String url = "http://127.0.0.1:" + server.port() + "/";
-        ExternalTool.Result dom = chromium("--dump-dom", url);
-        assertThat(dom.exitCode()).as(dom.output()).isZero();
-        String html = dom.output();
+        String html;
+        try (ClusterDuties another = new ClusterDuties(db.jdbi(), "director-b")) {
+            assertThat(another.hold(ClusterDuties.Duty.DIRAC_POLL)).isTrue();
+            ExternalTool.Result dom = chromium("--dump-dom", url);
+            assertThat(dom.exitCode()).as(dom.output()).isZero();
+            html = dom.output();
+        }
 
         Map<String, Map<String, String>> rows = new HashMap<>();
         Matcher row = ROW.matcher(html.substring(html.indexOf("id=\"queues\""), html.indexOf("id=\"pilots\"")));
@@ -135,6 +140,9 @@ class StatusPageTest {
         String failures = html.substring(html.indexOf("id=\"failures\""));
         assertThat(failures).contains("CannotPullContainerError: image pilot:latest not found")
                 .contains("Quota exceeded for cores: Requested 8");
+        assertThat(html.substring(html.indexOf("id=\"duties\""))).as("who polls DIRAC for the cluster")
+                .containsPattern("data-duty=\"dirac-poll\"><td>dirac-poll</td><td data-field=\"director\">director-b</td>")
+                .doesNotContain("pilotagents-mirror");
     }
 
     @Test
