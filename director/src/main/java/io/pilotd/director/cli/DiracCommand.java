@@ -84,7 +84,7 @@ final class DiracCommand {
                             cfg.option("PilotdCAFile", caFile);
                         }
                         cfg.open("Queues");
-                        queues.forEach((name, queue) -> queue(cfg, queue));
+                        queues.forEach((name, queue) -> queue(cfg, queue, config.dirac().osCompatibility()));
                         cfg.close();
                         cfg.close();
                     });
@@ -100,7 +100,7 @@ final class DiracCommand {
             return ExitCodes.OK;
         }
 
-        private static void queue(Cfg cfg, QueueConfig queue) {
+        private static void queue(Cfg cfg, QueueConfig queue, Map<String, List<String>> osCompatibility) {
             Matching m = queue.matching();
             cfg.open(queue.queue());
             cfg.option("PilotdQueue", queue.name());
@@ -109,7 +109,8 @@ final class DiracCommand {
             cfg.option("NumberOfProcessors", m.processors() == null ? 1 : m.processors());
             cfg.option("MaxRAM", m.memoryMB());
             cfg.option("CPUTime", m.maxCpuTime());
-            cfg.option("Platform", m.platform());
+            // the platform DIRAC would set from an OS itself (setPlatform), so both sides match alike
+            cfg.option("Platform", m.diracPlatform(osCompatibility));
             cfg.option("VO", m.vo());
             cfg.list("Tag", m.tags());
             cfg.list("RequiredTag", m.requiredTags());
@@ -146,7 +147,7 @@ final class DiracCommand {
                 name(problems, at + ".ce", queue.ce());
                 name(problems, at + ".queue", queue.queue());
                 Matching m = queue.matching();
-                value(problems, at + ".matching.platform", m.platform());
+                value(problems, at + ".matching.platform", m.diracPlatform(config.dirac().osCompatibility()));
                 value(problems, at + ".matching.vo", m.vo());
                 Map<String, List<String>> lists = new LinkedHashMap<>();
                 lists.put("tags", m.tags());

@@ -201,6 +201,35 @@ public final class ConfigValidator {
                     .dividedBy(2)) + ", not " + Durations.format(dirac.touchEvery()) + ": DIRAC's PilotStatusAgent takes a pilot"
                     + " not updated for PilotStalledDays (3 days) for a stalled one and kills it"));
         }
+        dirac.osCompatibility().forEach((platform, oses) -> {
+            FieldPath platformAt = diracAt.key("osCompatibility").key(platform);
+            if (oses.isEmpty()) {
+                findings.add(new Finding(platformAt, "lists no OS (DIRAC's OSCompatibility: platform = os1, os2, ...)"));
+            }
+            for (int i = 0; i < oses.size(); i++) {
+                if (oses.get(i) == null || oses.get(i).isBlank()) {
+                    findings.add(new Finding(platformAt.index(i), "is empty"));
+                }
+            }
+        });
+    }
+
+    /**
+     * A queue's platform is its own, or derived from an OS as DIRAC derives it from a CE's OS
+     * (QueueUtilities.setPlatform): never both, as DIRAC would ignore the OS.
+     */
+    private static void platform(Matching matching, FieldPath at, List<Finding> findings) {
+        if (matching.os() != null && matching.platform() != null) {
+            findings.add(new Finding(at.key("os"), "'" + matching.os() + "' is ignored beside matching.platform '"
+                    + matching.platform() + "' (DIRAC takes a queue's Platform as it is): give one of them"));
+        }
+        if (matching.os() != null && (matching.os().isBlank() || matching.architecture().isBlank())) {
+            findings.add(new Finding(at.key(matching.os().isBlank() ? "os" : "architecture"), "is empty"));
+        }
+        if (matching.os() == null && matching.architecture() != null) {
+            findings.add(new Finding(at.key("architecture"), "'" + matching.architecture() + "' applies with matching.os"
+                    + " only (the platform is <architecture>_<os>)"));
+        }
     }
 
     private static void endpoint(EndpointSettings endpoint, FieldPath at, List<Finding> findings) {
@@ -474,6 +503,7 @@ public final class ConfigValidator {
 
     private static void matching(Matching matching, FieldPath at, List<Finding> findings) {
         range(matching.processors(), 1, 4096, at.key("processors"), findings);
+        platform(matching, at, findings);
         if (matching.memoryMB() != null) {
             range(matching.memoryMB(), 0, Integer.MAX_VALUE, at.key("memoryMB"), findings);
         }

@@ -2,6 +2,7 @@ package io.pilotd.director.config;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,10 +21,14 @@ import java.util.regex.Pattern;
  *                     {@code demand.source: dirac}, as DIRAC's matching requires a CPUTime)
  * @param jobTypes     DIRAC's JobType: the job types its pilots take (none: any); with
  *                     {@code demand.source: dirac} only, pilotd's own task queue has no job types
+ * @param os           DIRAC's CE option OS, for a queue without a platform: its platform is then
+ *                     derived from {@code <architecture>_<os>} by DIRAC's OS compatibility
+ *                     ({@link #diracPlatform})
+ * @param architecture DIRAC's CE option architecture, with {@code os} (default x86_64)
  */
 public record Matching(String vo, String platform, List<String> tags, List<String> requiredTags,
                        List<String> ownerGroups, Integer processors, Integer memoryMB, Long maxCpuTime,
-                       List<String> jobTypes) {
+                       List<String> jobTypes, String os, String architecture) {
     /** DIRAC's tags derived from a size: {@code <n>Processors}, {@code <n>GB}. */
     private static final Pattern SIZED = Pattern.compile("(\\d{1,4})(Processors|GB)", Pattern.CASE_INSENSITIVE);
 
@@ -36,12 +41,36 @@ public record Matching(String vo, String platform, List<String> tags, List<Strin
         this(vo, platform, tags, requiredTags, ownerGroups, processors, memoryMB, maxCpuTime, null);
     }
 
+    public Matching(String vo, String platform, List<String> tags, List<String> requiredTags, List<String> ownerGroups,
+                    Integer processors, Integer memoryMB, Long maxCpuTime, List<String> jobTypes) {
+        this(vo, platform, tags, requiredTags, ownerGroups, processors, memoryMB, maxCpuTime, jobTypes, null, null);
+    }
+
     public Matching {
         tags = tags == null ? List.of() : List.copyOf(tags);
         requiredTags = requiredTags == null ? List.of() : List.copyOf(requiredTags);
         ownerGroups = ownerGroups == null ? List.of() : List.copyOf(ownerGroups);
         processors = processors == null ? 1 : processors;
         jobTypes = jobTypes == null ? List.of() : List.copyOf(jobTypes);
+        architecture = os != null && architecture == null ? "x86_64" : architecture;
+    }
+
+    /**
+     * The platform the queue offers, as DIRAC sets a queue's Platform
+     * (src/DIRAC/WorkloadManagementSystem/Utilities/QueueUtilities.py, setPlatform, lines 112-124):
+     * its own platform as it is; else, with an OS, {@code <architecture>_<os>} resolved through the
+     * OS compatibility to the highest DIRAC platform compatible with it, or kept as it is when none
+     * is; else none.
+     *
+     * @param osCompatibility {@code dirac.osCompatibility}: each DIRAC platform and its OSes
+     */
+    public String diracPlatform(Map<String, List<String>> osCompatibility) {
+        if (platform != null || os == null) {
+            return platform;
+        }
+        String derived = architecture + "_" + os;
+        List<String> compatible = OsCompatibility.platformsFor(derived, osCompatibility);
+        return compatible.isEmpty() ? derived : compatible.get(0);
     }
 
     /**

@@ -16,12 +16,12 @@ public final class ConfigMirror {
     /** The daemon's start: the database takes the config's sites and queues as they are. */
     public static void sync(Jdbi jdbi, PilotdConfig config) {
         new SiteStore(jdbi).sync(config.sites(), true);
-        new QueueStore(jdbi).sync(config.queues(), true);
+        new QueueStore(jdbi).sync(config.queues(), config.dirac().osCompatibility(), true);
     }
 
     /** A command: adds the sites and queues the database does not have yet, and changes none. */
     public static void addMissing(Jdbi jdbi, PilotdConfig config) {
         new SiteStore(jdbi).sync(config.sites(), false);
-        new QueueStore(jdbi).sync(config.queues(), false);
+        new QueueStore(jdbi).sync(config.queues(), config.dirac().osCompatibility(), false);
     }
 }

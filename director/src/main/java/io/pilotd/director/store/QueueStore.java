@@ -27,6 +27,16 @@ public final class QueueStore {
      * queues are added.
      */
     public void sync(List<QueueConfig> queues, boolean overwrite) {
+        sync(queues, Map.of(), overwrite);
+    }
+
+    /**
+     * As {@link #sync(List, boolean)}, each queue offering the platform DIRAC would give it
+     * ({@link io.pilotd.director.config.Matching#diracPlatform}).
+     *
+     * @param osCompatibility {@code dirac.osCompatibility}
+     */
+    public void sync(List<QueueConfig> queues, Map<String, List<String>> osCompatibility, boolean overwrite) {
         jdbi.useTransaction(h -> {
             if (overwrite) {
                 h.createUpdate("update queue set configured = false").execute();
@@ -64,7 +74,7 @@ public final class QueueStore {
                         .bind("ceQueue", q.queue())
                         .bind("driver", q.driver())
                         .bind("vo", q.matching().vo())
-                        .bind("platform", q.matching().platform())
+                        .bind("platform", q.matching().diracPlatform(osCompatibility))
                         .bind("tags", q.matching().tags().toArray(String[]::new))
                         .bind("requiredTags", q.matching().requiredTags().toArray(String[]::new))
                         .bind("jobTypes", q.matching().jobTypes().toArray(String[]::new))

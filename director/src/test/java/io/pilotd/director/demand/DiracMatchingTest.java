@@ -7,10 +7,13 @@ import io.pilotd.director.config.DiracSettings;
 import io.pilotd.director.config.Matching;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
+import io.pilotd.director.config.SiteConfig;
 import io.pilotd.director.dirac.DiracDatabase;
 import io.pilotd.director.dirac.TaskQueueDbReader;
 import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.QueueStore;
+import io.pilotd.director.store.SiteStore;
 import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.store.SharedDemand;
 import io.pilotd.director.testing.Queues;
@@ -129,6 +132,27 @@ class DiracMatchingTest {
         assertThat(matches()).isEqualTo(wanted);
         assertThat(grown).as("every task queue with jobs is new at the first read, enabled or not")
                 .hasSize(expected.size()).doesNotContain(empty);
+    }
+
+    @Test
+    void aQueueGivenAnOsOffersTheDiracPlatformDiracWouldGiveItAndTakesTheJobsOfThatPlatform() throws Exception {
+        // as a job asking for EL9 has every platform compatible with it in its task queue's Platforms (JobDBUtils)
+        long el9 = tq(Map.of("Platforms", List.of("Linux_x86_64_glibc-2.34")));
+        long el7 = tq(Map.of("Platforms", List.of("Linux_x86_64_glibc-2.17")));
+        Map<String, List<String>> cs = new LinkedHashMap<>();
+        cs.put("Linux_x86_64_glibc-2.17", List.of("x86_64_EL7"));
+        cs.put("Linux_x86_64_glibc-2.34", List.of("x86_64_EL9", "x86_64_EL8"));
+        new QueueStore(db.jdbi()).sync(List.of(queue("byos", "S3.site.de", "ce.s3",
+                new Matching(VO, null, null, null, null, 1, null, 86_400L, null, "EL8", null))), cs, false);
+        new SiteStore(db.jdbi()).sync(Map.of("S3.site.de", SiteConfig.uncapped()), false);
+
+        read(source);
+
+        String platform = db.jdbi().withHandle(h -> h.createQuery("select platform from queue where name = 'byos'")
+                .mapTo(String.class).one());
+        assertThat(platform).isEqualTo("Linux_x86_64_glibc-2.34");
+        assertThat(matches().get(el9)).contains("byos");
+        assertThat(matches().get(el7)).doesNotContain("byos");
     }
 
     @Test
