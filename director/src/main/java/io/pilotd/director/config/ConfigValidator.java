@@ -77,11 +77,14 @@ public final class ConfigValidator {
         director(config.director(), FieldPath.ROOT.key("director"), findings);
         database(config.database(), FieldPath.ROOT.key("database"), findings);
         int endpointThreads = config.endpoint().on() ? config.endpoint().threads() : 0;
-        int needed = config.director().threads() + CONNECTIONS_BESIDE_CYCLES + endpointThreads;
+        // the cluster duties (the DIRAC poll, the PilotAgents mirror) hold a connection of their own
+        int duties = config.demand().fromDirac() || config.dirac().pilotAgentsDB() != null ? 1 : 0;
+        int needed = config.director().threads() + CONNECTIONS_BESIDE_CYCLES + duties + endpointThreads;
         if (config.database().poolSize() < needed) {
             findings.add(new Finding(FieldPath.ROOT.key("database").key("poolSize"), "must be at least director.threads + "
-                    + CONNECTIONS_BESIDE_CYCLES + (endpointThreads > 0 ? " + endpoint.threads" : "") + " = " + needed
+                    + (CONNECTIONS_BESIDE_CYCLES + duties) + (endpointThreads > 0 ? " + endpoint.threads" : "") + " = " + needed
                     + " (a connection per cycle, Quartz's own and the director's"
+                    + (duties > 0 ? ", one for the DIRAC work done once per cluster" : "")
                     + (endpointThreads > 0 ? ", one per endpoint request worked on" : "") + "), not "
                     + config.database().poolSize()));
         }

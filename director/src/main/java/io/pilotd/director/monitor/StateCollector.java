@@ -95,9 +95,9 @@ final class StateCollector implements MultiCollector {
                 queue(gauges, q);
             }
             demandSource(gauges, demand.state());
-            gauges.declare("pilotd_cluster_duty", "1 for the director that holds each cluster duty (dirac-poll, pilotagents-mirror)");
-            ClusterDuties.holders(database.jdbi()).forEach(h -> gauges.add("pilotd_cluster_duty",
-                    "1 for the director that holds each cluster duty (dirac-poll, pilotagents-mirror)", 1,
+            String duty = "1 for the director that holds each cluster duty (dirac-poll, pilotagents-mirror)";
+            gauges.declare("pilotd_cluster_duty", duty);
+            ClusterDuties.holders(database.jdbi()).forEach(h -> gauges.add("pilotd_cluster_duty", duty, 1,
                     "duty", h.duty(), "director", h.directorId()));
             return true;
         } catch (RuntimeException e) {
