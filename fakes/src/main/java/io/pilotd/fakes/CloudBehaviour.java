@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,6 +34,7 @@ public final class CloudBehaviour {
     private volatile double serverErrors;
     private volatile Duration slowAnswer = Duration.ZERO;
     private volatile double slowShare;
+    private volatile Set<String> down = Set.of();
     public final AtomicInteger answersLost = new AtomicInteger();
     public final AtomicInteger callsThrottled = new AtomicInteger();
     public final AtomicInteger serverErrorsSent = new AtomicInteger();
@@ -82,8 +84,27 @@ public final class CloudBehaviour {
         return this;
     }
 
+    /**
+     * These operations (the fake's names: Nova.deleteServer, EC2.TerminateInstances,
+     * Batch.terminatejob...) fail with a 5xx before acting, every call, until called again without
+     * them: an API that is down for one kind of call while the others answer.
+     */
+    public CloudBehaviour down(String... operations) {
+        this.down = Set.of(operations);
+        return this;
+    }
+
     public boolean listed(Instant createdAt) {
         return !clock.instant().isBefore(createdAt.plus(listingLag));
+    }
+
+    /** Draws the fault of one call of this operation; {@code mutating}: the call changes something at the cloud. */
+    public synchronized Fault next(String operation, boolean mutating) {
+        if (down.contains(operation)) {
+            serverErrorsSent.incrementAndGet();
+            return Fault.SERVER_ERROR;
+        }
+        return next(mutating);
     }
 
     /** Draws the fault of one call; {@code mutating}: the call changes something at the cloud. */

@@ -154,7 +154,7 @@ public final class FakeAws implements AutoCloseable {
             return;
         }
         String service = operation.substring(0, operation.indexOf('.'));
-        CloudBehaviour.Fault fault = behaviour.next(MUTATING.contains(operation));
+        CloudBehaviour.Fault fault = behaviour.next(operation, MUTATING.contains(operation));
         switch (fault) {
             case THROTTLE -> {
                 send(exchange, throttled(service));

@@ -63,6 +63,8 @@ public final class FakeCloud {
     public volatile DriverException down;
     public volatile DriverException failSubmit;
     public volatile DriverException failStatus;
+    /** Thrown by every kill while set: a delete API that refuses. */
+    public volatile DriverException failKill;
     public volatile boolean crashAfterSubmit;
     /** Starts the pilots, then answers as if the call timed out. */
     public volatile boolean timeOutAfterSubmit;
@@ -207,6 +209,9 @@ public final class FakeCloud {
             killCalls.incrementAndGet();
             if (down != null) {
                 throw down;
+            }
+            if (failKill != null) {
+                throw failKill;
             }
             for (String jobRef : jobRefs) {
                 resources.computeIfPresent(jobRef, (ref, r) -> listed(r) && !r.state().status().isFinal()

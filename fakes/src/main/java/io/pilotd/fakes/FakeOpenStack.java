@@ -230,7 +230,7 @@ public final class FakeOpenStack implements AutoCloseable {
             return;
         }
         CloudBehaviour.Fault fault = operation.equals("Keystone.auth") ? CloudBehaviour.Fault.NONE
-                : behaviour.next(MUTATING.contains(operation));
+                : behaviour.next(operation, MUTATING.contains(operation));
         switch (fault) {
             case THROTTLE -> {
                 FakeAws.send(exchange, new FakeAws.Reply(429, Map.of("Content-Type", "application/json", "Retry-After", "1"),

@@ -29,8 +29,13 @@ import java.util.Random;
  * end) that a scenario drives.
  */
 abstract class Cloud implements AutoCloseable {
-    /** A pilot that really exists at the cloud. */
-    record Resource(String stamp, String jobRef, boolean alive, boolean running, String directorId) {
+    /**
+     * A pilot that really exists at the cloud.
+     *
+     * @param alive its pilot runs or waits
+     * @param held  the cloud holds it still, whatever its pilot does (a VM powered off, not deleted)
+     */
+    record Resource(String stamp, String jobRef, boolean alive, boolean running, String directorId, boolean held) {
     }
 
     static Cloud of(String driver, CloudBehaviour behaviour) throws IOException {
@@ -69,6 +74,9 @@ abstract class Cloud implements AutoCloseable {
     List<Resource> alive() {
         return resources().stream().filter(Resource::alive).toList();
     }
+
+    /** The operation of the cloud's API that deletes one of its pilots, in the fake's names. */
+    abstract String deleteOperation();
 
     /** The two AWS drivers, against one fake AWS. */
     abstract static class Aws extends Cloud {
@@ -120,12 +128,18 @@ abstract class Cloud implements AutoCloseable {
         }
 
         @Override
+        String deleteOperation() {
+            return "EC2.TerminateInstances";
+        }
+
+        @Override
         List<Resource> resources() {
             List<Resource> resources = new ArrayList<>();
             for (FakeEc2.Instance i : aws.ec2.instances()) {
                 String batch = i.tags.get("pilotd:batch");
                 resources.add(new Resource(batch == null ? "by-hand-" + i.id : BatchStamps.stamp(batch, i.launchIndex),
-                        "ec2://eu-central-1/" + i.id, i.isAlive(), "running".equals(i.state()), i.tags.get("pilotd:director")));
+                        "ec2://eu-central-1/" + i.id, i.isAlive(), "running".equals(i.state()), i.tags.get("pilotd:director"),
+                        i.isAlive()));
             }
             return resources;
         }
@@ -163,6 +177,11 @@ abstract class Cloud implements AutoCloseable {
         }
 
         @Override
+        String deleteOperation() {
+            return "Batch.terminatejob";
+        }
+
+        @Override
         List<Resource> resources() {
             List<Resource> resources = new ArrayList<>();
             for (FakeBatch.Job job : aws.batch.jobs()) {
@@ -175,7 +194,7 @@ abstract class Cloud implements AutoCloseable {
                 String stamp = job.index == null ? env.get(PilotPayload.STAMP_VARIABLE)
                         : BatchStamps.stamp(env.get("PILOTD_BATCH"), Integer.parseInt(env.get("PILOTD_STAMP_OFFSET")) + job.index);
                 resources.add(new Resource(stamp, "awsbatch://eu-central-1/pilots/" + job.id, !job.isFinal(),
-                        "RUNNING".equals(job.status()), job.submit.path("tags").path("pilotd:director").asText()));
+                        "RUNNING".equals(job.status()), job.submit.path("tags").path("pilotd:director").asText(), !job.isFinal()));
             }
             return resources;
         }
@@ -230,6 +249,11 @@ abstract class Cloud implements AutoCloseable {
         }
 
         @Override
+        String deleteOperation() {
+            return "Nova.deleteServer";
+        }
+
+        @Override
         List<Resource> resources() {
             List<Resource> resources = new ArrayList<>();
             for (FakeOpenStack.Server s : fake.servers()) {
@@ -237,7 +261,7 @@ abstract class Cloud implements AutoCloseable {
                 resources.add(new Resource(batch == null ? "by-hand-" + s.id : BatchStamps.stamp(batch, s.launchIndex),
                         "openstack://127.0.0.1/" + FakeOpenStack.REGION + "/" + s.id,
                         !s.deleted() && !"SHUTOFF".equals(s.status()), "ACTIVE".equals(s.status()),
-                        s.metadata.get("pilotd-director")));
+                        s.metadata.get("pilotd-director"), !s.deleted()));
             }
             return resources;
         }

@@ -2,6 +2,9 @@ package io.pilotd.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pilotd.director.config.Matching;
+import io.pilotd.director.config.QueueConfig;
+import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.cycle.QueueCycle;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;
@@ -14,9 +17,11 @@ import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
+import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.fakes.CloudBehaviour;
 import io.pilotd.fakes.FakeClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -131,6 +136,79 @@ class NeverLoseAPilotTest {
                     .filteredOn(p -> !p.status().isFinal())
                     .as("every live pilot is a resource at the cloud")
                     .allSatisfy(p -> assertThat(byJobRef).containsKey(p.jobRef()));
+        }
+    }
+
+    /**
+     * Resources the cloud holds that are no live pilot of the database (what would cost until
+     * someone notices); one of a submission still being resolved within the window is in flight.
+     */
+    private static List<String> leaked(Cloud cloud, Database db, Instant now, Duration window) {
+        List<Cloud.Resource> held = cloud.resources().stream().filter(Cloud.Resource::held).toList();
+        Map<String, PilotRecord> rows = new PilotStore(db.jdbi()).byStamp(held.stream().map(Cloud.Resource::stamp).toList());
+        return held.stream().filter(r -> {
+            PilotRecord row = rows.get(r.stamp());
+            if (row != null && row.status() == PilotStatus.Submitting) {
+                return row.submittedAt().plus(window).isBefore(now);
+            }
+            return row == null || row.status().isFinal() || !r.jobRef().equals(row.jobRef());
+        }).map(r -> r.jobRef() + " (" + (rows.get(r.stamp()) == null ? "no pilot" : rows.get(r.stamp()).status()) + ")").toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ec2", "aws-batch", "openstack"})
+    void deletesRefusedAndLostForAWhileLeakNothingAcrossARestart(String driverName) throws Exception {
+        FakeClock clock = new FakeClock();
+        CloudBehaviour behaviour = new CloudBehaviour(clock, 34).listingLag(CYCLE);
+        try (Cloud cloud = Cloud.of(driverName, behaviour); Database db = TestDatabases.fresh()) {
+            // pilots waiting or living past 10 minutes are killed: kills as well as ends to delete
+            QueueConfig queue = new QueueConfig("deletes", "SITE.deletes.de", "ce.deletes", "default", "fake", true, CYCLE,
+                    null, new QueueLimits(MAX_RUNNING, MAX_WAITING, MAX_PER_CYCLE, Duration.ofMinutes(10),
+                    QueueLimits.MIN_LIFETIME, null, null), new Matching(Queues.VO, null, null, null, null, 1, null, null),
+                    Map.of());
+            Queues.sync(db, queue);
+            Queues.demand(db, "deletes", 2_000);
+            PilotDriver driver = cloud.driver(DIRECTOR, "deletes");
+            QueueCycle cycle = cycle(db, clock);
+            Random random = new Random(34);
+            for (int i = 1; i <= 15; i++) {
+                clock.advance(CYCLE);
+                cycle.run("deletes", driver);
+                cloud.progress(random);
+            }
+
+            // the delete API down, and a third of the other changes' answers lost after acting
+            behaviour.down(cloud.deleteOperation()).lostAnswers(0.3);
+            for (int i = 1; i <= 15; i++) {
+                clock.advance(CYCLE);
+                cycle.run("deletes", driver);
+                assertWithinLimits(cloud, db, "deletes", driverName + " cycle " + i + " without deletes");
+                cloud.progress(random);
+            }
+            assertThat(behaviour.serverErrorsSent.get()).as("deletes refused").isPositive();
+            if (driverName.equals("openstack")) {
+                assertThat(leaked(cloud, db, clock.instant(), driver.consistencyWindow()))
+                        .as("VMs of ended pilots that Nova would not delete").isNotEmpty();
+            }
+
+            // a restart after the director was down for the consistency window (a new driver, a new cycle:
+            // nothing of the old ones' memory), and the delete API back
+            behaviour.down().lostAnswers(0);
+            driver.close();
+            clock.advance(driver.consistencyWindow());
+            driver = cloud.driver(DIRECTOR, "deletes");
+            cycle = cycle(db, clock);
+            for (int i = 1; i <= 3; i++) {
+                clock.advance(CYCLE);
+                cycle.run("deletes", driver);
+                cloud.progress(random);
+            }
+            clock.advance(CYCLE);
+            cycle.run("deletes", driver);
+
+            assertThat(leaked(cloud, db, clock.instant(), driver.consistencyWindow()))
+                    .as("resources the cloud holds that are no live pilot").isEmpty();
+            assertThat(cloud.resources()).as("pilots went through the queue").hasSizeGreaterThan(2 * MAX_RUNNING);
         }
     }
 

@@ -21,12 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles the cloud with the pilot table: every live resource carrying this director's id is
+ * Reconciles the cloud with the pilot table: every resource carrying this director's id that the
+ * cloud still holds, whatever its state (a VM that powered off holds its disk and quota), is
  * matched to its stamp's row. One whose row is still {@code Submitting} from a submission cut
- * short is adopted. One with no live row (never recorded, or recorded as ended) or whose stamp's
- * row names another resource (a duplicate) is an orphan: it is killed once older than the
- * consistency window, never before (a resource that young may belong to a submission whose
- * answer is still on its way).
+ * short is adopted. One with no live row (never recorded, or recorded as ended: its delete was
+ * refused or lost) or whose stamp's row names another resource (a duplicate) is an orphan: it is
+ * killed once older than the consistency window, never before (a resource that young may belong
+ * to a submission whose answer is still on its way). A resource is forgotten only once the cloud
+ * no longer lists it: a kill that fails is tried again at the next sweep.
  */
 public final class OrphanSweep {
     private static final Logger log = LoggerFactory.getLogger(OrphanSweep.class);
@@ -56,9 +58,6 @@ public final class OrphanSweep {
         Set<String> checkedLeases = new HashSet<>();
         Set<String> abandoned = new HashSet<>();
         for (OwnedPilot resource : owned) {
-            if (resource.state().status().isFinal()) {
-                continue;
-            }
             PilotRecord row = rows.get(resource.stamp());
             if (row != null && row.status() == PilotStatus.Submitting) {
                 if (checkedLeases.add(row.batchId()) && SubmissionLease.isAbandoned(jdbi, row.batchId())) {
@@ -72,10 +71,11 @@ public final class OrphanSweep {
             boolean recorded = row != null && !row.status().isFinal() && resource.jobRef().equals(row.jobRef());
             if (!recorded && !young(resource, window, now)) {
                 orphans.add(resource.jobRef());
-                log.warn("[{}] orphan {} (stamp {}): {}; killing it", queue, resource.jobRef(), resource.stamp(),
+                log.warn("[{}] orphan {} (stamp {}, {}): {}; killing it", queue, resource.jobRef(), resource.stamp(),
+                        resource.state().reason().isEmpty() ? resource.state().status() : resource.state().reason(),
                         row == null ? "no pilot has this stamp"
-                                : row.status().isFinal() ? "its pilot is " + row.status()
-                                : "its pilot is " + row.jobRef());
+                                : !resource.jobRef().equals(row.jobRef()) ? "its pilot is " + row.jobRef()
+                                : "its pilot is " + row.status() + " and the cloud still holds it");
             }
         }
         int adopted = pilots.adopt(adopt, NativeIds.of(driver, adopt.values()), UnresolvedSubmissions.ADOPTED);

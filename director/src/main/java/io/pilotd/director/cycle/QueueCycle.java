@@ -43,6 +43,8 @@ public final class QueueCycle {
     private final int sweepEvery;
     /** Cycles of each queue since its last sweep; a queue not in it has not been swept since start-up. */
     private final Map<String, Integer> sinceSweep = new ConcurrentHashMap<>();
+    /** Sweeps of each queue that failed in a row, since its last one that ran through. */
+    private final Map<String, Integer> sweepFailures = new ConcurrentHashMap<>();
 
     /** @param sweepEvery every how many cycles of a queue its orphan sweep runs (and at its first) */
     public QueueCycle(Jdbi jdbi, PilotEnvironment environment, String directorId, Clock clock, int sweepEvery) {
@@ -124,10 +126,11 @@ public final class QueueCycle {
         // that tells when it answers again.
         boolean probing = queue.backingOff(start) && QueueRow.CLOUD.equals(queue.backoffReason());
         if (sweepDue(queueName) || probing) {
-            step(outcome, "sweeping for orphans", () -> {
+            boolean swept = step(outcome, "sweeping for orphans", () -> {
                 outcome.swept = sweep.sweep(queueName, driver, window, clock.instant());
                 outcome.cloudAnswered = true;
             });
+            sweepFailures.compute(queueName, (q, failures) -> swept ? null : failures == null ? 1 : failures + 1);
         }
         String errors = String.join("; ", outcome.errors);
         step(outcome, "recording the back-off", () -> backOffOrRecover(queue, start, outcome));
@@ -215,22 +218,32 @@ public final class QueueCycle {
         return queue.consistencyWindow() != null ? queue.consistencyWindow() : driver.consistencyWindow();
     }
 
+    /**
+     * Every {@code sweepEvery} cycles; after a sweep that failed (a listing that did not answer, a
+     * kill of an orphan refused) after 1, 2, 4... cycles up to that, so that a resource whose
+     * delete the cloud refused is deleted soon after the cloud accepts deletes again.
+     */
     private boolean sweepDue(String queue) {
         int cycles = sinceSweep.merge(queue, 1, (old, one) -> old + 1);
-        if (cycles == 1 || cycles > sweepEvery) {
+        Integer failures = sweepFailures.get(queue);
+        int gap = failures == null ? sweepEvery : Math.min(sweepEvery, 1 << Math.min(failures - 1, 16));
+        if (cycles == 1 || cycles > gap) {
             sinceSweep.put(queue, 1);
             return true;
         }
         return false;
     }
 
-    private static void step(Outcome outcome, String what, Step step) {
+    /** @return whether the step ran through */
+    private static boolean step(Outcome outcome, String what, Step step) {
         try {
             step.run();
+            return true;
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             outcome.errors.add(what + ": " + message);
             log.debug("{} failed", what, e);
+            return false;
         }
     }
 

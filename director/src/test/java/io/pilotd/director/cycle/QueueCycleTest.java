@@ -23,6 +23,7 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.driver.api.RetryableDriverException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -284,6 +285,36 @@ class QueueCycleTest {
         cycle.run("q", driver);
         assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Unknown, 1L));
         assertThat(Queues.counts(db, "q").waiting()).as("an Unknown pilot is waiting, for the limits").isEqualTo(1);
+    }
+
+    @Test
+    void aSweepWhoseKillTheCloudRefusedIsTriedAgainAfterOneTwoFourCyclesAndTheOrphanGoesOnceItAccepts() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        FakeCloud cloud = new FakeCloud(new CloudBehaviour(clock, 1));
+        FakeCloud.Resource orphan = cloud.createByHand(DIRECTOR, "0123456789abcdef0123456789abcdef");
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        clock.advance(cloud.consistencyWindow.plusSeconds(1));
+        cloud.failKill = new RetryableDriverException("503 Service Unavailable: the delete API is down");
+
+        List<Integer> tried = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            int before = cloud.killCalls.get();
+            CycleRecord record = cycle.run("q", driver);
+            if (cloud.killCalls.get() > before) {
+                tried.add(i);
+                assertThat(record.errors()).contains("sweeping for orphans: 503 Service Unavailable: the delete API is down");
+            }
+        }
+        assertThat(tried).as("the cycles whose sweep tried to kill the orphan").containsExactly(1, 2, 4, 8);
+
+        cloud.failKill = null;
+        int cycles = 12;
+        while (cloud.alive().stream().anyMatch(r -> r.jobRef().equals(orphan.jobRef()))) {
+            cycle.run("q", driver);
+            cycles++;
+            assertThat(cycles).as("the next sweep, 8 cycles after the last").isLessThanOrEqualTo(16);
+        }
+        assertThat(cycles).isEqualTo(16);
     }
 
     @Test

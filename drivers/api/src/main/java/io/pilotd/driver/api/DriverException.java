@@ -1,5 +1,9 @@
 package io.pilotd.driver.api;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 /**
  * A call that failed. Thrown as this class itself, it means the cloud refused for good (bad
  * credentials, unknown image, quota): retrying the same call will not help, and a refused
@@ -20,5 +24,26 @@ public class DriverException extends Exception {
 
     public DriverException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * What an exception says, for a message: its own words, or its kind where it has none (a
+     * time-out or a reset often has none), then what each cause below it adds, so that a
+     * message never ends in "null" and never loses the reason underneath.
+     */
+    public static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            String own = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(own) >= 0) {
+                continue;
+            }
+            if (text.length() > 0) {
+                text.append(": ");
+            }
+            text.append(own);
+        }
+        return text.toString();
     }
 }

@@ -68,8 +68,11 @@ public interface PilotDriver extends AutoCloseable {
     Optional<String> output(String jobRef) throws DriverException;
 
     /**
-     * Every live resource the cloud has that carries this director id, for reconciliation. The
-     * listing is bounded by what is alive, never by the account's history.
+     * Every resource the cloud holds that carries this director id, for reconciliation: whatever
+     * its state, as long as it holds something (a VM powered off or in error, a container job not
+     * ended), never one that is gone (a terminated instance still listed, a job that ended). The
+     * director deletes one whose pilot ended: a resource is forgotten only when the cloud no
+     * longer holds it. The listing is bounded by what exists, never by the account's history.
      */
     List<OwnedPilot> listOwned(String directorId) throws DriverException;
 

@@ -107,7 +107,6 @@ final class AwsErrors {
     }
 
     private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        return DriverException.describe(e);
     }
 }

@@ -176,7 +176,7 @@ final class JcloudsDriver implements PilotDriver {
             try {
                 contexts.compute().destroyNode(id);
             } catch (DriverException | RuntimeException e) {
-                // Left for the next sweep, its pilot ended.
+                // The orphan sweep deletes it: it lists the node while the provider holds it, behind an ended pilot.
                 log.warn("[{}] destroying ended node {}: {}", context.queue(), id, e.getMessage());
             }
         }
@@ -208,7 +208,8 @@ final class JcloudsDriver implements PilotDriver {
         for (NodeMetadata node : nodes(directorId, "owned by " + directorId)) {
             Map<String, String> meta = node.getUserMetadata();
             Optional<Integer> index = index(meta);
-            if (meta.containsKey(BATCH) && index.isPresent()) {
+            // TERMINATED: gone, or going, at the provider; a SUSPENDED (powered off) node still holds its resources
+            if (meta.containsKey(BATCH) && index.isPresent() && node.getStatus() != NodeMetadata.Status.TERMINATED) {
                 Instant created = null;
                 try {
                     created = Instant.parse(meta.getOrDefault(CREATED, ""));

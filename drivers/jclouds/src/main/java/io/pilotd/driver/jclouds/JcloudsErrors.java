@@ -60,6 +60,6 @@ final class JcloudsErrors {
         if (e instanceof AuthorizationException) {
             return new DriverException(what + ": the provider refused the credentials: " + e.getMessage());
         }
-        return new RetryableDriverException(what + " failed: " + e.getMessage(), e);
+        return new RetryableDriverException(what + " failed: " + DriverException.describe(e), e);
     }
 }

@@ -162,7 +162,8 @@ final class Keystone {
         } catch (AuthenticationException e) {
             throw new DriverException("Keystone refused " + credentials.describe() + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            throw new RetryableDriverException("Keystone did not answer for " + credentials.describe() + ": " + e.getMessage(), e);
+            throw new RetryableDriverException("Keystone did not answer for " + credentials.describe() + ": "
+                    + DriverException.describe(e), e);
         }
     }
 
@@ -179,7 +180,8 @@ final class Keystone {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new RetryableDriverException("Keystone did not answer for " + credentials.describe() + ": " + e, e);
+            throw new RetryableDriverException("Keystone did not answer for " + credentials.describe() + ": "
+                    + DriverException.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetryableDriverException("interrupted while asking Keystone for a token", e);
@@ -200,7 +202,7 @@ final class Keystone {
             return parsed;
         } catch (IOException e) {
             throw new RetryableDriverException("Keystone's token for " + credentials.describe() + " is not readable: "
-                    + e.getMessage(), e);
+                    + DriverException.describe(e), e);
         }
     }
 }

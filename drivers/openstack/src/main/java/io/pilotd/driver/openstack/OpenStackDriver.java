@@ -129,7 +129,7 @@ final class OpenStackDriver implements PilotDriver {
             }
             throw new DriverException("Nova refused " + what + " (" + e.status + "): " + e.getMessage());
         } catch (IOException e) {
-            throw new OutcomeUnknownException("the answer to " + what + " was lost: " + e.getMessage(), e);
+            throw new OutcomeUnknownException("the answer to " + what + " was lost: " + DriverException.describe(e), e);
         }
     }
 
@@ -150,7 +150,7 @@ final class OpenStackDriver implements PilotDriver {
             }
         } catch (DriverException e) {
             throw new NotYetListedException("Nova took batch " + request.batchId() + " but could not list it: "
-                    + e.getMessage(), found.jobRefs());
+                    + DriverException.describe(e), found.jobRefs());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -272,7 +272,8 @@ final class OpenStackDriver implements PilotDriver {
             throw new RetryableDriverException("Nova's server list (" + what + ") failed (" + e.status + "): "
                     + e.getMessage());
         } catch (IOException e) {
-            throw new RetryableDriverException("Nova's server list (" + what + ") did not answer: " + e.getMessage(), e);
+            throw new RetryableDriverException("Nova's server list (" + what + ") did not answer: " + DriverException.describe(e),
+                    e);
         }
     }
 
@@ -321,8 +322,8 @@ final class OpenStackDriver implements PilotDriver {
         try {
             delete(ended);
         } catch (DriverException e) {
-            // The states stand: the servers gone already are gone from the next list too, and one
-            // left is deleted by the next sweep, its pilot ended.
+            // The states stand: the servers gone already are gone from the next list too, and the
+            // orphan sweep deletes one left, as it lists every server the cloud holds.
             log.warn("[{}] deleting {} ended pilot VM(s): {}", context.queue(), ended.size(), e.getMessage());
         }
         return states;

@@ -19,6 +19,6 @@ final class OpenStackErrors {
             return new DriverException(what + " failed (" + r.getStatus() + "): " + r.getMessage());
         }
         String status = e instanceof ResponseException r && r.getStatus() > 0 ? " (" + r.getStatus() + ")" : "";
-        return new RetryableDriverException(what + " failed" + status + ": " + e.getMessage(), e);
+        return new RetryableDriverException(what + " failed" + status + ": " + DriverException.describe(e), e);
     }
 }
