@@ -290,7 +290,7 @@ public final class FakeOpenStack implements AutoCloseable {
 
     private boolean tokenValid(String token) {
         Instant expires = token == null ? null : tokens.get(token);
-        return expires != null && Instant.now().isBefore(expires);
+        return expires != null && behaviour.clock().instant().isBefore(expires);
     }
 
     private synchronized FakeAws.Reply answer(String operation, String path, Map<String, String> query, String body,
@@ -348,10 +348,11 @@ public final class FakeOpenStack implements AutoCloseable {
                     + " \"title\": \"Unauthorized\", \"message\": \"The request you have made requires authentication.\"}}");
         }
         String token = "gAAAA" + UUID.randomUUID().toString().replace("-", "");
-        Instant expires = Instant.now().plus(tokenLifetime).truncatedTo(ChronoUnit.SECONDS);
+        Instant issued = behaviour.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expires = issued.plus(tokenLifetime);
         tokens.put(token, expires);
         ObjectNode t = JSON.createObjectNode();
-        t.put("expires_at", expires.toString()).put("issued_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        t.put("expires_at", expires.toString()).put("issued_at", issued.toString());
         t.putArray("methods").add(password ? "password" : "application_credential");
         t.putObject("user").put("id", "u-1").put("name", USER).putObject("domain").put("id", "default").put("name", DOMAIN);
         t.putObject("project").put("id", "p-1").put("name", PROJECT).putObject("domain").put("id", "default").put("name", DOMAIN);

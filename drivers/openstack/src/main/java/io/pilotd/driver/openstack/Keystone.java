@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -26,23 +27,28 @@ import org.openstack4j.openstack.OSFactory;
 import org.openstack4j.openstack.identity.v3.domain.KeystoneToken;
 
 /**
- * The queue's Keystone v3 token, renewed before it expires and after the cloud refused it. A
+ * The queue's Keystone v3 token, renewed before it expires (in its last fifth, and 5 minutes
+ * before at most, so that a token of a few minutes is used for most of its life) and after the
+ * cloud refused it. A
  * password is sent through openstack4j; an application credential, which openstack4j 3.12
  * cannot send, by a request of its own, its answer read into openstack4j's token. openstack4j
  * binds a client to its thread: each call takes one made from the current token.
  */
 final class Keystone {
     private static final Duration RENEW_BEFORE = Duration.ofMinutes(5);
+    private static final int RENEW_IN_LAST = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KeystoneCredentials credentials;
     private final Config transport;
     private final HttpClient http;
     private final Duration timeout;
+    private final Clock clock;
     private Token token;
 
-    Keystone(KeystoneCredentials credentials, HttpClient http, Duration timeout) {
+    Keystone(KeystoneCredentials credentials, HttpClient http, Duration timeout, Clock clock) {
         this.credentials = credentials;
+        this.clock = clock;
         this.http = http;
         this.timeout = timeout;
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
@@ -50,10 +56,21 @@ final class Keystone {
     }
 
     synchronized Token token() throws DriverException {
-        if (token == null || token.getExpires().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE))) {
+        if (token == null || dueForRenewal(token, clock.instant())) {
             token = authenticate();
         }
         return token;
+    }
+
+    /** In the last fifth of its life (as Keystone gave it), or its last 5 minutes, whichever is shorter. */
+    static boolean dueForRenewal(Token token, Instant now) {
+        Instant expires = token.getExpires().toInstant();
+        Duration before = RENEW_BEFORE;
+        if (token.getIssuedAt() != null && token.getIssuedAt().toInstant().isBefore(expires)) {
+            Duration fifth = Duration.between(token.getIssuedAt().toInstant(), expires).dividedBy(RENEW_IN_LAST);
+            before = fifth.compareTo(before) < 0 ? fifth : before;
+        }
+        return !now.isBefore(expires.minus(before));
     }
 
     /** The cloud refused this token (revoked, or expired early): the next call gets a new one. */

@@ -7,6 +7,7 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /** {@code driver: openstack}: pilots as Nova servers. */
@@ -35,7 +36,7 @@ public final class OpenStackDriverFactory implements PilotDriverFactory {
     public PilotDriver create(DriverParameters parameters, DriverContext context) throws InvalidParametersException {
         OpenStackConfig config = OpenStackConfig.from(parameters, env, home, workDir);
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.apiTimeout()).build();
-        Keystone keystone = new Keystone(config.credentials(), http, config.apiTimeout());
+        Keystone keystone = new Keystone(config.credentials(), http, config.apiTimeout(), Clock.systemUTC());
         return new OpenStackDriver(config, context, keystone, new NovaApi(keystone, http, config.apiTimeout()));
     }
 }

@@ -289,16 +289,6 @@ class OpenStackDriverTest extends DriverContractTest {
     }
 
     @Test
-    void aTokenAboutToExpireIsRenewedBeforeItIsUsed() throws Exception {
-        fake.tokenLifetime = Duration.ofMinutes(4);
-        PilotDriver driver = driver();
-        String jobRef = driver.submit(request(1)).values().iterator().next();
-        int before = fake.count("Keystone.auth");
-        assertThat(driver.status(List.of(jobRef))).containsOnlyKeys(jobRef);
-        assertThat(fake.count("Keystone.auth")).as("a token with less than 5 minutes left is not used").isGreaterThan(before);
-    }
-
-    @Test
     void wrongCredentialsAreARefusalThatNamesWhoWasRefusedButNotThePassword() throws Exception {
         PilotDriver driver = new OpenStackDriverFactory(Map.of("OS_PASSWORD", "not-the-password"), home, home)
                 .create(new DriverParameters(parameters(fake)), new DriverContext(DIRECTOR, "contract-q", home));
