@@ -16,6 +16,7 @@ import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.NotYetListedException;
 import io.pilotd.driver.api.OutcomeUnknownException;
+import io.pilotd.driver.api.PartlyRefusedException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.RetryableDriverException;
@@ -118,6 +119,12 @@ public final class Submitter {
             } catch (NotYetListedException e) {
                 pilots.recordSubmitted(h, e.listed(), NativeIds.of(driver, e.listed().values()));
                 return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, e.listed(), List.of(), null, null);
+            } catch (PartlyRefusedException e) {
+                String why = Redaction.scrub(e.getMessage(), secrets);
+                pilots.recordSubmitted(h, e.started(), NativeIds.of(driver, e.started().values()));
+                pilots.abort(h, e.refused(), "submission refused: " + why);
+                return new SubmitResult(demand, plan.supply(), plan.decision(), batchId, e.started(), e.refused(),
+                        "refused: " + why, SubmitResult.Failure.REFUSED);
             } catch (OutcomeUnknownException e) {
                 return unknownOutcome(demand, plan, batchId, Redaction.scrub(e.getMessage(), secrets));
             } catch (RetryableDriverException e) {

@@ -30,6 +30,7 @@ public interface PilotDriver extends AutoCloseable {
      * @throws OutcomeUnknownException  when the answer was lost (time-out, 5xx, dropped
      *                                  connection): some or all pilots may have started; the
      *                                  director resolves it with {@link #lookUp}
+     * @throws PartlyRefusedException   when the cloud started some and refused the others for good
      * @throws DriverException          when the cloud refused the submission; nothing was started
      */
     Map<String, String> submit(PilotRequest request) throws DriverException;

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param networks        networks to attach, by name or id; {@code [none]}: none, {@code []}: Nova's choice (auto)
  * @param multiCreate     one POST for the whole batch (Nova's min_count/max_count); false for a
  *                        cloud whose policy forbids it: one create per pilot, {@code parallelCreates} at a time
- * @param allOrNothing    start all {@code n} or none (min_count = n), rather than as many as the quota allows
+ * @param allOrNothing    start all {@code n} or none, rather than as many as the quota admits (Nova's refusal says how many)
  * @param apiTimeout      the longest one API call may take
  * @param listWait        how long a submission waits for Nova to list the servers it created
  *                        (to learn their ids) before it leaves them to the look-up

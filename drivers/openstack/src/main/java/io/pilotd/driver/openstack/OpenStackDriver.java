@@ -12,6 +12,7 @@ import io.pilotd.driver.api.ExitStatus;
 import io.pilotd.driver.api.NotYetListedException;
 import io.pilotd.driver.api.OneCreatePerPilot;
 import io.pilotd.driver.api.OutcomeUnknownException;
+import io.pilotd.driver.api.PartlyRefusedException;
 import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
@@ -80,13 +81,46 @@ final class OpenStackDriver implements PilotDriver {
         String userData = userData(request.payload().userData());
         String name = ServerNames.ofBatch(context.directorId(), context.queue(), request.batchId());
         if (config.multiCreate() || request.count() == 1) {
-            ObjectNode server = server(resources, request, name, userData);
-            server.put("min_count", config.allOrNothing() ? request.count() : 1).put("max_count", request.count())
-                    .put("return_reservation_id", true);
-            createOrThrow(server, "the create of batch " + request.batchId());
-            return awaitListed(request);
+            return createAll(request, server(resources, request, name, userData));
         }
         return createOneByOne(request, resources, name, userData);
+    }
+
+    /**
+     * One multi-create of all {@code n} (min_count = max_count = n), so that Nova's answer is
+     * definite: all were made, or none. When the quota admits fewer, Nova's refusal says how many
+     * it does ({@link NovaQuota}); unless the queue wants all or nothing, those are created at
+     * once, and the others are refused with Nova's words in the same call.
+     */
+    private Map<String, String> createAll(PilotRequest request, ObjectNode server) throws DriverException {
+        String what = "the create of batch " + request.batchId();
+        int n = request.count();
+        server.put("min_count", n).put("max_count", n).put("return_reservation_id", true);
+        int k;
+        NovaApi.NovaError refusal;
+        try {
+            nova.create(server);
+            return awaitListed(request, n);
+        } catch (NovaApi.NovaError e) {
+            OptionalInt fits = config.allOrNothing() ? OptionalInt.empty() : NovaQuota.fits(e.status, e.getMessage(), n);
+            if (fits.isEmpty() || fits.getAsInt() < 1 || fits.getAsInt() >= n) {
+                throw classified(e, what);
+            }
+            k = fits.getAsInt();
+            refusal = e;
+        } catch (IOException e) {
+            throw lost(e, what);
+        }
+        server.put("min_count", k).put("max_count", k);
+        createOrThrow(server, "the create of the first " + k + " of batch " + request.batchId());
+        List<String> refused = request.stamps().subList(k, n);
+        String why = "Nova refused " + (n - k) + " of the " + n + " servers of batch " + request.batchId() + " ("
+                + refusal.status + "): " + refusal.getMessage();
+        try {
+            throw new PartlyRefusedException(why, awaitListed(request, k), refused);
+        } catch (NotYetListedException e) {
+            throw new PartlyRefusedException(why + "; " + e.getMessage(), e.listed(), refused);
+        }
     }
 
     private ObjectNode server(Resolved resources, PilotRequest request, String name, String userData) {
@@ -120,31 +154,40 @@ final class OpenStackDriver implements PilotDriver {
         try {
             return nova.create(server);
         } catch (NovaApi.NovaError e) {
-            if (e.status == 409 || e.status == 429) {
-                throw new RetryableDriverException("Nova did not take " + what + " now (" + e.status + "): " + e.getMessage());
-            }
-            if (e.status >= 500) {
-                throw new OutcomeUnknownException("Nova answered " + e.status + " to " + what + ", which it may have"
-                        + " carried out: " + e.getMessage());
-            }
-            throw new DriverException("Nova refused " + what + " (" + e.status + "): " + e.getMessage());
+            throw classified(e, what);
         } catch (IOException e) {
-            throw new OutcomeUnknownException("the answer to " + what + " was lost: " + DriverException.describe(e), e);
+            throw lost(e, what);
         }
+    }
+
+    /** Nova's error answer to a create, in the contract's terms. */
+    private static DriverException classified(NovaApi.NovaError e, String what) {
+        if (e.status == 409 || e.status == 429) {
+            return new RetryableDriverException("Nova did not take " + what + " now (" + e.status + "): " + e.getMessage());
+        }
+        if (e.status >= 500) {
+            return new OutcomeUnknownException("Nova answered " + e.status + " to " + what + ", which it may have"
+                    + " carried out: " + e.getMessage());
+        }
+        return new DriverException("Nova refused " + what + " (" + e.status + "): " + e.getMessage());
+    }
+
+    private static OutcomeUnknownException lost(IOException e, String what) {
+        return new OutcomeUnknownException("the answer to " + what + " was lost: " + DriverException.describe(e), e);
     }
 
     /**
      * Nova answers a multi-create with its reservation only: the servers' ids come from the list,
-     * which may lag. When it shows fewer than asked after {@code listWait}, the rest may still be
-     * coming or may never have been made (a quota short of {@code n}): that is for the look-up
-     * to settle, and no failure.
+     * which may lag. When it shows fewer than the {@code expected} made after {@code listWait},
+     * the rest are still coming (the create made all or none): that is for the look-up to settle,
+     * and no failure.
      */
-    private Map<String, String> awaitListed(PilotRequest request) throws DriverException {
+    private Map<String, String> awaitListed(PilotRequest request, int expected) throws DriverException {
         Instant deadline = Instant.now().plus(config.listWait());
         BatchLookup found = new BatchLookup(Map.of(), false);
         try {
             found = lookUp(request, context.directorId());
-            while (!found.definite() && Instant.now().isBefore(deadline)) {
+            while (found.jobRefs().size() < expected && Instant.now().isBefore(deadline)) {
                 Thread.sleep(LIST_POLL.toMillis());
                 found = lookUp(request, context.directorId());
             }
@@ -154,9 +197,9 @@ final class OpenStackDriver implements PilotDriver {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!found.definite()) {
+        if (found.jobRefs().size() < expected) {
             throw new NotYetListedException("Nova took batch " + request.batchId() + " but lists " + found.jobRefs().size()
-                    + " of its " + request.count() + " servers after " + config.listWait().toSeconds()
+                    + " of its " + expected + " servers after " + config.listWait().toSeconds()
                     + "s: the rest are looked for by name over the consistency window", found.jobRefs());
         }
         return found.jobRefs();

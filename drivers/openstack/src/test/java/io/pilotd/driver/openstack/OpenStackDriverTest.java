@@ -13,6 +13,7 @@ import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.NotYetListedException;
 import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.OwnedPilot;
+import io.pilotd.driver.api.PartlyRefusedException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
@@ -107,7 +108,7 @@ class OpenStackDriverTest extends DriverContractTest {
 
             assertThat(fake.count("Nova.createServer") - before).as("creates for %d pilots", n).isEqualTo(1);
             JsonNode create = lastCreate();
-            assertThat(create.path("min_count").asInt()).isEqualTo(1);
+            assertThat(create.path("min_count").asInt()).as("all or none: Nova's answer is definite").isEqualTo(n);
             assertThat(create.path("max_count").asInt()).isEqualTo(n);
             assertThat(create.path("return_reservation_id").asBoolean()).isTrue();
             assertThat(create.path("imageRef").asText()).isEqualTo(fake.images.get("alma9-pilot"));
@@ -185,21 +186,43 @@ class OpenStackDriverTest extends DriverContractTest {
         assertThatThrownBy(() -> driver().submit(request(5)))
                 .isExactlyInstanceOf(DriverException.class)
                 .hasMessageContaining("Nova refused")
-                .hasMessageContaining("Quota exceeded for instances: Requested 1, but already used 0 of 0 instances");
+                .hasMessageContaining("Quota exceeded for instances: Requested 5, but already used 0 of 0 instances");
         assertThat(fake.servers()).isEmpty();
     }
 
     @Test
-    void aQuotaThatAllowsSomeStartsThemAndTheLookUpSettlesTheRest() throws Exception {
+    void aQuotaThatAdmitsSomeStartsThemAndRefusesTheRestWithNovasWordsAtOnce() throws Exception {
         fake.quota = 3;
         PilotDriver driver = driver();
         PilotRequest request = request(5);
-        assertThatThrownBy(() -> driver.submit(request)).isInstanceOfSatisfying(NotYetListedException.class,
-                        e -> assertThat(e.listed()).containsOnlyKeys(request.stamps().subList(0, 3)))
-                .hasMessageContaining("lists 3 of its 5 servers");
-        BatchLookup found = driver.lookUp(request, DIRECTOR);
-        assertThat(found.jobRefs()).containsOnlyKeys(request.stamps().subList(0, 3));
-        assertThat(found.definite()).isFalse();
+        assertThatThrownBy(() -> driver.submit(request)).isInstanceOfSatisfying(PartlyRefusedException.class, e -> {
+            assertThat(e.started()).containsOnlyKeys(request.stamps().subList(0, 3));
+            assertThat(e.refused()).containsExactlyElementsOf(request.stamps().subList(3, 5));
+        }).hasMessageContaining("Nova refused 2 of the 5 servers of batch " + request.batchId() + " (403)")
+                .hasMessageContaining("Quota exceeded for instances: Requested 5, but already used 0 of 3 instances");
+        assertThat(fake.servers()).hasSize(3);
+        assertThat(fake.calls("Nova.createServer")).extracting(c -> JSON.readTree(c.body()).path("server").path("max_count")
+                .asInt()).containsExactly(5, 3);
+    }
+
+    @Test
+    void aQuotaOfCoresAdmitsAsManyServersAsItsCoresLeft() {
+        assertThat(NovaQuota.fits(403, "Quota exceeded for cores: Requested 80, but already used 56 of 64 cores", 10))
+                .hasValue(1);
+        assertThat(NovaQuota.fits(403, "Quota exceeded for ram: Requested 163840, but already used 0 of 65536 ram", 10))
+                .hasValue(4);
+        assertThat(NovaQuota.fits(403, "Policy doesn't allow os_compute_api:servers:create to be performed.", 10)).isEmpty();
+        assertThat(NovaQuota.fits(400, "Quota exceeded for instances: Requested 10, but already used 7 of 10 instances", 10))
+                .isEmpty();
+    }
+
+    @Test
+    void allOrNothingRefusesTheWholeBatchWhenTheQuotaAdmitsFewer() throws Exception {
+        fake.quota = 3;
+        PilotDriver driver = driver(fake, Map.of("allOrNothing", true));
+        assertThatThrownBy(() -> driver.submit(request(5))).isExactlyInstanceOf(DriverException.class)
+                .hasMessageContaining("Requested 5, but already used 0 of 3 instances");
+        assertThat(fake.servers()).isEmpty();
     }
 
     @Test
