@@ -52,6 +52,8 @@ public final class FakeEc2 {
     private final CloudBehaviour behaviour;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final Map<String, List<Instance>> byClientToken = new LinkedHashMap<>();
+    /** Like some EC2-compatible clouds: every RunInstances starts instances, whatever its ClientToken. */
+    public volatile boolean ignoresClientToken;
     /** How many more instances the region can start; fewer than asked starts what fits. */
     public volatile int capacity = Integer.MAX_VALUE;
     /** DescribeInstances returns at most this many per page. */
@@ -126,7 +128,7 @@ public final class FakeEc2 {
         if (form.get("ImageId").endsWith("dead")) {
             return FakeAws.ec2Error(400, "InvalidAMIID.NotFound", "The image id '[" + form.get("ImageId") + "]' does not exist");
         }
-        String token = form.get("ClientToken");
+        String token = ignoresClientToken ? null : form.get("ClientToken");
         List<Instance> started = token == null ? null : byClientToken.get(token);
         if (started != null && !started.get(0).run.equals(form)) {
             return FakeAws.ec2Error(400, "IdempotentParameterMismatch",

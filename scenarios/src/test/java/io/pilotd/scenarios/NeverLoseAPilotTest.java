@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -136,6 +137,32 @@ class NeverLoseAPilotTest {
                     .filteredOn(p -> !p.status().isFinal())
                     .as("every live pilot is a resource at the cloud")
                     .allSatisfy(p -> assertThat(byJobRef).containsKey(p.jobRef()));
+        }
+    }
+
+    @Test
+    void onAnEc2CloudThatIgnoresClientTokensNoStampStartsTwiceWhenAThirdOfTheAnswersAreLost() throws Exception {
+        FakeClock clock = new FakeClock();
+        CloudBehaviour behaviour = new CloudBehaviour(clock, 31).lostAnswers(0.3).serverErrors(0.03);
+        try (Cloud.Ec2 cloud = (Cloud.Ec2) Cloud.of("ec2", behaviour); Database db = TestDatabases.fresh()) {
+            cloud.aws.ec2.ignoresClientToken = true;
+            Queues.sync(db, Queues.queue("tokens", MAX_RUNNING, MAX_WAITING, MAX_PER_CYCLE));
+            Queues.demand(db, "tokens", 2_000);
+            PilotDriver driver = cloud.driver(DIRECTOR, "tokens");
+            QueueCycle cycle = cycle(db, clock);
+            Random random = new Random(31);
+            for (int i = 1; i <= 60; i++) {
+                clock.advance(CYCLE);
+                cycle.run("tokens", driver);
+                assertWithinLimits(cloud, db, "tokens", "cycle " + i);
+                cloud.progress(random);
+            }
+
+            assertThat(behaviour.answersLost.get()).as("answers lost after EC2 acted").isGreaterThan(10);
+            Map<String, Long> perStamp = cloud.resources().stream()
+                    .collect(Collectors.groupingBy(Cloud.Resource::stamp, Collectors.counting()));
+            assertThat(perStamp).as("pilots went through the queue").hasSizeGreaterThan(2 * MAX_RUNNING);
+            assertThat(perStamp.entrySet()).filteredOn(e -> e.getValue() > 1).as("stamps started twice").isEmpty();
         }
     }
 

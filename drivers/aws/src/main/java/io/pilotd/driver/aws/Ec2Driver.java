@@ -61,41 +61,50 @@ final class Ec2Driver implements PilotDriver {
     private final Ec2Config config;
     private final DriverContext context;
     private final Ec2Client ec2;
+    /** The client of RunInstances, which only retries throttling (answered before EC2 acts). */
+    private final Ec2Client runs;
     /** VMs seen powered off whose pilot's exit status has not reached the console yet, since when. */
     private final Map<String, Instant> awaitingStatus = new ConcurrentHashMap<>();
 
-    Ec2Driver(Ec2Config config, DriverContext context, Ec2Client ec2) {
+    Ec2Driver(Ec2Config config, DriverContext context, Ec2Client ec2, Ec2Client runs) {
         this.config = config;
         this.context = context;
         this.ec2 = ec2;
+        this.runs = runs;
     }
 
     @Override
     public Map<String, String> submit(PilotRequest request) throws DriverException {
         RunInstancesRequest run = runRequest(request, context.directorId());
-        RunInstancesResponse response = AwsCall.change("RunInstances", () -> ec2.runInstances(run));
+        RunInstancesResponse response = AwsCall.change("RunInstances", () -> runs.runInstances(run));
         return started(request, response.instances());
     }
 
     /**
-     * Re-sends the batch's RunInstances with its ClientToken: EC2 answers with the reservation it
-     * made, or makes it now if the first call never arrived (its rows were counted all along).
-     * A token EC2 reports as used with other parameters is looked up by the batch's tag instead.
+     * Asks for the batch's instances by its tag first, and adopts what exists: an EC2-compatible
+     * cloud may ignore the ClientToken, where a re-send would start a second set. Only when none
+     * is listed is the RunInstances re-sent, with its ClientToken: EC2 answers with the
+     * reservation it made, or makes it now if the first call never arrived (its rows were counted
+     * all along). A token EC2 reports as used with other parameters leaves the tag's answer.
      */
     @Override
     public BatchLookup lookUp(PilotRequest request, String directorId) throws DriverException {
+        List<Instance> tagged = instances("looking up batch " + request.batchId(),
+                Filter.builder().name("tag:" + Tags.DIRECTOR).values(directorId).build(),
+                Filter.builder().name("tag:" + Tags.BATCH).values(request.batchId()).build());
+        Map<String, String> found = started(request, tagged);
+        if (!found.isEmpty()) {
+            return new BatchLookup(found, found.size() == request.count());
+        }
         RunInstancesRequest run = runRequest(request, directorId);
         try {
-            return new BatchLookup(started(request, ec2.runInstances(run).instances()), true);
+            return new BatchLookup(started(request, runs.runInstances(run).instances()), true);
         } catch (RuntimeException e) {
             if (!"IdempotentParameterMismatch".equals(AwsErrors.code(e))) {
                 throw AwsErrors.mapRetried("RunInstances (looking up batch " + request.batchId() + ")", e);
             }
         }
-        List<Instance> tagged = instances("looking up batch " + request.batchId(),
-                Filter.builder().name("tag:" + Tags.DIRECTOR).values(directorId).build(),
-                Filter.builder().name("tag:" + Tags.BATCH).values(request.batchId()).build());
-        return new BatchLookup(started(request, tagged), false);
+        return new BatchLookup(found, false);
     }
 
     private RunInstancesRequest runRequest(PilotRequest request, String directorId) throws DriverException {
@@ -386,5 +395,6 @@ final class Ec2Driver implements PilotDriver {
     @Override
     public void close() {
         ec2.close();
+        runs.close();
     }
 }

@@ -241,6 +241,27 @@ class Ec2DriverTest extends AwsDriverTest {
     }
 
     @Test
+    void onACloudThatIgnoresClientTokensALostAnswerIsLookedUpByTagAndNothingIsSentAgain() throws Exception {
+        FakeClock clock = new FakeClock();
+        fake.close();
+        fake = new FakeAws(new CloudBehaviour(clock, 3).lostAnswers(1.0));
+        fake.ec2.ignoresClientToken = true;
+        PilotDriver driver = driver();
+        PilotRequest request = request(4);
+
+        assertThatThrownBy(() -> driver.submit(request)).isInstanceOf(OutcomeUnknownException.class);
+        assertThat(fake.ec2.instances()).as("the SDK does not re-send a RunInstances").hasSize(4);
+
+        fake.behaviour.lostAnswers(0);
+        var found = driver.lookUp(request, DIRECTOR);
+
+        assertThat(found.definite()).isTrue();
+        assertThat(found.jobRefs()).containsOnlyKeys(request.stamps());
+        assertThat(fake.count("EC2.RunInstances")).as("asked by tag, not re-sent").isEqualTo(1);
+        assertThat(fake.ec2.instances()).hasSize(4);
+    }
+
+    @Test
     void everyShapeOfA5xxIsClassifiedNeverThrownRaw() throws Exception {
         PilotDriver driver = driver();
         for (FakeAws.Reply reply : List.of(FakeAws.Reply.html503(), new FakeAws.Reply(502, Map.of(), ""),
@@ -288,14 +309,15 @@ class Ec2DriverTest extends AwsDriverTest {
     }
 
     @Test
-    void aThrottledRetryAfterALostAnswerIsAnUnknownOutcomeNotNothingStarted() throws Exception {
+    void aLostRunInstancesAnswerIsNeverReSentByTheSdkAndIsAnUnknownOutcome() throws Exception {
         fake.loseAnswersAfterActing("EC2.RunInstances", 1);
-        fake.fail("EC2.RunInstances", 20, FakeAws.ec2Error(503, "RequestLimitExceeded", "Request limit exceeded."));
         PilotRequest request = request(2);
 
         assertThatThrownBy(() -> driver().submit(request)).isInstanceOf(OutcomeUnknownException.class)
-                .hasMessageContaining("RequestLimitExceeded").hasMessageContaining("earlier attempt(s) whose answer may have been lost");
+                .hasMessageContaining("AWS may have acted");
         assertThat(fake.ec2.instances()).as("the first attempt started them").hasSize(2);
+        assertThat(fake.count("EC2.RunInstances")).as("a cloud that ignores the ClientToken would start a second set")
+                .isEqualTo(1);
     }
 
     @Test
