@@ -111,6 +111,8 @@ public final class FakeOpenStack implements AutoCloseable {
     public final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<FakeAws.Reply>> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> plannedLosses = new ConcurrentHashMap<>();
+    /** Where the tokens' catalog sends Nova's calls from now on (null: here), e.g. a port nothing listens on. */
+    public volatile String computeUrl;
     /** How many more servers the project's quota allows. */
     public volatile int quota = Integer.MAX_VALUE;
     /** Server lists return at most this many per page (Nova's max_limit). */
@@ -358,7 +360,7 @@ public final class FakeOpenStack implements AutoCloseable {
         t.putObject("project").put("id", "p-1").put("name", PROJECT).putObject("domain").put("id", "default").put("name", DOMAIN);
         t.putArray("roles").addObject().put("id", "r-1").put("name", "member");
         ArrayNode catalog = t.putArray("catalog");
-        service(catalog, "compute", "nova", base() + "/compute/v2.1");
+        service(catalog, "compute", "nova", computeUrl != null ? computeUrl : base() + "/compute/v2.1");
         service(catalog, "image", "glance", base() + "/image");
         service(catalog, "network", "neutron", base() + "/network");
         service(catalog, "identity", "keystone", authUrl());

@@ -57,6 +57,8 @@ public final class FakeServerless implements AutoCloseable {
     public final AtomicInteger jobCalls = new AtomicInteger();
     /** Whether it has the job URLs (pilotd's endpoint does; the API-gateway one may not). */
     public volatile boolean jobUrls = true;
+    /** How many more submissions it takes; beyond, it refuses them (403), as an endpoint at its key's limits. */
+    public volatile int admits = Integer.MAX_VALUE;
 
     /** @param tls its server certificate, or null for plain HTTP */
     public FakeServerless(CloudBehaviour behaviour, SSLContext tls) {
@@ -141,6 +143,10 @@ public final class FakeServerless implements AutoCloseable {
             return;
         }
         behaviour.maybeSlow();
+        if (admits <= 0) {
+            answer(exchange, 403, JSON.createObjectNode().put("message", "the queue " + queue + " holds its maxWaiting"));
+            return;
+        }
         CloudBehaviour.Fault fault = behaviour.next(true);
         if (fault == CloudBehaviour.Fault.THROTTLE) {
             answer(exchange, 429, JSON.createObjectNode().put("message", "Too Many Requests"));
@@ -150,6 +156,7 @@ public final class FakeServerless implements AutoCloseable {
             answer(exchange, 503, JSON.createObjectNode().put("message", "Service Unavailable"));
             return;
         }
+        admits--;
         Job job = jobs.computeIfAbsent(name, n -> new Job(n, queue,
                 new String(Base64.getDecoder().decode(body.path("proxyFileEncoded").asText()), StandardCharsets.US_ASCII),
                 new String(Base64.getDecoder().decode(body.path("wrapperFileEncoded").asText("")), StandardCharsets.UTF_8),

@@ -1,5 +1,9 @@
 package io.pilotd.driver.api;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -24,6 +28,21 @@ public class DriverException extends Exception {
 
     public DriverException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * Whether a call failed before its connection opened (refused, no such host, no route, a
+     * connect time-out): nothing reached the cloud, so nothing was done, whatever the call was.
+     */
+    public static boolean neverSent(Throwable e) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
+                    || t instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

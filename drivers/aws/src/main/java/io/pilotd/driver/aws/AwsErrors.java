@@ -3,9 +3,6 @@ package io.pilotd.driver.aws;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.OutcomeUnknownException;
 import io.pilotd.driver.api.RetryableDriverException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -98,12 +95,7 @@ final class AwsErrors {
     }
 
     private static boolean neverSent(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
-                return true;
-            }
-        }
-        return false;
+        return DriverException.neverSent(e);
     }
 
     private static String describe(Throwable e) {

@@ -172,7 +172,12 @@ final class OpenStackDriver implements PilotDriver {
         return new DriverException("Nova refused " + what + " (" + e.status + "): " + e.getMessage());
     }
 
-    private static OutcomeUnknownException lost(IOException e, String what) {
+    /** A create that failed in transport: lost after Nova may have acted, unless its connection never opened. */
+    private static DriverException lost(IOException e, String what) {
+        if (DriverException.neverSent(e)) {
+            return new RetryableDriverException("Nova was not reached for " + what + ", nothing was sent: "
+                    + DriverException.describe(e), e);
+        }
         return new OutcomeUnknownException("the answer to " + what + " was lost: " + DriverException.describe(e), e);
     }
 

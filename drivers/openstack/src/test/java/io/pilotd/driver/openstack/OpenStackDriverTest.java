@@ -24,6 +24,8 @@ import io.pilotd.fakes.CloudBehaviour;
 import io.pilotd.fakes.FakeAws;
 import io.pilotd.fakes.FakeClock;
 import io.pilotd.fakes.FakeOpenStack;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -223,6 +225,21 @@ class OpenStackDriverTest extends DriverContractTest {
         assertThatThrownBy(() -> driver.submit(request(5))).isExactlyInstanceOf(DriverException.class)
                 .hasMessageContaining("Requested 5, but already used 0 of 3 instances");
         assertThat(fake.servers()).isEmpty();
+    }
+
+    @Test
+    void aCreateWhoseConnectionNeverOpenedSentNothingAndIsRetryableNotAnUnknownOutcome() throws Exception {
+        PilotDriver driver = driver();
+        driver.submit(request(1));
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            fake.computeUrl = "http://127.0.0.1:" + closed.getLocalPort() + "/compute/v2.1";
+        }
+        fake.expireTokens();
+        int servers = fake.servers().size();
+
+        assertThatThrownBy(() -> driver.submit(request(2))).isExactlyInstanceOf(RetryableDriverException.class)
+                .hasMessageContaining("nothing was sent").hasMessageContaining("ConnectException");
+        assertThat(fake.servers()).hasSize(servers);
     }
 
     @Test

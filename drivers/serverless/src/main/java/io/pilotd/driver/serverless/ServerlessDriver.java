@@ -7,6 +7,7 @@ import io.pilotd.driver.api.BatchLookup;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.OutcomeUnknownException;
+import io.pilotd.driver.api.PartlyRefusedException;
 import io.pilotd.driver.api.OwnedPilot;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
@@ -78,8 +79,9 @@ final class ServerlessDriver implements PilotDriver {
                 if (started.isEmpty()) {
                     throw e;
                 }
-                // The others started; this one and the rest did not: their rows are aborted.
-                return started;
+                // The others started; this one and the rest were not: refused, in the endpoint's words.
+                throw new PartlyRefusedException(started.size() + " of " + request.count() + " pilots started, then: "
+                        + e.getMessage(), started, request.stamps().subList(started.size(), request.count()));
             }
         }
         return started;

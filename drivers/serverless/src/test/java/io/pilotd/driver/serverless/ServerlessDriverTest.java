@@ -8,6 +8,7 @@ import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverException;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.OutcomeUnknownException;
+import io.pilotd.driver.api.PartlyRefusedException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
@@ -104,6 +105,19 @@ class ServerlessDriverTest {
         assertThat(fixture.endpoint.jobCalls.get() - asked).as("one call for the pilot that ended, which it does not show")
                 .isEqualTo(1);
         assertThat(driver.output(jobRefs.get(request.stamps().get(1)))).contains("output of " + request.stamps().get(1));
+    }
+
+    @Test
+    void anEndpointThatTakesTwoOfFourStartsThemAndRefusesTheOthersInItsWords() throws Exception {
+        PilotDriver driver = driver(CloudBehaviour.perfect());
+        fixture.endpoint.admits = 2;
+        PilotRequest request = request(4);
+
+        PartlyRefusedException partly = caught(PartlyRefusedException.class, () -> driver.submit(request));
+        assertThat(partly.started()).containsOnlyKeys(request.stamps().subList(0, 2));
+        assertThat(partly.refused()).containsExactlyElementsOf(request.stamps().subList(2, 4));
+        assertThat(partly.getMessage()).startsWith("2 of 4 pilots started, then: ").contains("holds its maxWaiting");
+        assertThat(fixture.endpoint.jobs()).hasSize(2);
     }
 
     @Test
