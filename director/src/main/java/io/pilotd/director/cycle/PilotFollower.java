@@ -77,6 +77,9 @@ public final class PilotFollower {
     private Followed follow(List<PilotRecord> page, PilotDriver driver, Duration window, Limits limits, Instant now)
             throws DriverException {
         Map<String, PilotState> states = driver.status(page.stream().map(PilotRecord::jobRef).toList());
+        // what the queue learns its cloud's listing lag from (UnresolvedSubmissions' hold)
+        pilots.markListed(page.stream().filter(p -> p.status() == PilotStatus.Submitted && states.containsKey(p.jobRef()))
+                .map(PilotRecord::jobRef).toList(), now);
         Map<String, PilotState> changes = new LinkedHashMap<>();
         Map<String, PilotState> kills = new LinkedHashMap<>();
         for (PilotRecord pilot : page) {

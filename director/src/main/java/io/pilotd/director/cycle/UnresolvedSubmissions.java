@@ -24,12 +24,21 @@ import org.jdbi.v3.core.Jdbi;
  * database write. The rows stay counted against the limits until the cloud says what it did:
  * the batch's request is made again exactly and {@link PilotDriver#lookUp} asked about it,
  * cycle after cycle. A pilot the cloud has is adopted; one it definitely never started, or
- * cannot show after the consistency window, is {@code Aborted}. Nothing is aborted on one
- * listing inside the window. Rows of a submission still in flight (its lease held) are left alone.
+ * cannot show after the hold, is {@code Aborted}. Rows of a submission still in flight (its
+ * lease held) are left alone.
+ *
+ * <p>The hold is what the queue's cloud needs to list a pilot, learnt from its own pilots
+ * ({@link #hold}): one and a half times the 90th percentile of their listing lag, at least
+ * {@link #FLOOR}, at most the consistency window (all of it while the queue has no pilot listed
+ * yet). A cloud that lists at once does not hold a queue's capacity for the whole window.
  */
 public final class UnresolvedSubmissions {
     static final String NEVER_STARTED = "the cloud says it never started this pilot";
     static final String ADOPTED = "adopted: the cloud has it, the answer to its submission was lost";
+    /** The least a batch whose answer was lost is held, however fast the cloud lists. */
+    static final Duration FLOOR = Duration.ofSeconds(30);
+    /** The queue's pilots its listing lag is learnt from, the latest first. */
+    static final int LAG_SAMPLE = 100;
 
     private final Jdbi jdbi;
     private final PilotStore pilots;
@@ -41,9 +50,17 @@ public final class UnresolvedSubmissions {
         this.environment = environment;
     }
 
+    /** How long the queue holds a batch whose answer was lost, before what its cloud does not list is aborted. */
+    public Duration hold(String queue, Duration window) {
+        Duration held = pilots.listingLag(queue, LAG_SAMPLE).map(lag -> lag.multipliedBy(3).dividedBy(2)).orElse(window);
+        held = held.compareTo(FLOOR) < 0 ? FLOOR : held;
+        return held.compareTo(window) > 0 ? window : held;
+    }
+
     /** @return how many rows were resolved (adopted or aborted) */
     public int resolve(QueueRow queue, long setup, PilotDriver driver, Duration window, Instant now) throws DriverException {
         int resolved = 0;
+        Duration hold = hold(queue.name(), window);
         for (PilotStore.SubmittingBatch batch : pilots.submittingBatches(setup)) {
             if (!SubmissionLease.isAbandoned(jdbi, batch.batchId())) {
                 continue;
@@ -66,9 +83,10 @@ public final class UnresolvedSubmissions {
             if (found.definite()) {
                 pilots.abort(missing, NEVER_STARTED);
                 resolved += missing.size();
-            } else if (!submitted.plus(window).isAfter(now)) {
-                pilots.abort(missing, "the cloud did not show this pilot within the consistency window ("
-                        + Durations.format(window) + ") of its submission");
+            } else if (!submitted.plus(hold).isAfter(now)) {
+                pilots.abort(missing, "the cloud did not show this pilot within " + Durations.format(hold)
+                        + " of its submission (" + (hold.equals(window) ? "the consistency window"
+                        : "what this queue's cloud takes to list a pilot, with a margin") + ")");
                 resolved += missing.size();
             }
         }

@@ -5,6 +5,7 @@ import io.pilotd.driver.api.PilotStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -223,6 +224,31 @@ public final class PilotStore {
                 .bind("statuses", statuses.toArray(String[]::new))
                 .bind("reasons", reasons.toArray(String[]::new))
                 .execute());
+    }
+
+    /** Records when the cloud's listing first showed these pilots (those it showed before keep their time). */
+    public void markListed(Collection<String> jobRefs, Instant at) {
+        if (jobRefs.isEmpty()) {
+            return;
+        }
+        jdbi.useHandle(h -> h.createUpdate("update pilot set listed_at = :at where job_ref = any(:refs) and listed_at is null")
+                .bind("at", at).bind("refs", jobRefs.toArray(String[]::new)).execute());
+    }
+
+    /**
+     * How late the queue's cloud lists a new pilot: the 90th percentile, over its last
+     * {@code recent} pilots listed, of the time from submission to the cycle that first saw it.
+     *
+     * @return empty while none was listed
+     */
+    public Optional<Duration> listingLag(String queue, int recent) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select percentile_disc(0.9) within group (order by lag_ms) from (
+                            select greatest(0, extract(epoch from listed_at - submitted_at) * 1000)::bigint as lag_ms
+                            from pilot where queue = :queue and listed_at is not null
+                            order by id desc limit :recent) recent""")
+                .bind("queue", queue).bind("recent", recent)
+                .mapTo(Long.class).findOne().map(Duration::ofMillis));
     }
 
     /** Every pilot of a queue in a status, oldest first. */

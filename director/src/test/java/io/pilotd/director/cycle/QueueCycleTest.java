@@ -523,8 +523,29 @@ class QueueCycleTest {
 
         PilotRecord row = pilots.find("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").orElseThrow();
         assertThat(row.status()).isEqualTo(PilotStatus.Aborted);
-        assertThat(row.statusReason()).isEqualTo("the cloud did not show this pilot within the consistency window (5m)"
-                + " of its submission");
+        assertThat(row.statusReason()).isEqualTo("the cloud did not show this pilot within 5m of its submission"
+                + " (the consistency window)");
+    }
+
+    @Test
+    void aQueueWhoseCloudListsAtOnceHoldsACutShortSubmissionForTheFloorOnly() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 2));
+        Queues.demand(db, "q", 2);
+        FakeCloud cloud = new FakeCloud();
+        cycle.run("q", cloud.driver(DIRECTOR));
+        assertThat(pilots.listingLag("q", 100)).as("listed in the cycle that submitted them").hasValue(Duration.ZERO);
+
+        leasedSubmitting("q", "00000000000000000000000000000002", List.of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")).close();
+        clock.advance(UnresolvedSubmissions.FLOOR.minusSeconds(1));
+        cycle.run("q", cloud.driver(DIRECTOR));
+        assertThat(pilots.find("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").orElseThrow().status()).isEqualTo(PilotStatus.Submitting);
+
+        clock.advance(Duration.ofSeconds(1));
+        cycle.run("q", cloud.driver(DIRECTOR));
+        PilotRecord row = pilots.find("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").orElseThrow();
+        assertThat(row.status()).isEqualTo(PilotStatus.Aborted);
+        assertThat(row.statusReason()).isEqualTo("the cloud did not show this pilot within 30s of its submission"
+                + " (what this queue's cloud takes to list a pilot, with a margin)");
     }
 
     @Test
