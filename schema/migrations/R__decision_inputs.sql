@@ -5,9 +5,11 @@
 -- serves with waiting jobs, in id order (17). Then it reads the queue, its counters, its site's
 -- caps and usage, and its demand, each after the locks, in one round trip instead of eight.
 -- Volatile, so that each read takes a snapshot after the locks it waited for. Repeatable:
--- changing it is an edit of this file.
-create or replace function decision_inputs(queue_name text)
-returns table (queue_row queue, task_queues bigint[], alive integer, waiting integer, running integer,
+-- changing it is an edit of this file (its columns too: it is dropped first).
+drop function if exists decision_inputs(text);
+
+create function decision_inputs(queue_name text)
+returns table (queue_row queue, task_queues bigint[], alive integer, waiting integer, running integer, unresolved integer,
                site_max_running integer, site_max_waiting integer, site_max_cores integer,
                site_alive integer, site_waiting integer, site_cores integer,
                waiting_jobs integer, covering_pilots integer, demand integer)
@@ -40,12 +42,13 @@ begin
         perform pg_advisory_xact_lock(17, (tq % 2147483647)::integer);
     end loop;
     return query
-    select q, tqs, c.alive, c.waiting, c.running,
+    select q, tqs, c.alive, c.waiting, c.running, c.unresolved,
            u.max_running, u.max_waiting, u.max_cores, u.alive, u.waiting, u.cores,
            d.waiting_jobs, d.covering_pilots, d.demand
     from (select coalesce(sum(pilots), 0)::integer as alive,
                  coalesce(sum(pilots) filter (where pilot_is_waiting(status)), 0)::integer as waiting,
-                 coalesce(sum(pilots) filter (where status = 'Running'), 0)::integer as running
+                 coalesce(sum(pilots) filter (where status = 'Running'), 0)::integer as running,
+                 coalesce(sum(pilots) filter (where status = 'Submitting'), 0)::integer as unresolved
           from queue_pilot_count where queue = queue_name) c,
          site_usage u,
          queue_shared_demand(array[queue_name]) d

@@ -84,5 +84,6 @@ class QuotaRefusalTest {
                 .contains("Quota exceeded for instances: Requested 10, but already used 0 of 3 instances");
         assertThat(quota.path("backoffUntil").isNull()).as("the queue backs off: its next create would be refused").isFalse();
         assertThat(quota.path("alive").asInt()).isEqualTo(3);
+        assertThat(quota.path("unresolved").asInt()).as("a definite answer: nothing left unknown").isZero();
     }
 }

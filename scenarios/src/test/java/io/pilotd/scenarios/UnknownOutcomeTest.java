@@ -59,6 +59,8 @@ class UnknownOutcomeTest {
             assertThat(failed.errors()).contains("outcome unknown");
             List<PilotRecord> held = new PilotStore(db.jdbi()).inStatus("held", PilotStatus.Submitting);
             assertThat(held).as("the batch whose answer was lost, held").isNotEmpty();
+            assertThat(new PilotStore(db.jdbi()).unresolved()).as("what pilotd queues and the metrics show")
+                    .containsEntry("held", new PilotStore.Unresolved(held.size(), held.get(0).submittedAt()));
 
             behaviour.down();
             int sentBefore = cloud.aws.count("Batch.submitjob");

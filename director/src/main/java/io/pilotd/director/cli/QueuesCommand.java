@@ -6,6 +6,7 @@ import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleRecord;
 import io.pilotd.director.store.CycleStore;
+import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.director.store.QueueStore;
@@ -38,9 +39,10 @@ final class QueuesCommand extends InspectionCommand {
         Instant now = Instant.now();
         PilotEnvironment environment = PilotEnvironment.of(session.config(), DirectorId.of(session.config().director()),
                 Clock.systemUTC());
+        Map<String, PilotStore.Unresolved> unresolved = new PilotStore(session.database().jdbi()).unresolved();
         Rows rows = new Rows("queue", "site", "ce", "driver", "enabled", "maxRunning", "maxWaiting", "maxPerCycle",
-                "cycle", "jobs", "coveredBy", "demand", "alive", "waiting", "running", "lastCycle", "decidedBy", "lag",
-                "proxyLeft", "backoffUntil", "lastError");
+                "cycle", "jobs", "coveredBy", "demand", "alive", "waiting", "running", "unresolved", "unresolvedSince",
+                "lastCycle", "decidedBy", "lag", "proxyLeft", "backoffUntil", "lastError");
         for (QueueConfig q : session.config().queues()) {
             QueueCounts c = counts.getOrDefault(q.name(), QueueCounts.NONE);
             CycleRecord last = cycles.get(q.name());
@@ -49,6 +51,8 @@ final class QueuesCommand extends InspectionCommand {
             rows.add(q.name(), q.site(), q.ce(), q.driver(), q.enabled(), q.limits().maxRunning(), q.limits().maxWaiting(),
                     q.limits().maxPerCycle(), q.cycle(), demand.waitingJobs(), demand.coveringPilots(), demand.pilotsNeeded(),
                     c.alive(), c.waiting(), c.running(),
+                    unresolved.containsKey(q.name()) ? unresolved.get(q.name()).pilots() : 0,
+                    unresolved.containsKey(q.name()) ? unresolved.get(q.name()).since() : null,
                     last == null ? null : last.startedAt(), last == null ? null : last.decidingFactor(),
                     last == null ? null : Duration.ofMillis(last.lagMillis()),
                     environment.proxyTimeLeft(q.name()).map(d -> Duration.ofSeconds(d.toSeconds())).orElse(null),

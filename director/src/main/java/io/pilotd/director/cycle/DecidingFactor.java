@@ -11,6 +11,11 @@ public enum DecidingFactor {
     requested,
     maxWaiting,
     maxRunning,
+    /**
+     * maxWaiting or maxRunning, held in part by pilots whose submission's answer was lost: they
+     * count until the cloud says what it did, or the queue's hold has passed.
+     */
+    unresolved,
     maxPerCycle,
     /** The queue's part of its site's cap on pilots alive. */
     siteMaxRunning,

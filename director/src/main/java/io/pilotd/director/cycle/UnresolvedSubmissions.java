@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the {@code Submitting} rows of submissions whose answer never arrived: the cloud's
@@ -33,6 +35,7 @@ import org.jdbi.v3.core.Jdbi;
  * yet). A cloud that lists at once does not hold a queue's capacity for the whole window.
  */
 public final class UnresolvedSubmissions {
+    private static final Logger log = LoggerFactory.getLogger(UnresolvedSubmissions.class);
     static final String NEVER_STARTED = "the cloud says it never started this pilot";
     static final String ADOPTED = "adopted: the cloud has it, the answer to its submission was lost";
     /** The least a batch whose answer was lost is held, however fast the cloud lists. */
@@ -88,6 +91,10 @@ public final class UnresolvedSubmissions {
                         + " of its submission (" + (hold.equals(window) ? "the consistency window"
                         : "what this queue's cloud takes to list a pilot, with a margin") + ")");
                 resolved += missing.size();
+            } else if (!missing.isEmpty()) {
+                log.info("[{}] {} pilot(s) of batch {} unresolved since {}: held against the limits until {} ({})",
+                        queue.name(), missing.size(), batch.batchId(), submitted, submitted.plus(hold),
+                        hold.equals(window) ? "the consistency window" : "what this queue's cloud takes to list a pilot");
             }
         }
         return resolved;

@@ -4,6 +4,7 @@ import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DemandStore;
+import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueState;
 import io.pilotd.director.store.StatusStore;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -95,6 +96,13 @@ final class StateCollector implements MultiCollector {
                 queue(gauges, q);
             }
             demandSource(gauges, demand.state());
+            String unresolved = "Pilots whose submission's outcome is not known yet (Submitting), held against the limits";
+            gauges.declare("pilotd_queue_unresolved", unresolved);
+            new PilotStore(database.jdbi()).unresolved().forEach((queue, u) -> {
+                gauges.add("pilotd_queue_unresolved", unresolved, u.pilots(), "queue", queue);
+                gauges.add("pilotd_queue_unresolved_since_timestamp_seconds", "Since when the oldest of them is unresolved",
+                        seconds(u.since()), "queue", queue);
+            });
             String duty = "1 for the director that holds each cluster duty (dirac-poll, pilotagents-mirror)";
             gauges.declare("pilotd_cluster_duty", duty);
             ClusterDuties.holders(database.jdbi()).forEach(h -> gauges.add("pilotd_cluster_duty", duty, 1,

@@ -18,7 +18,7 @@ public record DecisionInputs(QueueRow queue, SiteRow site, List<Long> taskQueues
 
     public static DecisionInputs lock(Handle h, String queue) {
         return h.createQuery("""
-                        select (d.queue_row).*, d.task_queues, d.alive, d.waiting, d.running,
+                        select (d.queue_row).*, d.task_queues, d.alive, d.waiting, d.running, d.unresolved,
                                d.site_max_running, d.site_max_waiting, d.site_max_cores,
                                d.site_alive, d.site_waiting, d.site_cores,
                                d.waiting_jobs, d.covering_pilots, d.demand
@@ -30,7 +30,8 @@ public record DecisionInputs(QueueRow queue, SiteRow site, List<Long> taskQueues
                             rs.getObject("site_max_waiting", Integer.class), rs.getObject("site_max_cores", Integer.class),
                             rs.getInt("site_alive"), rs.getInt("site_waiting"), rs.getInt("site_cores"));
                     return new DecisionInputs(row, site, List.of((Long[]) rs.getArray("task_queues").getArray()),
-                            new QueueCounts(rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("running")),
+                            new QueueCounts(rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("running"),
+                                    rs.getInt("unresolved")),
                             new SharedDemand.Demand(rs.getInt("waiting_jobs"), rs.getInt("covering_pilots"),
                                     rs.getInt("demand")));
                 })

@@ -226,6 +226,22 @@ public final class PilotStore {
                 .execute());
     }
 
+    /** A queue's pilots whose submission's outcome is not known yet: how many, since when. */
+    public record Unresolved(int pilots, Instant since) {
+    }
+
+    /** Each queue's unresolved pilots ({@code Submitting}), for those that have any. */
+    public Map<String, Unresolved> unresolved() {
+        Map<String, Unresolved> byQueue = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        select queue, count(*) as pilots, min(submitted_at) as since from pilot
+                        where status = 'Submitting' group by queue order by queue""")
+                .map((rs, ctx) -> byQueue.put(rs.getString("queue"),
+                        new Unresolved(rs.getInt("pilots"), rs.getTimestamp("since").toInstant())))
+                .list());
+        return byQueue;
+    }
+
     /** Records when the cloud's listing first showed these pilots (those it showed before keep their time). */
     public void markListed(Collection<String> jobRefs, Instant at) {
         if (jobRefs.isEmpty()) {

@@ -53,6 +53,19 @@ class DecisionTest {
     }
 
     @Test
+    void aLimitHeldInPartByPilotsOfUnknownOutcomeIsSaidToBeTheirs() {
+        QueueRow queue = queue(20, 10, 10, true, null);
+        assertThat(Decision.decide(queue, new QueueCounts(10, 10, 0, 7), 50, Decision.Request.CYCLE, SiteAllowance.NONE, NOW))
+                .isEqualTo(new Decision(0, DecidingFactor.unresolved));
+        assertThat(Decision.decide(queue, new QueueCounts(10, 10, 0, 0), 50, Decision.Request.CYCLE, SiteAllowance.NONE, NOW))
+                .isEqualTo(new Decision(0, DecidingFactor.maxWaiting));
+        assertThat(Decision.decide(queue, new QueueCounts(20, 5, 15, 2), 50, Decision.Request.CYCLE, SiteAllowance.NONE, NOW))
+                .isEqualTo(new Decision(0, DecidingFactor.unresolved));
+        assertThat(Decision.decide(queue, new QueueCounts(3, 3, 0, 3), 2, Decision.Request.CYCLE, SiteAllowance.NONE, NOW))
+                .as("demand binds: the unresolved pilots hold nothing back").isEqualTo(new Decision(2, DecidingFactor.demand));
+    }
+
+    @Test
     void aManualCountIsBoundByTheLimitsUnlessForced() {
         QueueRow queue = queue(10, 4, 3, true, null);
         QueueCounts supply = new QueueCounts(2, 1, 1);

@@ -233,7 +233,7 @@ class QueueCycleTest {
         clock.advance(Duration.ofMinutes(1));
         CycleRecord whileLagging = cycle.run("q", driver);
 
-        assertThat(whileLagging.decidingFactor()).as("the unresolved rows still count").isEqualTo("maxWaiting");
+        assertThat(whileLagging.decidingFactor()).as("the unresolved rows still count").isEqualTo("unresolved");
         assertThat(byStatus("q")).containsExactly(Map.entry(PilotStatus.Submitting, 3L));
         assertThat(cloud.resources()).hasSize(3);
 
