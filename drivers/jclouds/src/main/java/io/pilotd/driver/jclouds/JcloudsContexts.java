@@ -41,15 +41,21 @@ final class JcloudsContexts implements AutoCloseable {
         return context.getComputeService();
     }
 
-    private ComputeServiceContext build() {
-        Properties overrides = new Properties();
+    /** The context's jclouds properties: the time-outs, openstack-nova's Keystone settings, then the queue's overrides. */
+    static Properties properties(JcloudsConfig config) {
+        Properties properties = new Properties();
         String millis = Long.toString(config.apiTimeout().toMillis());
-        overrides.setProperty(Constants.PROPERTY_CONNECTION_TIMEOUT, millis);
-        overrides.setProperty(Constants.PROPERTY_SO_TIMEOUT, millis);
-        overrides.putAll(config.overrides());
+        properties.setProperty(Constants.PROPERTY_CONNECTION_TIMEOUT, millis);
+        properties.setProperty(Constants.PROPERTY_SO_TIMEOUT, millis);
+        properties.putAll(config.keystone());
+        properties.putAll(config.overrides());
+        return properties;
+    }
+
+    private ComputeServiceContext build() {
         ContextBuilder builder = ContextBuilder.newBuilder(config.provider())
                 .credentials(config.identity(), config.credential())
-                .overrides(overrides)
+                .overrides(properties(config))
                 .modules(Set.of(new SLF4JLoggingModule()));
         config.endpoint().ifPresent(builder::endpoint);
         return builder.buildView(ComputeServiceContext.class);

@@ -81,6 +81,7 @@ final class JcloudsDriver implements PilotDriver {
         Template template = builder.build();
         TemplateOptions options = template.getOptions();
         options.blockUntilRunning(false);
+        placement(options, config);
         options.userMetadata(Map.of(DIRECTOR, context.directorId(), QUEUE, context.queue(), BATCH, request.batchId(),
                 INDEX, Integer.toString(index), CREATED, Instant.now().toString()));
         userData.set(options, request.payload().userData());
@@ -89,6 +90,18 @@ final class JcloudsDriver implements PilotDriver {
             throw new OutcomeUnknownException("jclouds answered a create of one node with " + nodes.size());
         }
         return nodes.iterator().next();
+    }
+
+    /**
+     * The node's security groups: those the queue names, or, with inboundPorts, one jclouds makes
+     * for the group and removes with its last node; else none of jclouds' own (its default opens
+     * port 22 in a {@code jclouds-<group>} group it creates, which a cloud's policy may forbid).
+     */
+    static void placement(TemplateOptions options, JcloudsConfig config) {
+        if (!config.securityGroups().isEmpty()) {
+            options.securityGroups(config.securityGroups());
+        }
+        options.inboundPorts(config.inboundPorts().stream().mapToInt(Integer::intValue).toArray());
     }
 
     private String jobRef(String nodeId) {
