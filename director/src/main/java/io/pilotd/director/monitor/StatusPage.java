@@ -6,6 +6,7 @@ import io.pilotd.director.report.Report;
 import io.pilotd.director.report.ReportQuery;
 import io.pilotd.director.report.ReportTable;
 import io.pilotd.director.store.ClusterDuties;
+import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueState;
 import io.pilotd.director.store.StatusStore;
 import io.pilotd.driver.api.Durations;
@@ -85,10 +86,11 @@ final class StatusPage {
                     List.of(), List.of(), List.of());
         }
         Health.Verdict verdict = health.judge(states);
+        Map<String, PilotStore.Unresolved> unresolved = new PilotStore(jdbi).unresolved();
         List<QueueView> queues = new ArrayList<>();
         for (QueueState q : states) {
             Health.QueueHealth h = verdict.queues().get(q.name());
-            queues.add(view(q, h != null && h.stale(), now));
+            queues.add(view(q, h != null && h.stale(), unresolved.get(q.name()), now));
         }
         return new Model(directorId, TIME.format(now), true, verdict.database(), verdict.healthy(), queues, pilots(),
                 failures(), duties());
@@ -100,11 +102,15 @@ final class StatusPage {
                 .map(h -> new DutyView(h.duty(), h.directorId(), TIME.format(h.since()))).toList();
     }
 
-    private static QueueView view(QueueState q, boolean stale, Instant now) {
+    private static QueueView view(QueueState q, boolean stale, PilotStore.Unresolved unresolved, Instant now) {
         boolean cycled = q.lastCycleStarted() != null;
         String rowClass = stale ? "stale" : q.backoffUntil() != null ? "backoff" : q.enabled() ? "" : "disabled";
         String lastCycle = cycled ? ago(Duration.between(q.lastCycleEnded(), now)) : "not yet";
         String backoff = q.backoffUntil() == null ? "" : q.backoffReason() + " until " + TIME.format(q.backoffUntil());
+        if (unresolved != null) {
+            backoff = (backoff.isEmpty() ? "" : backoff + "; ") + unresolved.pilots() + " unresolved since "
+                    + TIME.format(unresolved.since());
+        }
         String error = q.lastError() != null ? q.lastError() : cycled && !q.lastCycleErrors().isEmpty() ? q.lastCycleErrors() : "";
         return new QueueView(q.name(), q.site(), q.driver(), q.enabled(), cycled ? q.waitingJobs() : "–",
                 cycled ? q.demand() : "–", q.pilots().waiting(), q.maxWaiting(), q.pilots().running(), q.pilots().alive(),

@@ -54,6 +54,7 @@ class StatusPageTest {
         pilots.add(12, "batch-ireland", Duration.ofHours(3), Duration.ofHours(2), "", "Submitted", "Running", "Done");
         pilots.add(4, "batch-ireland", Duration.ofHours(2), Duration.ofHours(1),
                 "CannotPullContainerError: image pilot:latest not found", "Submitted", "Failed");
+        pilots.add(2, "batch-ireland", Duration.ofMinutes(3), Duration.ofMinutes(3), "", "Submitting");
         pilots.add(2, "openstack-cern", Duration.ofMinutes(30), Duration.ofMinutes(20),
                 "refused: Quota exceeded for cores: Requested 8, but already used 96 of 100 cores", "Aborted");
         Queues.demand(db, "ec2-frankfurt", 25);
@@ -122,6 +123,8 @@ class StatusPageTest {
                     "alive", String.valueOf(q.pilots().alive()), "decidedBy", q.decidedBy()));
         }
         assertThat(rows.get("ec2-frankfurt")).containsEntry("running", "7").containsEntry("waiting", "3");
+        assertThat(html).as("pilots whose submission's outcome is unknown, held against the limits")
+                .containsPattern("2 unresolved since \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC");
         assertThat(html).contains("refused until").contains("Quota exceeded for cores");
 
         Map<String, Integer> cards = new HashMap<>();
