@@ -35,7 +35,8 @@ public record Decision(int count, DecidingFactor factor) {
                 : new Decision(demand, DecidingFactor.demand);
         best = tighter(best, queue.maxWaiting() - supply.waiting(), DecidingFactor.maxWaiting);
         best = tighter(best, queue.maxRunning() - supply.alive(), DecidingFactor.maxRunning);
-        if (supply.unresolved() > 0 && (best.factor() == DecidingFactor.maxWaiting || best.factor() == DecidingFactor.maxRunning)) {
+        boolean queueLimit = best.factor() == DecidingFactor.maxWaiting || best.factor() == DecidingFactor.maxRunning;
+        if (supply.unresolved() > 0 && queueLimit) {
             // the limit binds because of pilots whose submission's outcome is not known yet: say so
             best = new Decision(best.count(), DecidingFactor.unresolved);
         }

@@ -236,9 +236,9 @@ public final class PilotStore {
         jdbi.useHandle(h -> h.createQuery("""
                         select queue, count(*) as pilots, min(submitted_at) as since from pilot
                         where status = 'Submitting' group by queue order by queue""")
-                .map((rs, ctx) -> byQueue.put(rs.getString("queue"),
+                .map((rs, ctx) -> Map.entry(rs.getString("queue"),
                         new Unresolved(rs.getInt("pilots"), rs.getTimestamp("since").toInstant())))
-                .list());
+                .forEach(e -> byQueue.put(e.getKey(), e.getValue())));
         return byQueue;
     }
 

@@ -100,8 +100,11 @@ record JcloudsConfig(String provider, String identity, String credential, Option
         Optional<String> project = p.optionalString("project");
         Optional<String> projectDomain = p.optionalString("projectDomain");
         if (!NOVA.equals(provider)) {
-            Map.of("keystoneVersion", version, "project", project, "projectDomain", projectDomain).forEach((key, value) ->
-                    value.ifPresent(given -> p.problem(key, "applies to openstack-nova only")));
+            Map<String, Optional<String>> given = new LinkedHashMap<>();
+            given.put("keystoneVersion", version);
+            given.put("project", project);
+            given.put("projectDomain", projectDomain);
+            given.forEach((key, value) -> value.ifPresent(v -> p.problem(key, "applies to openstack-nova only")));
             return Map.of();
         }
         String v = version.orElse("3");

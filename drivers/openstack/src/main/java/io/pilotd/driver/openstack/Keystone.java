@@ -29,10 +29,10 @@ import org.openstack4j.openstack.identity.v3.domain.KeystoneToken;
 /**
  * The queue's Keystone v3 token, renewed before it expires (in its last fifth, and 5 minutes
  * before at most, so that a token of a few minutes is used for most of its life) and after the
- * cloud refused it. A
- * password is sent through openstack4j; an application credential, which openstack4j 3.12
- * cannot send, by a request of its own, its answer read into openstack4j's token. openstack4j
- * binds a client to its thread: each call takes one made from the current token.
+ * cloud refused it. A password is sent through openstack4j; an application credential, which
+ * openstack4j 3.12 cannot send, by a request of its own, its answer read into openstack4j's
+ * token. openstack4j binds a client to its thread: each call takes one made from the current
+ * token.
  */
 final class Keystone {
     private static final Duration RENEW_BEFORE = Duration.ofMinutes(5);

@@ -12,8 +12,8 @@ import io.pilotd.driver.api.ExitStatus;
 import io.pilotd.driver.api.NotYetListedException;
 import io.pilotd.driver.api.OneCreatePerPilot;
 import io.pilotd.driver.api.OutcomeUnknownException;
-import io.pilotd.driver.api.PartlyRefusedException;
 import io.pilotd.driver.api.OwnedPilot;
+import io.pilotd.driver.api.PartlyRefusedException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
@@ -116,11 +116,15 @@ final class OpenStackDriver implements PilotDriver {
         List<String> refused = request.stamps().subList(k, n);
         String why = "Nova refused " + (n - k) + " of the " + n + " servers of batch " + request.batchId() + " ("
                 + refusal.status + "): " + refusal.getMessage();
+        Map<String, String> started;
         try {
-            throw new PartlyRefusedException(why, awaitListed(request, k), refused);
+            started = awaitListed(request, k);
         } catch (NotYetListedException e) {
-            throw new PartlyRefusedException(why + "; " + e.getMessage(), e.listed(), refused);
+            // those not listed yet stay Submitting, for the look-up; the refused ones are settled now
+            started = e.listed();
+            why += "; " + e.getMessage();
         }
+        throw new PartlyRefusedException(why, started, refused);
     }
 
     private ObjectNode server(Resolved resources, PilotRequest request, String name, String userData) {
