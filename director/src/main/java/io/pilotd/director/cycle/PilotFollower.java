@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Follows the pilots of one driver set-up to their end with one bulk status call a page, and
@@ -78,8 +80,8 @@ public final class PilotFollower {
             throws DriverException {
         Map<String, PilotState> states = driver.status(page.stream().map(PilotRecord::jobRef).toList());
         // what the queue learns its cloud's listing lag from (UnresolvedSubmissions' hold)
-        pilots.markListed(page.stream().filter(p -> p.status() == PilotStatus.Submitted && states.containsKey(p.jobRef()))
-                .map(PilotRecord::jobRef).toList(), now);
+        Set<String> firstListed = page.stream().filter(p -> p.status() == PilotStatus.Submitted && states.containsKey(p.jobRef()))
+                .map(PilotRecord::jobRef).collect(Collectors.toSet());
         Map<String, PilotState> changes = new LinkedHashMap<>();
         Map<String, PilotState> kills = new LinkedHashMap<>();
         for (PilotRecord pilot : page) {
@@ -102,12 +104,12 @@ public final class PilotFollower {
             try {
                 driver.kill(List.copyOf(kills.keySet()));
             } catch (DriverException | RuntimeException e) {
-                pilots.applyStates(changes);
+                pilots.applyStates(changes, firstListed, now);
                 throw e;
             }
             changes.putAll(kills);
         }
-        return new Followed(pilots.applyStates(changes), kills.size());
+        return new Followed(pilots.applyStates(changes, firstListed, now), kills.size());
     }
 
     /** The pilot's new state by the cloud's answer, or null when it keeps its status. */

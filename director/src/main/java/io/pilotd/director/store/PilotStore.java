@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -208,21 +209,35 @@ public final class PilotStore {
      * @return how many pilots changed
      */
     public int applyStates(Map<String, PilotState> byJobRef) {
+        return applyStates(byJobRef, Set.of(), Instant.EPOCH);
+    }
+
+    /**
+     * As {@link #applyStates(Map)}, recording for those of {@code listed} that change when the
+     * cloud's listing first showed them (what the queue learns its listing lag from), in the
+     * same statement.
+     */
+    public int applyStates(Map<String, PilotState> byJobRef, Set<String> listed, Instant at) {
         if (byJobRef.isEmpty()) {
             return 0;
         }
         List<String> statuses = byJobRef.values().stream().map(state -> state.status().name()).toList();
         List<String> reasons = byJobRef.values().stream().map(PilotState::reason).toList();
+        List<Boolean> firstListed = byJobRef.keySet().stream().map(listed::contains).toList();
         // One statement, found by the jobRef's unique index: linear in the pilots, whatever their number.
         return jdbi.withHandle(h -> h.createUpdate("""
-                        update pilot p set status = v.status, status_reason = v.reason
-                        from unnest(cast(:jobRefs as text[]), cast(:statuses as text[]), cast(:reasons as text[]))
-                             as v(job_ref, status, reason)
+                        update pilot p set status = v.status, status_reason = v.reason,
+                            listed_at = case when v.listed then coalesce(p.listed_at, :at) else p.listed_at end
+                        from unnest(cast(:jobRefs as text[]), cast(:statuses as text[]), cast(:reasons as text[]),
+                                    cast(:listed as boolean[]))
+                             as v(job_ref, status, reason, listed)
                         where p.job_ref = v.job_ref and p.status <> v.status
                           and p.status not in ('Done', 'Failed', 'Aborted', 'Deleted')""")
                 .bind("jobRefs", byJobRef.keySet().toArray(String[]::new))
                 .bind("statuses", statuses.toArray(String[]::new))
                 .bind("reasons", reasons.toArray(String[]::new))
+                .bind("listed", firstListed.toArray(Boolean[]::new))
+                .bind("at", at)
                 .execute());
     }
 
@@ -240,15 +255,6 @@ public final class PilotStore {
                         new Unresolved(rs.getInt("pilots"), rs.getTimestamp("since").toInstant())))
                 .forEach(e -> byQueue.put(e.getKey(), e.getValue())));
         return byQueue;
-    }
-
-    /** Records when the cloud's listing first showed these pilots (those it showed before keep their time). */
-    public void markListed(Collection<String> jobRefs, Instant at) {
-        if (jobRefs.isEmpty()) {
-            return;
-        }
-        jdbi.useHandle(h -> h.createUpdate("update pilot set listed_at = :at where job_ref = any(:refs) and listed_at is null")
-                .bind("at", at).bind("refs", jobRefs.toArray(String[]::new)).execute());
     }
 
     /**
