@@ -5,6 +5,7 @@ import io.pilotd.director.dirac.DiracTaskQueue;
 import io.pilotd.director.dirac.TaskQueueDbReader;
 import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.DemandStore;
+import io.pilotd.director.store.DutyTurns;
 import io.pilotd.driver.api.Durations;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -47,7 +48,7 @@ public final class DiracTaskQueueDB implements DemandSource {
 
     private final TaskQueueDbReader reader;
     private final DemandStore store;
-    private final ClusterDuties duties;
+    private final DutyTurns turns;
     private final List<String> queues;
     private final DemandSettings settings;
     private final Clock clock;
@@ -55,8 +56,6 @@ public final class DiracTaskQueueDB implements DemandSource {
     private final ScheduledExecutorService poller;
     /** What is in pilotd's database: what the next read is compared with. */
     private Map<Long, DiracTaskQueue> written = Map.of();
-    private boolean polling;
-    private boolean standingAside;
     private boolean failing;
     private boolean forgotten;
     private boolean writeFailing;
@@ -65,7 +64,7 @@ public final class DiracTaskQueueDB implements DemandSource {
                             DemandSettings settings, Clock clock) {
         this.reader = reader;
         this.store = store;
-        this.duties = duties;
+        this.turns = new DutyTurns(duties, ClusterDuties.Duty.DIRAC_POLL);
         this.queues = List.copyOf(queues);
         this.settings = settings;
         this.clock = clock;
@@ -121,21 +120,16 @@ public final class DiracTaskQueueDB implements DemandSource {
      *         another director polls, or the read failed
      */
     Optional<Set<Long>> tick() {
-        if (standingAside) {
-            standingAside = false;
+        DutyTurns.Turn turn = turns.next();
+        if (turn == DutyTurns.Turn.LOST) {
+            log.warn("DIRAC's TaskQueueDB is polled by another director now: this one lost the poll");
+        }
+        if (!turn.doing()) {
             return Optional.empty();
         }
-        if (!duties.hold(ClusterDuties.Duty.DIRAC_POLL)) {
-            if (polling) {
-                log.warn("DIRAC's TaskQueueDB is polled by another director now: this one lost the poll");
-                polling = false;
-            }
-            return Optional.empty();
-        }
-        if (!polling) {
+        if (turn == DutyTurns.Turn.TAKEN) {
             // the picture the cluster holds, whoever wrote it: what grew is what grew since then
             written = store.diracSnapshot();
-            polling = true;
             log.info("this director polls DIRAC's TaskQueueDB for the cluster");
         }
         return poll();
@@ -202,9 +196,7 @@ public final class DiracTaskQueueDB implements DemandSource {
                 forgotten = true;
             }
         }
-        duties.handOver(ClusterDuties.Duty.DIRAC_POLL);
-        polling = false;
-        standingAside = true;
+        turns.failed();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pilotd.director.dirac;
 
 import io.pilotd.director.store.ClusterDuties;
+import io.pilotd.director.store.DutyTurns;
 import io.pilotd.director.store.PilotAgentsOutbox;
 import io.pilotd.driver.api.Durations;
 import java.time.Clock;
@@ -34,20 +35,18 @@ public final class PilotAgentsMirror implements AutoCloseable {
 
     private final PilotAgentsOutbox outbox;
     private final PilotAgentsWriter writer;
-    private final ClusterDuties duties;
+    private final DutyTurns turns;
     private final Clock clock;
     private final Duration touchEvery;
     private final ScheduledExecutorService timer;
     private Instant touched;
-    private boolean copying;
-    private boolean standingAside;
     private boolean failing;
 
     public PilotAgentsMirror(PilotAgentsOutbox outbox, PilotAgentsWriter writer, ClusterDuties duties, Clock clock,
                              Duration touchEvery) {
         this.outbox = outbox;
         this.writer = writer;
-        this.duties = duties;
+        this.turns = new DutyTurns(duties, ClusterDuties.Duty.PILOT_AGENTS_MIRROR);
         this.clock = clock;
         this.touchEvery = touchEvery;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,19 +72,14 @@ public final class PilotAgentsMirror implements AutoCloseable {
     public int round() {
         int copied = 0;
         try {
-            if (standingAside) {
-                standingAside = false;
+            DutyTurns.Turn turn = turns.next();
+            if (!turn.doing()) {
                 return 0;
             }
-            if (!duties.hold(ClusterDuties.Duty.PILOT_AGENTS_MIRROR)) {
-                copying = false;
-                return 0;
-            }
-            if (!copying) {
+            if (turn == DutyTurns.Turn.TAKEN) {
                 log.info("this director copies pilots to DIRAC's PilotAgents table for the cluster");
                 // the touches of the director that copied before are not known here: every live pilot again
                 touched = null;
-                copying = true;
             }
             Instant now = clock.instant();
             if (touched == null || !now.isBefore(touched.plus(touchEvery))) {
@@ -108,9 +102,7 @@ public final class PilotAgentsMirror implements AutoCloseable {
                         + " director, tried again every round): {}", writer.database().description(), e.getMessage());
                 failing = true;
             }
-            duties.handOver(ClusterDuties.Duty.PILOT_AGENTS_MIRROR);
-            copying = false;
-            standingAside = true;
+            turns.failed();
         }
         return copied;
     }
