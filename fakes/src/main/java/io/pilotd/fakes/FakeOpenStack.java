@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 /**
  * A fake OpenStack on 127.0.0.1 speaking the wire protocols openstack4j speaks: Keystone v3
  * (password and application-credential tokens, in {@code X-Subject-Token}, with a catalog),
- * Nova (servers with multi-create, flavors, key pairs, console output), Glance v2 images and
+ * Nova (servers with multi-create, flavors, key pairs, console output, its image proxy and its
+ * legacy extension list, which jclouds' openstack-nova reads), Glance v2 images and
  * Neutron networks. As Nova does, a multi-create names its servers {@code name-1..name-n} and
  * answers with a reservation id; there is no idempotency token. It misbehaves as its
  * {@link CloudBehaviour} says: new servers are listed late, answers are lost after acting.
@@ -119,6 +120,11 @@ public final class FakeOpenStack implements AutoCloseable {
     public volatile int pageSize = 1000;
     /** How long a new token lives. */
     public volatile Duration tokenLifetime = Duration.ofHours(1);
+    /**
+     * New servers are ACTIVE at once, for a client that waits for each server to run before it
+     * answers (jclouds' openstack-nova does), which the scenarios' clock would otherwise hold forever.
+     */
+    public volatile boolean activeAtOnce;
     /** When false, a create of more than one server is refused, as by a policy that forbids multi-create. */
     public volatile boolean multiCreate = true;
 
@@ -287,6 +293,12 @@ public final class FakeOpenStack implements AutoCloseable {
         if (nova.startsWith("/os-keypairs/")) {
             return "Nova.getKeyPair";
         }
+        if (nova.startsWith("/images")) {
+            return nova.matches("/images(/detail)?/?") ? "Nova.listImages" : "Nova.getImage";
+        }
+        if (nova.matches("/extensions/?")) {
+            return "Nova.listExtensions";
+        }
         return "unknown " + method + " " + path;
     }
 
@@ -324,6 +336,17 @@ public final class FakeOpenStack implements AutoCloseable {
                     ? json(200, JSON.createObjectNode().set("keypair", JSON.createObjectNode().put("name", last)
                     .put("fingerprint", "aa:bb").put("public_key", "ssh-ed25519 AAAA")))
                     : novaError(404, "itemNotFound", "Keypair " + last + " not found for user");
+            // Nova's proxy of the image service (jclouds' openstack-nova reads images through it).
+            case "Nova.listImages" -> {
+                ObjectNode answer = JSON.createObjectNode();
+                images.forEach((name, id) -> answer.withArray("images").add(novaImage(name, id)));
+                yield json(200, answer);
+            }
+            case "Nova.getImage" -> images.entrySet().stream().filter(e -> e.getValue().equals(last)).findFirst()
+                    .map(e -> json(200, JSON.createObjectNode().set("image", novaImage(e.getKey(), e.getValue()))))
+                    .orElseGet(() -> novaError(404, "itemNotFound", "Image not found."));
+            // The extensions of Nova's legacy API (jclouds asks which it has): none, so it makes no security group.
+            case "Nova.listExtensions" -> json(200, JSON.createObjectNode().set("extensions", JSON.createArrayNode()));
             case "Glance.listImages" -> named("images", images, query, false);
             case "Glance.getImage" -> {
                 // Glance v2 answers with the image itself, not wrapped as Nova and Neutron do.
@@ -412,6 +435,7 @@ public final class FakeOpenStack implements AutoCloseable {
             // Nova's multi_instance_display_name_template: name-1 .. name-n, for more than one.
             Server s = new Server(max > 1 ? name + "-" + (i + 1) : name, request, Map.copyOf(metadata), reservation, i,
                     behaviour.clock().instant());
+            s.status = activeAtOnce ? "ACTIVE" : s.status;
             servers.put(s.id, s);
             first = first == null ? s : first;
         }
@@ -479,6 +503,15 @@ public final class FakeOpenStack implements AutoCloseable {
             node.putObject("fault").put("code", 500).put("message", s.fault).put("created", s.created.toString());
         }
         return node;
+    }
+
+    private static ObjectNode novaImage(String name, String id) {
+        ObjectNode image = JSON.createObjectNode().put("id", id).put("name", name).put("status", "ACTIVE")
+                .put("minDisk", 0).put("minRam", 0).put("progress", 100)
+                .put("created", "2026-01-01T00:00:00Z").put("updated", "2026-01-01T00:00:00Z");
+        image.putObject("metadata");
+        image.putArray("links");
+        return image;
     }
 
     private FakeAws.Reply console(String id, String body) {

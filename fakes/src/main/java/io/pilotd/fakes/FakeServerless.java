@@ -27,8 +27,9 @@ import javax.net.ssl.SSLContext;
 /**
  * A serverless computing endpoint on 127.0.0.1, as the API-gateway one and {@code pilotd endpoint}
  * speak it: {@code POST /submitjob}, and with {@link #jobUrls} {@code /jobs}. It behaves like a
- * real one through {@link CloudBehaviour}: a submission throttled (429) or failed (503) before it
- * acts, or whose answer is lost after it acted (504); jobs that show late.
+ * real one through {@link CloudBehaviour}: a submission or a kill ({@code Serverless.submitjob},
+ * {@code Serverless.deletejob}) throttled (429) or failed (503) before it acts, or whose answer is
+ * lost after it acted (504); jobs that show late.
  */
 public final class FakeServerless implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -147,7 +148,7 @@ public final class FakeServerless implements AutoCloseable {
             answer(exchange, 403, JSON.createObjectNode().put("message", "the queue " + queue + " holds its maxWaiting"));
             return;
         }
-        CloudBehaviour.Fault fault = behaviour.next(true);
+        CloudBehaviour.Fault fault = behaviour.next("Serverless.submitjob", true);
         if (fault == CloudBehaviour.Fault.THROTTLE) {
             answer(exchange, 429, JSON.createObjectNode().put("message", "Too Many Requests"));
             return;
@@ -185,8 +186,16 @@ public final class FakeServerless implements AutoCloseable {
             exchange.sendResponseHeaders(200, text.length);
             exchange.getResponseBody().write(text);
         } else if (method.equals("DELETE")) {
+            CloudBehaviour.Fault fault = behaviour.next("Serverless.deletejob", true);
+            if (fault == CloudBehaviour.Fault.THROTTLE || fault == CloudBehaviour.Fault.SERVER_ERROR) {
+                answer(exchange, fault == CloudBehaviour.Fault.THROTTLE ? 429 : 503,
+                        JSON.createObjectNode().put("message", fault == CloudBehaviour.Fault.THROTTLE ? "Too Many Requests"
+                                : "Service Unavailable"));
+                return;
+            }
             Job killed = jobs.computeIfPresent(name, (n, j) -> ended(j.status()) ? j : j.with("Deleted"));
-            answer(exchange, 200, view(killed));
+            answer(exchange, fault == CloudBehaviour.Fault.LOSE_ANSWER ? 504 : 200, fault == CloudBehaviour.Fault.LOSE_ANSWER
+                    ? JSON.createObjectNode().put("message", "Endpoint request timed out") : view(killed));
         } else {
             answer(exchange, 200, view(job));
         }

@@ -7,12 +7,15 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.aws.BatchDriverFactory;
 import io.pilotd.driver.aws.Ec2DriverFactory;
+import io.pilotd.driver.jclouds.JcloudsDriverFactory;
 import io.pilotd.driver.openstack.OpenStackDriverFactory;
+import io.pilotd.driver.serverless.ServerlessDriverFactory;
 import io.pilotd.fakes.CloudBehaviour;
 import io.pilotd.fakes.FakeAws;
 import io.pilotd.fakes.FakeBatch;
 import io.pilotd.fakes.FakeEc2;
 import io.pilotd.fakes.FakeOpenStack;
+import io.pilotd.fakes.FakeServerless;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * One driver against its fake cloud, seen from outside: the pilots that really exist there
@@ -43,6 +47,8 @@ abstract class Cloud implements AutoCloseable {
             case "ec2" -> new Ec2(behaviour);
             case "aws-batch" -> new Batch(behaviour);
             case "openstack" -> new OpenStack(behaviour);
+            case "jclouds" -> new Jclouds(behaviour);
+            case "serverless" -> new Serverless(behaviour);
             default -> throw new IllegalArgumentException(driver);
         };
     }
@@ -215,9 +221,9 @@ abstract class Cloud implements AutoCloseable {
     }
 
     /** The openstack driver against a fake Keystone and Nova. */
-    static final class OpenStack extends Cloud {
+    static class OpenStack extends Cloud {
         final FakeOpenStack fake;
-        private final Path passwordFile;
+        final Path passwordFile;
 
         OpenStack(CloudBehaviour behaviour) throws IOException {
             this.fake = new FakeOpenStack(behaviour);
@@ -257,13 +263,19 @@ abstract class Cloud implements AutoCloseable {
         List<Resource> resources() {
             List<Resource> resources = new ArrayList<>();
             for (FakeOpenStack.Server s : fake.servers()) {
-                String batch = s.metadata.get("pilotd-batch");
-                resources.add(new Resource(batch == null ? "by-hand-" + s.id : BatchStamps.stamp(batch, s.launchIndex),
-                        "openstack://127.0.0.1/" + FakeOpenStack.REGION + "/" + s.id,
-                        !s.deleted() && !"SHUTOFF".equals(s.status()), "ACTIVE".equals(s.status()),
+                resources.add(new Resource(stamp(s), jobRef(s), !s.deleted() && !"SHUTOFF".equals(s.status()), "ACTIVE".equals(s.status()),
                         s.metadata.get("pilotd-director"), !s.deleted()));
             }
             return resources;
+        }
+
+        String stamp(FakeOpenStack.Server s) {
+            String batch = s.metadata.get("pilotd-batch");
+            return batch == null ? "by-hand-" + s.id : BatchStamps.stamp(batch, s.launchIndex);
+        }
+
+        String jobRef(FakeOpenStack.Server s) {
+            return "openstack://127.0.0.1/" + FakeOpenStack.REGION + "/" + s.id;
         }
 
         @Override
@@ -281,6 +293,108 @@ abstract class Cloud implements AutoCloseable {
         public void close() throws IOException {
             fake.close();
             Files.deleteIfExists(passwordFile);
+        }
+    }
+
+    /**
+     * The jclouds driver on openstack-nova against the same fake Keystone and Nova. jclouds waits
+     * for each new server to be ACTIVE before it answers a create, so the fake's servers are
+     * ACTIVE at once, and the listings must not lag (the wait would outlast the scenario's clock).
+     */
+    static final class Jclouds extends OpenStack {
+        Jclouds(CloudBehaviour behaviour) throws IOException {
+            super(behaviour);
+            fake.activeAtOnce = true;
+        }
+
+        @Override
+        PilotDriver driver(String directorId, String queue) throws Exception {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("provider", "openstack-nova");
+            p.put("endpoint", fake.authUrl());
+            p.put("identity", FakeOpenStack.DOMAIN + ":" + FakeOpenStack.USER);
+            p.put("project", FakeOpenStack.PROJECT);
+            p.put("credentialFile", passwordFile.toString());
+            p.put("image", FakeOpenStack.REGION + "/" + fake.images.get("alma9-pilot"));
+            p.put("hardware", FakeOpenStack.REGION + "/" + fake.flavors.get("m1.large"));
+            p.put("apiTimeout", "20s");
+            return new JcloudsDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue,
+                    Path.of("unused")));
+        }
+
+        @Override
+        String stamp(FakeOpenStack.Server s) {
+            String batch = s.metadata.get("pilotd-batch");
+            return batch == null ? "by-hand-" + s.id : BatchStamps.stamp(batch, Integer.parseInt(s.metadata.get("pilotd-index")));
+        }
+
+        @Override
+        String jobRef(FakeOpenStack.Server s) {
+            return "jclouds://openstack-nova/" + FakeOpenStack.REGION + "/" + s.id;
+        }
+    }
+
+    /** The serverless driver against a fake endpoint (plain HTTP: it is on loopback). */
+    static final class Serverless extends Cloud {
+        private static final String KEY = "pilotd_scenario-key-5e4d3c2b1a";
+        final FakeServerless endpoint;
+        private final Path keyFile;
+
+        Serverless(CloudBehaviour behaviour) throws IOException {
+            endpoint = new FakeServerless(behaviour, null);
+            endpoint.allow(KEY);
+            keyFile = Files.createTempFile("serverless-key", "");
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(keyFile, KEY);
+        }
+
+        @Override
+        PilotDriver driver(String directorId, String queue) throws Exception {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("endpoint", endpoint.url());
+            p.put("queue", "batch-eu");
+            p.put("apiKeyFile", keyFile.toString());
+            p.put("timeout", "10s");
+            return new ServerlessDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue,
+                    Path.of("unused")));
+        }
+
+        @Override
+        String firstPayload() {
+            return endpoint.jobs().values().iterator().next().wrapper();
+        }
+
+        @Override
+        String deleteOperation() {
+            return "Serverless.deletejob";
+        }
+
+        /** One key is one director's: every job of the endpoint is this director's. */
+        @Override
+        List<Resource> resources() {
+            List<Resource> resources = new ArrayList<>();
+            for (FakeServerless.Job job : endpoint.jobs().values()) {
+                boolean alive = !Set.of("Done", "Failed", "Aborted", "Deleted").contains(job.status());
+                resources.add(new Resource(job.name(), endpoint.url().substring("http://".length()) + "/" + job.name(), alive, "Running".equals(job.status()), "scenario-director", alive));
+            }
+            return resources;
+        }
+
+        @Override
+        void progress(Random random) {
+            for (FakeServerless.Job job : endpoint.jobs().values()) {
+                if (job.status().equals("Submitted") && random.nextInt(START) == 0) {
+                    endpoint.set(job.name(), "Running");
+                } else if (job.status().equals("Running") && random.nextInt(END) == 0) {
+                    endpoint.set(job.name(), "Done");
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            endpoint.close();
+            Files.deleteIfExists(keyFile);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jclouds.Constants;
 
 /**
  * {@code driver: jclouds} parameters.
@@ -69,6 +70,10 @@ record JcloudsConfig(String provider, String identity, String credential, Option
         Map<String, String> overrides = p.optionalStringMap("overrides");
         overrides.keySet().stream().filter(key -> key.startsWith("jclouds.keystone.")).findFirst().ifPresent(key ->
                 p.problem("overrides", "'" + key + "' is set by keystoneVersion, project and projectDomain: give those"));
+        if (overrides.containsKey(Constants.PROPERTY_MAX_RETRIES)) {
+            p.problem("overrides", "'" + Constants.PROPERTY_MAX_RETRIES + "' is 0 in pilotd: jclouds re-sending a create"
+                    + " whose answer was lost would start a second VM for one pilot; the director re-sends after a look-up");
+        }
         int parallel = p.optionalInt("parallelCreates", 8, 1, 64);
         Duration apiTimeout = p.optionalDuration("apiTimeout").orElse(Duration.ofSeconds(60));
         List<String> securityGroups = p.optionalStringList("securityGroups");

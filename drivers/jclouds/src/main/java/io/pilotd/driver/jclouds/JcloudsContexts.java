@@ -41,12 +41,18 @@ final class JcloudsContexts implements AutoCloseable {
         return context.getComputeService();
     }
 
-    /** The context's jclouds properties: the time-outs, openstack-nova's Keystone settings, then the queue's overrides. */
+    /**
+     * The context's jclouds properties: the time-outs, no retries of its own, openstack-nova's
+     * Keystone settings, then the queue's overrides. jclouds re-sends a request whose answer was
+     * lost or a 5xx, creates too: each re-sent create whose answer was lost starts a second VM for
+     * one stamp. The director decides what to re-send, after looking up what the cloud made.
+     */
     static Properties properties(JcloudsConfig config) {
         Properties properties = new Properties();
         String millis = Long.toString(config.apiTimeout().toMillis());
         properties.setProperty(Constants.PROPERTY_CONNECTION_TIMEOUT, millis);
         properties.setProperty(Constants.PROPERTY_SO_TIMEOUT, millis);
+        properties.setProperty(Constants.PROPERTY_MAX_RETRIES, "0");
         properties.putAll(config.keystone());
         properties.putAll(config.overrides());
         return properties;

@@ -14,8 +14,8 @@ import io.pilotd.driver.api.PilotStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,17 +195,26 @@ final class JcloudsDriver implements PilotDriver {
         }
     }
 
+    /**
+     * Each node destroyed on its own: {@code destroyNodesMatching} retries a failed set on a
+     * JVM-wide count of its own, and a node it no longer lists is not asked about at all.
+     */
     @Override
     public void kill(List<String> jobRefs) throws DriverException {
-        Set<String> ids = new HashSet<>();
+        Set<String> ids = new LinkedHashSet<>();
         jobRefs.forEach(jobRef -> nodeId(jobRef).ifPresent(ids::add));
-        if (ids.isEmpty()) {
-            return;
+        List<String> failed = new ArrayList<>();
+        RuntimeException first = null;
+        for (String id : ids) {
+            try {
+                contexts.compute().destroyNode(id);
+            } catch (RuntimeException e) {
+                failed.add(id);
+                first = first == null ? e : first;
+            }
         }
-        try {
-            contexts.compute().destroyNodesMatching(node -> node != null && ids.contains(node.getId()));
-        } catch (RuntimeException e) {
-            throw JcloudsErrors.ofRead("destroying " + ids.size() + " node(s)", e);
+        if (first != null) {
+            throw JcloudsErrors.ofRead("destroying " + failed.size() + " of " + ids.size() + " node(s) " + failed, first);
         }
     }
 

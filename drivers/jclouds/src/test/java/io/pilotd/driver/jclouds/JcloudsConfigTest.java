@@ -40,7 +40,16 @@ class JcloudsConfigTest {
         Properties properties = JcloudsContexts.properties(JcloudsConfig.from(new DriverParameters(nova())));
         assertThat(properties).containsEntry("jclouds.keystone.version", "3")
                 .containsEntry("jclouds.keystone.scope", "project:dirac")
-                .containsEntry("jclouds.keystone.project-domain-name", "Default");
+                .containsEntry("jclouds.keystone.project-domain-name", "Default")
+                .as("jclouds re-sends nothing itself").containsEntry("jclouds.max-retries", "0");
+    }
+
+    @Test
+    void jcloudsRetriesCannotBeTurnedBackOn() throws Exception {
+        Map<String, Object> p = nova();
+        p.put("overrides", Map.of("jclouds.max-retries", "5"));
+        assertThatThrownBy(() -> JcloudsConfig.from(new DriverParameters(p))).isInstanceOf(InvalidParametersException.class)
+                .hasMessageContaining("overrides: 'jclouds.max-retries' is 0 in pilotd");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
 import io.pilotd.driver.api.PilotRequest;
 import io.pilotd.driver.api.PilotState;
+import io.pilotd.driver.api.RetryableDriverException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
@@ -24,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs each pilot as a process on this host, in a session of its own so that it outlives the
@@ -173,13 +176,32 @@ final class LocalDriver implements PilotDriver {
                 throw new DriverException("cannot read local pilot " + jobRef + ": " + e.getMessage(), e);
             }
         }
+        List<Long> survivors = new ArrayList<>();
         for (ProcessHandle process : killed) {
-            try {
-                process.onExit().get(config.killGrace().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
+            if (!ended(process)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
+                if (!ended(process)) {
+                    survivors.add(process.pid());
+                }
             }
+        }
+        if (!survivors.isEmpty()) {
+            // marked killed, but running: the orphan sweep lists them (listOwned) and kills them again
+            throw new RetryableDriverException("local pilot process(es) " + survivors + " still run after SIGKILL");
+        }
+    }
+
+    /** Whether the process ended within the kill grace. */
+    private boolean ended(ProcessHandle process) {
+        try {
+            process.onExit().get(config.killGrace().toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        } catch (ExecutionException | TimeoutException e) {
+            return !process.isAlive();
         }
     }
 
@@ -212,7 +234,13 @@ final class LocalDriver implements PilotDriver {
                 PilotDir dir = new PilotDir(path);
                 if (Files.exists(path.resolve("pilot.properties")) && dir.directorId().equals(directorId)) {
                     PilotState state = dir.state(now);
-                    if (!state.status().isFinal()) {
+                    // what the host holds: a process that still runs, even behind a kill mark or an exit code
+                    Optional<ProcessHandle> process = dir.process();
+                    if (state.status().isFinal() && process.isPresent()) {
+                        state = PilotState.of(state.status(), state.reason() + "; its process " + process.get().pid()
+                                + " still runs");
+                    }
+                    if (!state.status().isFinal() || process.isPresent()) {
                         owned.add(new OwnedPilot(dir.stamp(), jobRef(dir.stamp()), state, dir.created()));
                     }
                 }

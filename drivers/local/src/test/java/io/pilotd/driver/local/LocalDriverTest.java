@@ -136,6 +136,23 @@ class LocalDriverTest {
     }
 
     @Test
+    void aKillCutShortAfterItsMarkLeavesTheProcessListedUntilAKillEndsIt() throws Exception {
+        PilotDriver driver = driver(List.of("/bin/sh", "-c", "trap '' TERM; sleep 60 & wait"));
+        String jobRef = driver.submit(request(B)).get(B);
+        assertThat(driver.status(List.of(jobRef)).get(jobRef).status()).isEqualTo(PilotStatus.Running);
+        // the director died between marking the kill and signalling the process
+        new PilotDir(workDir.resolve("pilots").resolve(B)).killed();
+
+        PilotDriver restarted = driver(List.of("/bin/true"));
+        assertThat(restarted.status(List.of(jobRef)).get(jobRef).status()).isEqualTo(PilotStatus.Deleted);
+        assertThat(restarted.listOwned("director-1")).as("the host still holds its process").singleElement()
+                .satisfies(p -> assertThat(p.state().reason()).startsWith("killed; its process").endsWith("still runs"));
+
+        restarted.kill(List.of(jobRef));
+        assertThat(restarted.listOwned("director-1")).as("SIGKILL after the grace ended it").isEmpty();
+    }
+
+    @Test
     void aJobRefItNeverMadeIsNotInTheAnswer() throws Exception {
         PilotDriver driver = driver(List.of("/bin/true"));
         assertThat(driver.status(List.of("local://host/" + B, "ec2://eu-west-1/i-0abc"))).isEmpty();
