@@ -60,7 +60,7 @@ class UnknownOutcomeTest {
             List<PilotRecord> held = new PilotStore(db.jdbi()).inStatus("held", PilotStatus.Submitting);
             assertThat(held).as("the batch whose answer was lost, held").isNotEmpty();
             assertThat(new PilotStore(db.jdbi()).unresolved()).as("what pilotd queues and the metrics show")
-                    .containsEntry("held", new PilotStore.Unresolved(held.size(), held.get(0).submittedAt()));
+                    .containsEntry("held", new PilotStore.Unresolved(held.size(), held.get(0).submittedAt(), null));
 
             behaviour.down();
             int sentBefore = cloud.aws.count("Batch.submitjob");
@@ -69,6 +69,12 @@ class UnknownOutcomeTest {
                 clock.advance(CYCLE);
                 cycle.run("held", driver);
                 cycles++;
+                PilotStore.Unresolved unresolved = new PilotStore(db.jdbi()).unresolved().get("held");
+                if (unresolved != null) {
+                    // the cloud listed the queue's pilots one cycle after their submission: held 1.5 cycles
+                    assertThat(unresolved.until()).as("until when pilotd queues and the metrics say they are held")
+                            .isEqualTo(held.get(0).submittedAt().plus(CYCLE.multipliedBy(3).dividedBy(2)));
+                }
                 assertThat(cycles).as("cycles after the cloud answers again").isLessThanOrEqualTo(2);
             }
             System.out.printf("UnknownOutcomeTest: the queue submitted again %d cycle(s) after the cloud answered%n", cycles);

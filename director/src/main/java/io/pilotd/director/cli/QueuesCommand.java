@@ -42,6 +42,7 @@ final class QueuesCommand extends InspectionCommand {
         Map<String, PilotStore.Unresolved> unresolved = new PilotStore(session.database().jdbi()).unresolved();
         Rows rows = new Rows("queue", "site", "ce", "driver", "enabled", "maxRunning", "maxWaiting", "maxPerCycle",
                 "cycle", "jobs", "coveredBy", "demand", "alive", "waiting", "running", "unresolved", "unresolvedSince",
+                "unresolvedUntil",
                 "lastCycle", "decidedBy", "lag", "proxyLeft", "backoffUntil", "lastError");
         for (QueueConfig q : session.config().queues()) {
             QueueCounts c = counts.getOrDefault(q.name(), QueueCounts.NONE);
@@ -53,6 +54,7 @@ final class QueuesCommand extends InspectionCommand {
                     c.alive(), c.waiting(), c.running(),
                     unresolved.containsKey(q.name()) ? unresolved.get(q.name()).pilots() : 0,
                     unresolved.containsKey(q.name()) ? unresolved.get(q.name()).since() : null,
+                    unresolved.containsKey(q.name()) ? unresolved.get(q.name()).until() : null,
                     last == null ? null : last.startedAt(), last == null ? null : last.decidingFactor(),
                     last == null ? null : Duration.ofMillis(last.lagMillis()),
                     environment.proxyTimeLeft(q.name()).map(d -> Duration.ofSeconds(d.toSeconds())).orElse(null),

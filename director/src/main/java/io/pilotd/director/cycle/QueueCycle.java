@@ -70,12 +70,19 @@ public final class QueueCycle {
         final List<String> errors = new ArrayList<>();
         SubmitResult submission;
         int resolved;
+        /** How long unresolved batches were held; null when there were none. */
+        Duration hold;
         int changed;
         int killed;
         OrphanSweep.Result swept = OrphanSweep.Result.NONE;
         boolean cloudAnswered;
         /** The queue's back-off ends with the cycle's record. */
         boolean backoffOver;
+
+        void resolved(UnresolvedSubmissions.Resolution resolution) {
+            resolved = resolution.resolved();
+            hold = resolution.hold();
+        }
     }
 
     public CycleRecord run(String queueName, PilotDriver driver) {
@@ -107,7 +114,7 @@ public final class QueueCycle {
         long setup = queue.driverSetupId();
         if (cycling.submitting()) {
             step(outcome, "resolving unanswered submissions",
-                    () -> outcome.resolved = unresolved.resolve(queue, setup, driver, window, clock.instant()));
+                    () -> outcome.resolved(unresolved.resolve(queue, setup, driver, window, clock.instant())));
         }
         boolean followFirst = woken || lag.compareTo(queue.cycle().dividedBy(2)) > 0;
         if (followFirst) {
@@ -194,7 +201,7 @@ public final class QueueCycle {
         Outcome outcome = new Outcome();
         Duration window = window(queue, driver);
         step(outcome, "resolving unanswered submissions",
-                () -> outcome.resolved = unresolved.resolve(queue, setup, driver, window, clock.instant()));
+                () -> outcome.resolved(unresolved.resolve(queue, setup, driver, window, clock.instant())));
         followAndClean(queue, setup, driver, window, outcome);
         if (outcome.changed > 0 || outcome.killed > 0 || outcome.resolved > 0 || !outcome.errors.isEmpty()) {
             log.info("[{}] retired driver set-up {}: changed={} killed={} resolved={}{}", queueName, setup,
@@ -253,7 +260,8 @@ public final class QueueCycle {
         return new CycleRecord(queueName, directorId, start, clock.instant(),
                 s == null ? 0 : s.demand().waitingJobs(), s == null ? 0 : s.demand().pilotsNeeded(),
                 supply.waiting(), supply.alive(), s == null ? 0 : s.submitted(),
-                s == null ? "error" : s.decision().factor().name(), errors, outcome.swept.killed(), lag.toMillis());
+                s == null ? "error" : s.decision().factor().name(), errors, outcome.swept.killed(), lag.toMillis(),
+                outcome.hold == null ? null : outcome.hold.toMillis());
     }
 
     private static void log(String queue, CycleRecord record, Outcome outcome) {

@@ -60,8 +60,17 @@ public final class UnresolvedSubmissions {
         return held.compareTo(window) > 0 ? window : held;
     }
 
-    /** @return how many rows were resolved (adopted or aborted) */
-    public int resolve(QueueRow queue, long setup, PilotDriver driver, Duration window, Instant now) throws DriverException {
+    /**
+     * What one resolution did.
+     *
+     * @param resolved how many rows were resolved (adopted or aborted)
+     * @param hold     how long a batch whose answer was lost is held
+     */
+    public record Resolution(int resolved, Duration hold) {
+    }
+
+    public Resolution resolve(QueueRow queue, long setup, PilotDriver driver, Duration window, Instant now)
+            throws DriverException {
         int resolved = 0;
         Duration hold = hold(queue.name(), window);
         for (PilotStore.SubmittingBatch batch : pilots.submittingBatches(setup)) {
@@ -97,6 +106,6 @@ public final class UnresolvedSubmissions {
                         hold.equals(window) ? "the consistency window" : "what this queue's cloud takes to list a pilot");
             }
         }
-        return resolved;
+        return new Resolution(resolved, hold);
     }
 }

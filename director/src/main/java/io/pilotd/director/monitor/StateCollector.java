@@ -102,6 +102,11 @@ final class StateCollector implements MultiCollector {
                 gauges.add("pilotd_queue_unresolved", unresolved, u.pilots(), "queue", queue);
                 gauges.add("pilotd_queue_unresolved_since_timestamp_seconds", "Since when the oldest of them is unresolved",
                         seconds(u.since()), "queue", queue);
+                if (u.until() != null) {
+                    gauges.add("pilotd_queue_unresolved_until_timestamp_seconds",
+                            "Until when the oldest of them is held against the limits, if the cloud does not show it",
+                            seconds(u.until()), "queue", queue);
+                }
             });
             String duty = "1 for the director that holds each cluster duty (dirac-poll, pilotagents-mirror)";
             gauges.declare("pilotd_cluster_duty", duty);

@@ -109,7 +109,8 @@ final class StatusPage {
         String backoff = q.backoffUntil() == null ? "" : q.backoffReason() + " until " + TIME.format(q.backoffUntil());
         if (unresolved != null) {
             backoff = (backoff.isEmpty() ? "" : backoff + "; ") + unresolved.pilots() + " unresolved since "
-                    + TIME.format(unresolved.since());
+                    + TIME.format(unresolved.since())
+                    + (unresolved.until() == null ? "" : ", held until " + TIME.format(unresolved.until()));
         }
         String error = q.lastError() != null ? q.lastError() : cycled && !q.lastCycleErrors().isEmpty() ? q.lastCycleErrors() : "";
         return new QueueView(q.name(), q.site(), q.driver(), q.enabled(), cycled ? q.waitingJobs() : "–",

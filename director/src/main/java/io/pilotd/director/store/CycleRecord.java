@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param waitingJobs the waiting jobs the queue could serve
  * @param demand      the pilots they still called for, every queue's waiting pilots counted
  * @param lagMillis   how late the cycle started after it was due
+ * @param unresolvedHoldMillis how long it held a batch whose submission's answer was lost, or
+ *                    null when it had none ({@code UnresolvedSubmissions}' hold)
  */
 public record CycleRecord(
         String queue,
@@ -23,5 +25,6 @@ public record CycleRecord(
         String decidingFactor,
         String errors,
         int orphansKilled,
-        long lagMillis) {
+        long lagMillis,
+        Long unresolvedHoldMillis) {
 }

@@ -25,9 +25,10 @@ public final class CycleStore {
                               and (failures > 0 or backoff_until is not null or last_error is not null))
                         """ : "") + """
                         insert into director_cycle (queue, director_id, started_at, ended_at, waiting_jobs, demand, waiting,
-                                                    alive, submitted, deciding_factor, errors, orphans_killed, lag_ms)
+                                                    alive, submitted, deciding_factor, errors, orphans_killed, lag_ms,
+                                                    unresolved_hold_ms)
                         values (:queue, :directorId, :startedAt, :endedAt, :waitingJobs, :demand, :waiting, :alive,
-                                :submitted, :decidingFactor, :errors, :orphansKilled, :lagMillis)""")
+                                :submitted, :decidingFactor, :errors, :orphansKilled, :lagMillis, :unresolvedHoldMillis)""")
                 .bindMethods(cycle)
                 .execute());
     }
@@ -37,7 +38,7 @@ public final class CycleStore {
         Map<String, CycleRecord> latest = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("""
                         select c.queue, c.director_id, c.started_at, c.ended_at, c.waiting_jobs, c.demand, c.waiting, c.alive,
-                               c.submitted, c.deciding_factor, c.errors, c.orphans_killed, c.lag_ms
+                               c.submitted, c.deciding_factor, c.errors, c.orphans_killed, c.lag_ms, c.unresolved_hold_ms
                         from queue q
                         cross join lateral (select * from director_cycle c where c.queue = q.name
                                             order by c.started_at desc limit 1) c""")
@@ -45,7 +46,7 @@ public final class CycleStore {
                         PilotStore.instant(rs.getTimestamp("started_at")), PilotStore.instant(rs.getTimestamp("ended_at")),
                         rs.getInt("waiting_jobs"), rs.getInt("demand"), rs.getInt("waiting"), rs.getInt("alive"), rs.getInt("submitted"),
                         rs.getString("deciding_factor"), rs.getString("errors"), rs.getInt("orphans_killed"),
-                        rs.getLong("lag_ms")))
+                        rs.getLong("lag_ms"), rs.getObject("unresolved_hold_ms", Long.class)))
                 .forEach(c -> latest.put(c.queue(), c)));
         return latest;
     }

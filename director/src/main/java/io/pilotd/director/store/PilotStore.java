@@ -241,18 +241,26 @@ public final class PilotStore {
                 .execute());
     }
 
-    /** A queue's pilots whose submission's outcome is not known yet: how many, since when. */
-    public record Unresolved(int pilots, Instant since) {
+    /**
+     * A queue's pilots whose submission's outcome is not known yet: how many, since when, and
+     * until when the oldest is held against the limits (by the hold of the queue's latest cycle;
+     * null before a cycle held them).
+     */
+    public record Unresolved(int pilots, Instant since, Instant until) {
     }
 
     /** Each queue's unresolved pilots ({@code Submitting}), for those that have any. */
     public Map<String, Unresolved> unresolved() {
         Map<String, Unresolved> byQueue = new LinkedHashMap<>();
         jdbi.useHandle(h -> h.createQuery("""
-                        select queue, count(*) as pilots, min(submitted_at) as since from pilot
-                        where status = 'Submitting' group by queue order by queue""")
-                .map((rs, ctx) -> Map.entry(rs.getString("queue"),
-                        new Unresolved(rs.getInt("pilots"), rs.getTimestamp("since").toInstant())))
+                        select u.queue, u.pilots, u.since, u.since + c.unresolved_hold_ms * interval '1 millisecond' as until
+                        from (select queue, count(*) as pilots, min(submitted_at) as since from pilot
+                              where status = 'Submitting' group by queue) u
+                        left join lateral (select unresolved_hold_ms from director_cycle c where c.queue = u.queue
+                                           order by c.started_at desc limit 1) c on true
+                        order by u.queue""")
+                .map((rs, ctx) -> Map.entry(rs.getString("queue"), new Unresolved(rs.getInt("pilots"),
+                        rs.getTimestamp("since").toInstant(), instant(rs.getTimestamp("until")))))
                 .forEach(e -> byQueue.put(e.getKey(), e.getValue())));
         return byQueue;
     }

@@ -62,6 +62,8 @@ class StatusPageTest {
         Instant now = Instant.now();
         cycle("ec2-frankfurt", now.minusSeconds(20), 25, 15, 5, "maxPerCycle", "");
         cycle("batch-ireland", now.minusSeconds(50), 40, 20, 10, "maxWaiting", "");
+        // the cycle held its 2 unresolved pilots for 90 s
+        db.jdbi().useHandle(h -> h.execute("update director_cycle set unresolved_hold_ms = 90000 where queue = 'batch-ireland'"));
         cycle("openstack-cern", now.minusSeconds(30), 0, 0, 0, "backoff", "submission refused: Quota exceeded");
         new QueueStore(db.jdbi()).backOff("openstack-cern", now.plus(Duration.ofMinutes(8)), "refused",
                 "submission refused: Quota exceeded for cores");
@@ -124,7 +126,8 @@ class StatusPageTest {
         }
         assertThat(rows.get("ec2-frankfurt")).containsEntry("running", "7").containsEntry("waiting", "3");
         assertThat(html).as("pilots whose submission's outcome is unknown, held against the limits")
-                .containsPattern("2 unresolved since \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC");
+                .containsPattern("2 unresolved since \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC, held until "
+                        + "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC");
         assertThat(html).contains("refused until").contains("Quota exceeded for cores");
 
         Map<String, Integer> cards = new HashMap<>();
