@@ -93,7 +93,7 @@ class ServerlessEndToEndTest {
                             null, null, null),
                     Daemons.config("central", viaEndpoint).sites(), List.of(viaEndpoint));
 
-            // Quartz keeps one scheduler of a name per JVM: the endpoint's side cycles its queue here, as its daemon would.
+            // The endpoint's side cycles its queue here, as its daemon would, on a timer of the test's.
             ConfigMirror.sync(siteDb.jdbi(), site);
             PilotEnvironment siteEnvironment = PilotEnvironment.of(site, "site", Clock.systemUTC());
             QueueCycle siteCycle = new QueueCycle(siteDb.jdbi(), siteEnvironment, "site", Clock.systemUTC(), 10);

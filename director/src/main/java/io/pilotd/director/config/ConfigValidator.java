@@ -77,14 +77,12 @@ public final class ConfigValidator {
         director(config.director(), FieldPath.ROOT.key("director"), findings);
         database(config.database(), FieldPath.ROOT.key("database"), findings);
         int endpointThreads = config.endpoint().on() ? config.endpoint().threads() : 0;
-        // the cluster duties (the DIRAC poll, the PilotAgents mirror) hold a connection of their own
-        int duties = config.demand().fromDirac() || config.dirac().pilotAgentsDB() != null ? 1 : 0;
-        int needed = config.director().threads() + CONNECTIONS_BESIDE_CYCLES + duties + endpointThreads;
+        // the cluster duties (retention, the DIRAC poll, the PilotAgents mirror) hold a connection of their own
+        int needed = config.director().threads() + CONNECTIONS_BESIDE_CYCLES + 1 + endpointThreads;
         if (config.database().poolSize() < needed) {
             findings.add(new Finding(FieldPath.ROOT.key("database").key("poolSize"), "must be at least director.threads + "
-                    + (CONNECTIONS_BESIDE_CYCLES + duties) + (endpointThreads > 0 ? " + endpoint.threads" : "") + " = " + needed
-                    + " (a connection per cycle, Quartz's own and the director's"
-                    + (duties > 0 ? ", one for the DIRAC work done once per cluster" : "")
+                    + (CONNECTIONS_BESIDE_CYCLES + 1) + (endpointThreads > 0 ? " + endpoint.threads" : "") + " = " + needed
+                    + " (a connection per cycle, Quartz's own and the director's, one for the work done once per cluster"
                     + (endpointThreads > 0 ? ", one per endpoint request worked on" : "") + "), not "
                     + config.database().poolSize()));
         }
@@ -141,6 +139,7 @@ public final class ConfigValidator {
         atLeast(retention.pilotHistory(), RetentionSettings.SHORTEST, at.key("pilotHistory"), findings);
         atLeast(retention.pilotFiles(), RetentionSettings.SHORTEST, at.key("pilotFiles"), findings);
         atLeast(retention.endpointAudit(), RetentionSettings.SHORTEST, at.key("endpointAudit"), findings);
+        atLeast(retention.every(), RetentionSettings.MOST_OFTEN, at.key("every"), findings);
     }
 
     private static void atLeast(Duration value, Duration least, FieldPath at, List<Finding> findings) {

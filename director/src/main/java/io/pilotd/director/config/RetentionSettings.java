@@ -12,14 +12,19 @@ import java.time.Duration;
  * @param pilotFiles   what the drivers keep of pilots that ended longer ago than this (a local
  *                     pilot's directory and output) is deleted
  * @param endpointAudit the serverless endpoint's audit rows older than this are deleted (default 90 days)
+ * @param every        how often it is done (each time a bounded amount), and how soon another
+ *                     director of a cluster takes over the history's from a dead one (default 10 minutes)
  */
-public record RetentionSettings(Duration cycles, Duration pilotHistory, Duration pilotFiles, Duration endpointAudit) {
+public record RetentionSettings(Duration cycles, Duration pilotHistory, Duration pilotFiles, Duration endpointAudit,
+                                Duration every) {
     static final Duration DEFAULT = Duration.ofDays(30);
     /** Less would delete what the reports and a back-off look at. */
     static final Duration SHORTEST = Duration.ofDays(1);
+    /** Less would have every director of a cluster ask for the duty all the time. */
+    static final Duration MOST_OFTEN = Duration.ofSeconds(1);
 
     public static RetentionSettings defaults() {
-        return new RetentionSettings(null, null, null, null);
+        return new RetentionSettings(null, null, null, null, null);
     }
 
     public RetentionSettings {
@@ -27,5 +32,6 @@ public record RetentionSettings(Duration cycles, Duration pilotHistory, Duration
         pilotHistory = pilotHistory == null ? DEFAULT : pilotHistory;
         pilotFiles = pilotFiles == null ? DEFAULT : pilotFiles;
         endpointAudit = endpointAudit == null ? Duration.ofDays(90) : endpointAudit;
+        every = every == null ? Duration.ofMinutes(10) : every;
     }
 }

@@ -74,6 +74,7 @@ public final class Director implements AutoCloseable {
     private final WakeUps wakeUps;
     private DemandSource demand;
     private PilotAgentsMirror mirror;
+    private final HistoryRetention retentionDuty;
     /** When each queue's driver last trimmed what ended pilots left. */
     private final Map<String, Instant> pilotFilesTrimmed = new ConcurrentHashMap<>();
 
@@ -92,6 +93,7 @@ public final class Director implements AutoCloseable {
         this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
         this.lanes = new CycleLanes(config.director().threads());
         this.wakeUps = new WakeUps(config.demand().minGap(), Clock.systemUTC(), this::wake);
+        this.retentionDuty = new HistoryRetention(duties, this::trimHistory, health);
     }
 
     /**
@@ -135,8 +137,9 @@ public final class Director implements AutoCloseable {
                         config.director().metricsPort());
             }
             director.openDemand(System.getenv());
-            director.scheduler = QueueScheduler.start(director, director.health, database.dataSource(), directorId,
+            director.scheduler = QueueScheduler.start(director, database.dataSource(), directorId,
                     config.director().clustered(), config.queues(), retired);
+            director.retentionDuty.start(config.director().retention().every());
             director.followDemand();
             if (config.endpoint().on()) {
                 director.endpoint = Endpoint.start(config, new Endpoint.Daemon(database.jdbi(), director.environment,
@@ -182,6 +185,7 @@ public final class Director implements AutoCloseable {
     }
 
     private void stopFollowingDemand() {
+        retentionDuty.close();
         if (demand != null) {
             demand.close();
         }
@@ -268,7 +272,8 @@ public final class Director implements AutoCloseable {
 
     /**
      * Deletes cycle records and ended pilots' status history older than {@code director.retention}
-     * (Quartz calls this every few minutes), a bounded amount per call.
+     * (the holder of the cluster's retention duty calls this every {@code retention.every}), a
+     * bounded amount per call.
      */
     public Retention.Trimmed trimHistory() {
         RetentionSettings keep = config.director().retention();
@@ -286,7 +291,7 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Every {@link QueueScheduler#RETENTION_EVERY}, has the queue's driver delete what it keeps of
+     * Every {@code retention.every}, has the queue's driver delete what it keeps of
      * pilots that ended before {@code retention.pilotFiles}: within the queue's cycle, since a
      * driver is called by one cycle at a time; and by whichever director cycles the queue, since
      * what a driver keeps may be on that director's host (the local driver's pilot directories).
@@ -294,7 +299,8 @@ public final class Director implements AutoCloseable {
     private void trimPilotFilesIfDue(String queue, PilotDriver driver) {
         Instant now = Instant.now();
         Instant last = pilotFilesTrimmed.get(queue);
-        if (last != null && last.plus(QueueScheduler.RETENTION_EVERY).isAfter(now)) {
+        Duration every = config.director().retention().every();
+        if (last != null && last.plus(every).isAfter(now)) {
             return;
         }
         pilotFilesTrimmed.put(queue, now);
@@ -307,7 +313,7 @@ public final class Director implements AutoCloseable {
             }
         } catch (DriverException e) {
             log.warn("[{}] the files of ended pilots could not be trimmed (tried again in {}): {}", queue,
-                    Durations.format(QueueScheduler.RETENTION_EVERY), e.getMessage());
+                    Durations.format(every), e.getMessage());
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -22,6 +24,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.utils.ConnectionProvider;
@@ -33,15 +36,12 @@ import org.slf4j.LoggerFactory;
  * Quartz, with its JDBC job store in pilotd's PostgreSQL: one job and one repeating trigger per
  * shard of queues ({@link QueueShards}), whose fire hands their cycles to the director's
  * threads. Clustered, several directors on one database share the shards and take over a dead
- * one's.
+ * one's. (The history's retention is a cluster duty, {@link HistoryRetention}.)
  */
 final class QueueScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueScheduler.class);
     static final String GROUP = "queue";
     static final String RETIRED_GROUP = "retired";
-    static final String MAINTENANCE_GROUP = "maintenance";
-    /** How often the history is trimmed: each run deletes a bounded amount. */
-    static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
     private static final String STARTUP = ".startup";
 
     /** Where in its period a trigger's cycles fall: spread by its name, the same at every start. */
@@ -52,7 +52,9 @@ final class QueueScheduler implements AutoCloseable {
     /** A retired driver set-up whose pilots are followed on its queue's period. */
     record Retired(long setup, Duration cycle) {
     }
+    /** The scheduler's name, and its connections' (with a number per scheduler). */
     private static final String DATA_SOURCE = "pilotd";
+    private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
 
     private final Scheduler scheduler;
 
@@ -60,21 +62,30 @@ final class QueueScheduler implements AutoCloseable {
         this.scheduler = scheduler;
     }
 
-    static QueueScheduler start(Director director, DatabaseHealth health, DataSource dataSource, String directorId,
-                                boolean clustered, List<QueueConfig> queues, List<Retired> retired)
-            throws SchedulerException {
+    /**
+     * Starts a scheduler of its own for the director, however many directors this JVM runs (the
+     * tests run a cluster in one): Quartz finds a scheduler's connections by a JVM-wide name, one
+     * per director here, and keeps each scheduler by its name, which is the cluster's (the job
+     * store's {@code sched_name}) and so the same for all: each is taken out of Quartz's
+     * repository once made, so that the next director makes one of its own.
+     */
+    static QueueScheduler start(Director director, DataSource dataSource, String directorId, boolean clustered,
+                                List<QueueConfig> queues, List<Retired> retired) throws SchedulerException {
         QuartzOutageFilter.install();
-        DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new PoolProvider(dataSource));
+        String dataSourceName = DATA_SOURCE + "-" + DATA_SOURCES.incrementAndGet();
+        DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PoolProvider(dataSource));
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "pilotd");
-        p.setProperty("org.quartz.scheduler.instanceId", clustered ? "AUTO" : directorId);
+        p.setProperty("org.quartz.scheduler.instanceName", DATA_SOURCE);
+        // clustered: a node of its own for each run, which Quartz recovers when it dies
+        p.setProperty("org.quartz.scheduler.instanceId", clustered
+                ? directorId + "-" + UUID.randomUUID().toString().substring(0, 8) : directorId);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         // Shard fires return at once; the retention and retired set-ups' jobs do their work here.
         p.setProperty("org.quartz.threadPool.threadCount", "4");
         p.setProperty("org.quartz.threadPool.threadNamePrefix", "quartz");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
-        p.setProperty("org.quartz.jobStore.dataSource", DATA_SOURCE);
+        p.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
         p.setProperty("org.quartz.jobStore.tablePrefix", "qrtz_");
         p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
         // Quartz takes a node for dead after this plus 7.5 s without a check-in: short enough to take
@@ -87,19 +98,21 @@ final class QueueScheduler implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         // After a database outage, find the due cycles again within seconds.
         p.setProperty("org.quartz.scheduler.dbFailureRetryInterval", "5000");
-        StdSchedulerFactory factory = new StdSchedulerFactory(p);
-        Scheduler scheduler = factory.getScheduler();
+        Scheduler scheduler;
+        synchronized (QueueScheduler.class) {
+            scheduler = new StdSchedulerFactory(p).getScheduler();
+            SchedulerRepository.getInstance().remove(DATA_SOURCE);
+        }
         scheduler.setJobFactory((bundle, s) -> {
             Class<?> job = bundle.getJobDetail().getJobClass();
             if (job == RetiredSetupJob.class) {
                 return new RetiredSetupJob(director);
             }
-            return job == RetentionJob.class ? new RetentionJob(director, health) : new QueueCycleJob(director);
+            return new QueueCycleJob(director);
         });
         QueueScheduler queueScheduler = new QueueScheduler(scheduler);
         queueScheduler.sync(queues);
         queueScheduler.syncRetired(retired);
-        queueScheduler.scheduleRetention();
         scheduler.start();
         return queueScheduler;
     }
@@ -170,19 +183,6 @@ final class QueueScheduler implements AutoCloseable {
                     .build();
             scheduler.scheduleJob(job, Set.of(trigger), true);
         }
-    }
-
-    /** Trims the history at start-up and every {@link #RETENTION_EVERY}, by one director of a cluster at a time. */
-    private void scheduleRetention() throws SchedulerException {
-        JobKey jobKey = JobKey.jobKey("retention", MAINTENANCE_GROUP);
-        JobDetail job = JobBuilder.newJob(RetentionJob.class).withIdentity(jobKey)
-                .withDescription("trims cycle records and status history older than director.retention").storeDurably().build();
-        Trigger trigger = TriggerBuilder.newTrigger().withIdentity("retention", MAINTENANCE_GROUP).forJob(jobKey)
-                .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule()
-                        .withIntervalInMilliseconds(RETENTION_EVERY.toMillis()).repeatForever()
-                        .withMisfireHandlingInstructionNextWithRemainingCount())
-                .build();
-        scheduler.scheduleJob(job, Set.of(trigger), true);
     }
 
     /** Stops taking cycles and waits up to {@code grace} for the ones in flight to finish. */

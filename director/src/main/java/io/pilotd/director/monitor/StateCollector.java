@@ -108,7 +108,7 @@ final class StateCollector implements MultiCollector {
                             seconds(u.until()), "queue", queue);
                 }
             });
-            String duty = "1 for the director that holds each cluster duty (dirac-poll, pilotagents-mirror)";
+            String duty = "1 for the director that holds each cluster duty (retention, dirac-poll, pilotagents-mirror)";
             gauges.declare("pilotd_cluster_duty", duty);
             ClusterDuties.holders(database.jdbi()).forEach(h -> gauges.add("pilotd_cluster_duty", duty, 1,
                     "duty", h.duty(), "director", h.directorId()));

@@ -27,7 +27,8 @@ public final class ClusterDuties implements AutoCloseable {
     /** Each duty, with its lock's number (never reused: V17's cluster_duty keys it). */
     public enum Duty {
         DIRAC_POLL("dirac-poll", 1),
-        PILOT_AGENTS_MIRROR("pilotagents-mirror", 2);
+        PILOT_AGENTS_MIRROR("pilotagents-mirror", 2),
+        RETENTION("retention", 3);
 
         private final String label;
         private final int key;

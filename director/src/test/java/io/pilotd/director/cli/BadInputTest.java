@@ -154,11 +154,10 @@ class BadInputTest {
                 config("too many threads", replace("  id: test-director", "  id: test-director\n  threads: 1000"),
                         "director.threads: must be at most 256"),
                 config("a pool smaller than the threads need", append("database:\n  poolSize: 2\n"),
-                        "database.poolSize: must be at least director.threads + 5"),
-                config("a pool without the cluster duties' connection", append("database:\n  poolSize: 9\n"
-                        + "dirac:\n  pilotAgentsDB:\n    url: jdbc:mariadb://dirac/PilotAgentsDB\n    user: pilotd\n"),
+                        "database.poolSize: must be at least director.threads + 6"),
+                config("a pool without the cluster duties' connection", append("database:\n  poolSize: 9\n"),
                         "database.poolSize: must be at least director.threads + 6 = 10 (a connection per cycle, Quartz's own"
-                        + " and the director's, one for the DIRAC work done once per cluster), not 9"),
+                        + " and the director's, one for the work done once per cluster), not 9"),
                 config("a sweep never", replace("  id: test-director", "  id: test-director\n  sweepEvery: 0"),
                         "director.sweepEvery: must be at least 1"),
                 config("a submit ceiling of zero", replace("  id: test-director", "  id: test-director\n  maxSubmitCount: 0"),

@@ -139,7 +139,7 @@ class WakeUpTest {
             assertThat(covered).as("each pilot records DIRAC's task queue it was started for").containsExactly(tq);
             assertThat(ClusterDuties.holders(db.jdbi())).as("alone, the director does the cluster's DIRAC work")
                     .extracting(ClusterDuties.Holder::duty, ClusterDuties.Holder::directorId)
-                    .containsExactly(tuple("dirac-poll", "dirac-wake-test"), tuple("pilotagents-mirror", "dirac-wake-test"));
+                    .contains(tuple("dirac-poll", "dirac-wake-test"), tuple("pilotagents-mirror", "dirac-wake-test"));
         }
         assertThat(pilotAgents(fake)).hasSize(3);
         assertThat(ClusterDuties.holders(db.jdbi())).as("a stopped director gives its duties up at once").isEmpty();
