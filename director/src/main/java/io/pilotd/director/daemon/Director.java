@@ -1,5 +1,6 @@
 package io.pilotd.director.daemon;
 
+import io.pilotd.director.config.ClusterSettings;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.RetentionSettings;
@@ -16,6 +17,7 @@ import io.pilotd.director.monitor.DirectorMetrics;
 import io.pilotd.director.monitor.StatusServer;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ClusterDuties;
+import io.pilotd.director.store.ClusterSettingStore;
 import io.pilotd.director.store.ConfigMirror;
 import io.pilotd.director.store.CycleLocks;
 import io.pilotd.director.store.CycleRecord;
@@ -38,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.quartz.SchedulerException;
@@ -106,6 +109,7 @@ public final class Director implements AutoCloseable {
             throws SchedulerException {
         String directorId = DirectorId.of(config.director());
         boolean clustered = config.director().clustered();
+        agreeWithTheCluster(config, database, directorId);
         Supplier<DirectorRegistry> register = () -> DirectorRegistry.register(database.jdbi(), directorId,
                 DirectorId.host(), ProcessHandle.current().pid(), clustered);
         DirectorRegistry registry = register.get();
@@ -160,6 +164,27 @@ public final class Director implements AutoCloseable {
         log.info("director {} started: {} queue(s) on {}{}", directorId, config.queues().size(),
                 database.description(), config.director().clustered() ? ", clustered" : "");
         return director;
+    }
+
+    /**
+     * A director that joins a cluster whose other directors run must bring their settings: it is
+     * refused, with every difference named, before it writes anything. Alone, its file is the
+     * cluster's (ConfigMirror writes it).
+     */
+    private static void agreeWithTheCluster(PilotdConfig config, Database database, String directorId) {
+        List<DirectorRegistry.Running> running = DirectorRegistry.running(database.jdbi());
+        if (!config.director().clustered() || running.isEmpty()) {
+            return;
+        }
+        SortedMap<String, String> inForce = new ClusterSettingStore(database.jdbi()).inForce();
+        List<String> differences = inForce.isEmpty() ? List.of()
+                : ClusterSettings.differences(ClusterSettings.of(config), inForce);
+        if (!differences.isEmpty()) {
+            throw new ClusterSettings.DisagreementException("director " + directorId + " is refused: its config differs"
+                    + " from the cluster's, which " + running.stream().map(DirectorRegistry.Running::directorId).toList()
+                    + " run with (give every director of a cluster the same queues, sites, demand, dirac, pilot and"
+                    + " proxy settings; stop them all to change those):\n  " + String.join("\n  ", differences));
+        }
     }
 
     public String id() {

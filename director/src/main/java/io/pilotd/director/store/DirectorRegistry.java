@@ -72,7 +72,12 @@ public final class DirectorRegistry implements AutoCloseable {
         }
     }
 
-    /** The directors whose connection holds the lock now. */
+    /** The directors that run on this database now. */
+    public static List<Running> running(Jdbi jdbi) {
+        return jdbi.withHandle(DirectorRegistry::running);
+    }
+
+    /** The directors whose connection holds the lock now, but this connection's. */
     private static List<Running> running(Handle h) {
         return h.createQuery("""
                         select d.director_id, d.host, d.pid, d.clustered, d.started_at from director_instance d

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -134,6 +135,11 @@ public final class QueueStore {
                 .map(QueueStore::row)
                 .findOne()
                 .orElseThrow(() -> new IllegalStateException("queue " + name + " is not in the database")));
+    }
+
+    /** The queues of the config the daemon last applied; the others are retired (their pilots followed to their end). */
+    public Set<String> configured() {
+        return jdbi.withHandle(h -> Set.copyOf(h.createQuery("select name from queue where configured").mapTo(String.class).list()));
     }
 
     public List<QueueRow> all() {

@@ -30,13 +30,16 @@ public final class CapturedLog implements AutoCloseable {
         return new CapturedLog();
     }
 
+    /** What was logged so far, by any thread: the appender appends under its own lock, so it is copied under it. */
     public List<ILoggingEvent> events() {
-        return List.copyOf(events.list);
+        synchronized (events) {
+            return List.copyOf(events.list);
+        }
     }
 
     /** Every message, with its exception's stack trace. */
     public String text() {
-        return events.list.stream().map(e -> e.getFormattedMessage()
+        return events().stream().map(e -> e.getFormattedMessage()
                         + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
                 .collect(Collectors.joining("\n"));
     }
