@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             ConfigCommand.class,
             QueuesCommand.class,
             SitesCommand.class,
+            DirectorsCommand.class,
             PilotsCommand.class,
             PilotCommand.class,
             KillCommand.class,
