@@ -172,7 +172,9 @@ public final class Director implements AutoCloseable {
      * cluster's (ConfigMirror writes it).
      */
     private static void agreeWithTheCluster(PilotdConfig config, Database database, String directorId) {
-        List<DirectorRegistry.Running> running = DirectorRegistry.running(database.jdbi());
+        // a director that is not clustered, or beside one that is not, is refused by the registry
+        List<DirectorRegistry.Running> running = DirectorRegistry.running(database.jdbi()).stream()
+                .filter(DirectorRegistry.Running::clustered).toList();
         if (!config.director().clustered() || running.isEmpty()) {
             return;
         }

@@ -80,7 +80,7 @@ final class QueueScheduler implements AutoCloseable {
         p.setProperty("org.quartz.scheduler.instanceId", clustered
                 ? directorId + "-" + UUID.randomUUID().toString().substring(0, 8) : directorId);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        // Shard fires return at once; the retention and retired set-ups' jobs do their work here.
+        // Shard fires return at once; the retired set-ups' jobs do their work here.
         p.setProperty("org.quartz.threadPool.threadCount", "4");
         p.setProperty("org.quartz.threadPool.threadNamePrefix", "quartz");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
