@@ -51,12 +51,47 @@ class LauncherIT {
         assertThat(next.out()).startsWith("pilotd ");
     }
 
+    private static String config(String... queues) {
+        StringBuilder yaml = new StringBuilder("sites:\n  LOCAL.Test.de: {}\nqueues:\n");
+        for (String queue : queues) {
+            yaml.append("""
+                      - name: %s
+                        site: LOCAL.Test.de
+                        ce: localhost
+                        queue: default
+                        driver: local
+                        cycle: 1m
+                        limits: {maxRunning: 2, maxWaiting: 1}
+                        parameters: {command: [/bin/true]}
+                    """.formatted(queue));
+        }
+        return yaml.toString();
+    }
+
+    private static void hangUp(Pilotd.Daemon daemon) throws Exception {
+        new ProcessBuilder("kill", "-HUP", Long.toString(daemon.process.pid())).start().waitFor();
+    }
+
     @Test
-    void theDaemonOutlivesASighupAndSaysHowToApplyAChange() throws Exception {
-        try (Pilotd.Daemon daemon = new Pilotd.Daemon(dataDir)) {
-            new ProcessBuilder("kill", "-HUP", Long.toString(daemon.process.pid())).start().waitFor();
-            Pilotd.await(Duration.ofSeconds(30), () -> daemon.log().contains("SIGHUP received"), "the daemon to log SIGHUP");
+    void aSighupReloadsTheConfigFileAndABrokenOneChangesNothing() throws Exception {
+        Path config = Files.writeString(dataDir.resolve("pilotd.yaml"), config("q1", "q2"));
+        try (Pilotd.Daemon daemon = new Pilotd.Daemon(dataDir, "--config", config.toString())) {
+            Files.writeString(config, config("q1", "q3"));
+            hangUp(daemon);
+            Pilotd.await(Duration.ofMinutes(1), () -> daemon.log().contains("config reloaded: 2 queue(s); 1 new [q3], 0 changed"
+                    + " [], 1 removed [q2]"), "the daemon to reload its config");
+
+            Files.writeString(config, config("q1", "q3") + "      maxRunning: lots\n");
+            hangUp(daemon);
+            Pilotd.await(Duration.ofMinutes(1), () -> daemon.log().contains("the config was not reloaded, nothing changed: "
+                    + config), "the daemon to refuse the broken file");
             assertThat(daemon.process.isAlive()).isTrue();
+
+            Files.writeString(config, config("q1", "q3"));
+            Pilotd.Run queues = Pilotd.run(dataDir, "queues", "--format", "json", "--config", config.toString());
+            assertThat(queues.exitCode()).as(queues.err()).isZero();
+            assertThat(queues.out()).as("the new queue, and the removed one, retired")
+                    .containsPattern("\"queue\" : \"q3\"").containsPattern("\"queue\" : \"q2\"(?s).*\"retired\" : true");
             assertThat(daemon.stop()).as(daemon.log()).isZero();
         }
     }

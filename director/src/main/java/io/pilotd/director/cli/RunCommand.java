@@ -1,6 +1,8 @@
 package io.pilotd.director.cli;
 
+import io.pilotd.director.config.ConfigException;
 import io.pilotd.director.config.DefaultConfig;
+import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.daemon.Director;
 import io.pilotd.director.store.Database;
@@ -10,6 +12,9 @@ import io.pilotd.director.store.TaskQueueStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +26,10 @@ import sun.misc.Signal;
 @Command(name = "run", description = {
     "Run the director (the daemon).",
     "Runs every queue's cycle on its period until SIGTERM or SIGINT. On SIGTERM the cycles in flight "
-        + "finish (their driver calls recorded) and pilotd exits 0; a second signal stops it at once."})
+        + "finish (their driver calls recorded) and pilotd exits 0; a second signal stops it at once. "
+        + "On SIGHUP (systemctl reload pilotd) it reads its config file again: a valid one's new, changed and "
+        + "removed queues and its sites apply from their next cycle; an invalid one changes nothing, its "
+        + "problems logged."})
 final class RunCommand extends PilotdSubcommand {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -61,10 +69,24 @@ final class RunCommand extends PilotdSubcommand {
                 stop.countDown();
             });
         }
-        // A JVM ends on SIGHUP; a daemon must not (a closed terminal, a stray reload).
-        Signal.handle(new Signal("HUP"), s -> log.warn("SIGHUP received: pilotd does not re-read its config while it"
-                + " runs; restart it to apply a change (systemctl restart pilotd: no pilot is lost)"));
+        // A JVM ends on SIGHUP; a daemon must not (a closed terminal): until it runs, a reload waits for nothing.
+        Signal.handle(new Signal("HUP"), s -> log.warn("SIGHUP received while pilotd starts: its config is read at the"
+                + " start already"));
+        ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "config-reload");
+            t.setDaemon(true);
+            // made from the signal's thread, which has no class loader: Quartz's and the drivers' need pilotd's
+            t.setContextClassLoader(RunCommand.class.getClassLoader());
+            return t;
+        });
         try (Director director = Director.start(session.config(), database, session.drivers(), session.dataDir())) {
+            Signal.handle(new Signal("HUP"), s -> {
+                try {
+                    reloads.execute(() -> reload(session, director));
+                } catch (RejectedExecutionException stopping) {
+                    log.warn("SIGHUP received while pilotd stops: nothing reloaded");
+                }
+            });
             List<String> queues = session.config().queues().stream().map(QueueConfig::name).toList();
             QueueStore store = new QueueStore(database.jdbi());
             while (!stop.await(1, TimeUnit.SECONDS)) {
@@ -78,8 +100,27 @@ final class RunCommand extends PilotdSubcommand {
                     break;
                 }
             }
+        } finally {
+            reloads.shutdownNow();
         }
         return ExitCodes.OK;
+    }
+
+    /** SIGHUP: the config file read again; a file with problems changes nothing. */
+    static void reload(Session session, Director director) {
+        log.info("SIGHUP received: reading {} again", session.configSource().describe());
+        PilotdConfig next;
+        try {
+            next = session.reread();
+        } catch (ConfigException e) {
+            log.error("the config was not reloaded, nothing changed: {}", e.getMessage());
+            return;
+        }
+        try {
+            director.reload(next);
+        } catch (RuntimeException e) {
+            log.error("the config could not be reloaded: {}", e.getMessage(), e);
+        }
     }
 
     private static boolean idle(QueueStore store, List<String> queues) {

@@ -1,5 +1,6 @@
 package io.pilotd.director.cli;
 
+import io.pilotd.director.config.ConfigException;
 import io.pilotd.director.config.ConfigLoader;
 import io.pilotd.director.config.ConfigSource;
 import io.pilotd.director.config.ConfigValidator;
@@ -60,6 +61,19 @@ final class Session implements AutoCloseable {
             }
         }
         return config;
+    }
+
+    /**
+     * The config file read and validated again, as the daemon's start did (a reload).
+     *
+     * @throws ConfigException naming every problem of the file
+     */
+    PilotdConfig reread() {
+        ConfigSource source = configSource();
+        if (source.isBuiltIn()) {
+            throw new ConfigException("(built-in)", "pilotd runs on its built-in config: there is no file to read again");
+        }
+        return new ConfigLoader(new ConfigValidator(drivers())).load(source.file());
     }
 
     Path dataDir() {

@@ -37,10 +37,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.quartz.SchedulerException;
@@ -58,11 +61,12 @@ public final class Director implements AutoCloseable {
     private static final int RETENTION_BATCH = 10_000;
     private static final int RETENTION_BATCHES_PER_RUN = 20;
 
-    private final PilotdConfig config;
+    /** The config in force: a reload changes its queues and sites. */
+    private volatile PilotdConfig config;
     private final Database database;
     private final String directorId;
     private final QueueDrivers drivers;
-    private final QueueCycle cycle;
+    private volatile QueueCycle cycle;
     private final CycleLocks cycleLocks;
     private final ClusterDuties duties;
     private final Retention retention;
@@ -71,7 +75,10 @@ public final class Director implements AutoCloseable {
     private Watchdog watchdog;
     private final DatabaseHealth health = new DatabaseHealth();
     private final DirectorMetrics metrics;
+    /** What pilots are given, as at the start: the status page's and the endpoint's (a reload gives the cycles a new one). */
     private final PilotEnvironment environment;
+    private final DriverCatalog catalog;
+    private final Path dataDir;
     private StatusServer statusServer;
     private Endpoint endpoint;
     private final WakeUps wakeUps;
@@ -82,8 +89,10 @@ public final class Director implements AutoCloseable {
     private final Map<String, Instant> pilotFilesTrimmed = new ConcurrentHashMap<>();
 
     private Director(PilotdConfig config, Database database, String directorId, QueueDrivers drivers,
-                     DirectorMetrics metrics) {
+                     DirectorMetrics metrics, DriverCatalog catalog, Path dataDir) {
         this.config = config;
+        this.catalog = catalog;
+        this.dataDir = dataDir;
         this.database = database;
         this.directorId = directorId;
         this.drivers = drivers;
@@ -123,7 +132,7 @@ public final class Director implements AutoCloseable {
             registry.close();
             throw e;
         }
-        Director director = new Director(config, database, directorId, drivers, metrics);
+        Director director = new Director(config, database, directorId, drivers, metrics, catalog, dataDir);
         director.watchdog = new Watchdog(database, director.health, registry, register);
         try {
             List<QueueScheduler.Retired> retired = drivers.addRetired(new DriverSetups(database.jdbi()).retired(),
@@ -287,7 +296,13 @@ public final class Director implements AutoCloseable {
             return Optional.empty();
         }
         try (CycleLocks.Held held = lock.get()) {
-            PilotDriver driver = drivers.get(queue);
+            Optional<PilotDriver> configured = drivers.find(queue);
+            if (configured.isEmpty()) {
+                // a fire of a trigger that a reload had not yet rid of this queue (or another director's, before its reload)
+                log.debug("[{}] no longer configured: its cycle is skipped", queue);
+                return Optional.empty();
+            }
+            PilotDriver driver = configured.get();
             CycleRecord record = cycle.run(queue, driver, due, woken);
             wakeUps.started(queue, record.startedAt());
             lanes.took(queue, Duration.between(record.startedAt(), record.endedAt()));
@@ -342,6 +357,78 @@ public final class Director implements AutoCloseable {
             log.warn("[{}] the files of ended pilots could not be trimmed (tried again in {}): {}", queue,
                     Durations.format(every), e.getMessage());
         }
+    }
+
+    /**
+     * Applies a new config, valid already, without a restart: its new, changed and removed queues
+     * and its sites. The cycles in flight finish with what they started with; every later cycle
+     * uses the new config; a queue that stays keeps its cycle times. A removed queue is retired:
+     * its pilots are followed to their end, as are those of a queue whose driver or parameters
+     * changed. What only a restart applies (the director's, database, endpoint, demand, dirac,
+     * pilot and proxy settings) refuses the whole reload, and nothing changes.
+     *
+     * @return whether it was applied
+     */
+    public synchronized boolean reload(PilotdConfig next) {
+        List<String> restartOnly = restartOnly(config, next);
+        if (!restartOnly.isEmpty()) {
+            log.error("the config was not reloaded, nothing changed: {} change(s) only with a restart: {}", restartOnly.size(),
+                    String.join(", ", restartOnly));
+            return false;
+        }
+        Map<String, QueueConfig> before = new HashMap<>();
+        config.queues().forEach(q -> before.put(q.name(), q));
+        List<QueueConfig> newDrivers = next.queues().stream().filter(q -> before.get(q.name()) == null
+                || !before.get(q.name()).driver().equals(q.driver())
+                || !before.get(q.name()).parameters().equals(q.parameters())).toList();
+        Set<String> removed = new TreeSet<>(before.keySet());
+        next.queues().forEach(q -> removed.remove(q.name()));
+        List<String> added = next.queues().stream().map(QueueConfig::name).filter(q -> !before.containsKey(q)).toList();
+        List<String> changed = next.queues().stream().filter(q -> before.containsKey(q.name()) && !before.get(q.name()).equals(q))
+                .map(QueueConfig::name).toList();
+        QueueDrivers fresh = QueueDrivers.create(newDrivers, catalog, directorId, dataDir, metrics::metered);
+        ConfigMirror.sync(database.jdbi(), next);
+        drivers.replace(fresh, removed);
+        cycle = new QueueCycle(database.jdbi(), PilotEnvironment.of(next, directorId, Clock.systemUTC()), directorId,
+                Clock.systemUTC(), next.director().sweepEvery());
+        config = next;
+        try {
+            scheduler.reload(next.queues(), retiredToFollow());
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("the reloaded queues could not be scheduled: " + e.getMessage(), e);
+        }
+        log.info("config reloaded: {} queue(s); {} new {}, {} changed {}, {} removed {} (their pilots followed to their end)",
+                next.queues().size(), added.size(), added, changed.size(), changed, removed.size(), removed);
+        return true;
+    }
+
+    /** The sections of {@code next} that differ from {@code now} and that only a restart applies. */
+    static List<String> restartOnly(PilotdConfig now, PilotdConfig next) {
+        Map<String, Boolean> same = new LinkedHashMap<>();
+        same.put("director", now.director().equals(next.director()));
+        same.put("database", now.database().equals(next.database()));
+        same.put("endpoint", now.endpoint().equals(next.endpoint()));
+        same.put("demand", now.demand().equals(next.demand()));
+        same.put("dirac", now.dirac().equals(next.dirac()));
+        same.put("pilot", now.pilot().equals(next.pilot()));
+        same.put("proxy", now.proxy().equals(next.proxy()));
+        return same.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * Follows the pilots of every retired driver set-up this director has no driver for yet (a
+     * queue removed, or whose driver changed), with the driver they were started with.
+     *
+     * @return every retired set-up followed now, with its queue's period
+     */
+    private List<QueueScheduler.Retired> retiredToFollow() {
+        Set<Long> followed = drivers.retiredSetups();
+        List<DriverSetups.Setup> setups = new DriverSetups(database.jdbi()).retired();
+        drivers.addRetired(setups.stream().filter(s -> !followed.contains(s.id())).toList(), catalog, directorId, dataDir);
+        Set<Long> now = drivers.retiredSetups();
+        QueueStore queues = new QueueStore(database.jdbi());
+        return setups.stream().filter(s -> now.contains(s.id()))
+                .map(s -> new QueueScheduler.Retired(s.id(), queues.get(s.queue()).cycle())).toList();
     }
 
     /** Why the daemon must stop, once it must: what the watchdog could not mend. */

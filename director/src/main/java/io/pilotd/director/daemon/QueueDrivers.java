@@ -14,22 +14,51 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One driver instance per configured queue, and one per retired driver set-up (whose pilots are
- * still followed), built once at start-up and closed at the end.
+ * still followed), built at start-up and at a reload, and closed at the end.
  */
 public final class QueueDrivers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueDrivers.class);
 
     private final Map<String, PilotDriver> drivers;
     private final Map<Long, PilotDriver> retired = new ConcurrentHashMap<>();
+    /** Drivers a reload replaced: a cycle may still be using one, so they are closed at the end. */
+    private final List<PilotDriver> replaced = new CopyOnWriteArrayList<>();
 
     public QueueDrivers(Map<String, PilotDriver> drivers) {
-        this.drivers = Map.copyOf(drivers);
+        this.drivers = new ConcurrentHashMap<>(drivers);
+    }
+
+    /**
+     * A reload's drivers: these queues' drivers from now on ({@code fresh}: new queues', and those
+     * of queues whose driver or parameters changed), the removed queues' no more.
+     */
+    public void replace(QueueDrivers fresh, Set<String> removed) {
+        for (Map.Entry<String, PilotDriver> e : fresh.drivers.entrySet()) {
+            PilotDriver before = drivers.put(e.getKey(), e.getValue());
+            if (before != null) {
+                replaced.add(before);
+            }
+        }
+        removed.forEach(queue -> {
+            PilotDriver before = drivers.remove(queue);
+            if (before != null) {
+                replaced.add(before);
+            }
+        });
+    }
+
+    /** The retired set-ups followed now. */
+    public Set<Long> retiredSetups() {
+        return Set.copyOf(retired.keySet());
     }
 
     /**
@@ -126,6 +155,11 @@ public final class QueueDrivers implements AutoCloseable {
         return masked;
     }
 
+    /** The queue's driver, if the queue is configured. */
+    public Optional<PilotDriver> find(String queue) {
+        return Optional.ofNullable(drivers.get(queue));
+    }
+
     public PilotDriver get(String queue) {
         PilotDriver driver = drivers.get(queue);
         if (driver == null) {
@@ -137,6 +171,7 @@ public final class QueueDrivers implements AutoCloseable {
     @Override
     public void close() {
         retired.keySet().forEach(this::closeRetired);
+        replaced.forEach(PilotDriver::close);
         drivers.forEach((queue, driver) -> {
             try {
                 driver.close();

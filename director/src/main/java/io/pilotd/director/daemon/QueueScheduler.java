@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +26,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
@@ -129,35 +132,7 @@ final class QueueScheduler implements AutoCloseable {
         Instant now = Instant.now();
         List<QueueShards.Shard> shards = QueueShards.of(queues);
         for (QueueShards.Shard shard : shards) {
-            JobKey jobKey = JobKey.jobKey(shard.name(), GROUP);
-            wanted.add(jobKey);
-            long period = shard.period().toMillis();
-            String members = String.join(",", shard.queues());
-            JobDetail job = JobBuilder.newJob(QueueCycleJob.class).withIdentity(jobKey)
-                    .withDescription("cycles of " + shard.queues().size() + " queue(s) every " + Durations.format(shard.period()))
-                    .usingJobData(QueueCycleJob.QUEUES, members).storeDurably().build();
-            Trigger first = TriggerBuilder.newTrigger().withIdentity(shard.name() + STARTUP, GROUP).forJob(jobKey)
-                    .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
-                    .build();
-            Trigger periodic = TriggerBuilder.newTrigger().withIdentity(shard.name(), GROUP).forJob(jobKey)
-                    .startAt(Date.from(now.plusMillis(phase(shard.name(), period))))
-                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(period)
-                            .repeatForever().withMisfireHandlingInstructionNowWithExistingCount())
-                    .build();
-            JobDetail existing = scheduler.getJobDetail(jobKey);
-            if (existing != null && members.equals(existing.getJobDataMap().getString(QueueCycleJob.QUEUES))
-                    && scheduler.getTrigger(periodic.getKey()) instanceof SimpleTrigger simple
-                    && simple.getRepeatInterval() == period) {
-                // Scheduled already (by this director before, or by another of its cluster, which
-                // may be firing it now): only its first cycles are added, its phase kept.
-                if (scheduler.checkExists(first.getKey())) {
-                    scheduler.rescheduleJob(first.getKey(), first);
-                } else {
-                    scheduler.scheduleJob(first);
-                }
-            } else {
-                scheduler.scheduleJob(job, Set.of(first, periodic), true);
-            }
+            wanted.add(schedule(shard, now));
         }
         log.info("{} queue(s) scheduled on {} trigger(s), each cycling at once and then on its period", queues.size(),
                 shards.size());
@@ -167,6 +142,77 @@ final class QueueScheduler implements AutoCloseable {
                 log.debug("trigger {} no longer configured: unscheduled", key.getName());
             }
         }
+    }
+
+    /**
+     * Schedules one shard: its first cycles at once, then on its period at its phase; one
+     * scheduled already with the same queues and period keeps its phase and only gets its first
+     * cycles.
+     */
+    private JobKey schedule(QueueShards.Shard shard, Instant now) throws SchedulerException {
+        JobKey jobKey = JobKey.jobKey(shard.name(), GROUP);
+        long period = shard.period().toMillis();
+        String members = String.join(",", shard.queues());
+        JobDetail job = JobBuilder.newJob(QueueCycleJob.class).withIdentity(jobKey)
+                .withDescription("cycles of " + shard.queues().size() + " queue(s) every " + Durations.format(shard.period()))
+                .usingJobData(QueueCycleJob.QUEUES, members).storeDurably().build();
+        Trigger first = TriggerBuilder.newTrigger().withIdentity(shard.name() + STARTUP, GROUP).forJob(jobKey)
+                .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                .build();
+        Trigger periodic = TriggerBuilder.newTrigger().withIdentity(shard.name(), GROUP).forJob(jobKey)
+                .startAt(Date.from(now.plusMillis(phase(shard.name(), period))))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(period)
+                        .repeatForever().withMisfireHandlingInstructionNowWithExistingCount())
+                .build();
+        JobDetail existing = scheduler.getJobDetail(jobKey);
+        if (existing != null && members.equals(existing.getJobDataMap().getString(QueueCycleJob.QUEUES))
+                && scheduler.getTrigger(periodic.getKey()) instanceof SimpleTrigger simple
+                && simple.getRepeatInterval() == period) {
+            // Scheduled already (by this director before, or by another of its cluster, which
+            // may be firing it now): only its first cycles are added, its phase kept.
+            if (scheduler.checkExists(first.getKey())) {
+                scheduler.rescheduleJob(first.getKey(), first);
+            } else {
+                scheduler.scheduleJob(first);
+            }
+        } else {
+            scheduler.scheduleJob(job, Set.of(first, periodic), true);
+        }
+        return jobKey;
+    }
+
+    /**
+     * A reload's queues, without moving a cycle of a queue that stays: each trigger keeps its
+     * fire times and its queues but the removed ones (and those whose period changed); the new
+     * queues get triggers of their own, whose first cycles run at once. Every director of a
+     * cluster shares the triggers: each must reload the same file.
+     */
+    void reload(List<QueueConfig> queues, List<Retired> retired) throws SchedulerException {
+        Map<String, QueueConfig> byName = new HashMap<>();
+        queues.forEach(q -> byName.put(q.name(), q));
+        Set<String> placed = new HashSet<>();
+        for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+            JobDetail job = scheduler.getJobDetail(key);
+            if (job == null || !(scheduler.getTrigger(TriggerKey.triggerKey(key.getName(), GROUP)) instanceof SimpleTrigger t)) {
+                scheduler.deleteJob(key);
+                continue;
+            }
+            List<String> members = List.of(job.getJobDataMap().getString(QueueCycleJob.QUEUES).split(","));
+            List<String> kept = members.stream().filter(q -> byName.containsKey(q)
+                    && byName.get(q).cycle().toMillis() == t.getRepeatInterval()).toList();
+            if (kept.isEmpty()) {
+                scheduler.deleteJob(key);
+            } else if (kept.size() < members.size()) {
+                scheduler.addJob(job.getJobBuilder().usingJobData(QueueCycleJob.QUEUES, String.join(",", kept)).build(), true);
+            }
+            placed.addAll(kept);
+        }
+        List<QueueConfig> fresh = queues.stream().filter(q -> !placed.contains(q.name())).toList();
+        String suffix = "-" + Long.toString(System.currentTimeMillis(), 36);
+        for (QueueShards.Shard shard : QueueShards.of(fresh)) {
+            schedule(new QueueShards.Shard(shard.name() + suffix, shard.period(), shard.queues()), Instant.now());
+        }
+        syncRetired(retired);
     }
 
     /** Schedules a follow-up job for each retired set-up this director has a driver for, and no other. */
