@@ -89,6 +89,13 @@ class QueuesInForceTest {
         assertThat(rows.get("q2").get("fileDiffers").asText()).isEqualTo("not in this file");
         assertThat(rows.get("q2").get("maxRunning").asInt()).isEqualTo(4);
 
+        Cli sites = Cli.run("sites", "--format", "json", "--config",
+                file("caps.yaml", ConfigCheckTest.VALID.replace("maxCores: 8", "maxCores: 16")).toString());
+        assertThat(sites.exitCode()).as(sites.err()).isZero();
+        JsonNode site = new ObjectMapper().readTree(sites.out()).get(0);
+        assertThat(site.get("maxCores").asInt()).as("the cap in force, not the file's").isEqualTo(8);
+        assertThat(site.get("queues").asText()).as("its queues in force").isEqualTo("q1");
+
         Cli same = Cli.run("queues", "--format", "json", "--config", file("same.yaml", ConfigCheckTest.VALID).toString());
         assertThat(byQueue(same).get("q1").get("fileDiffers").isNull()).as("the file and the database agree").isTrue();
     }
