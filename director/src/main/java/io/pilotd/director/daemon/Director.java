@@ -387,7 +387,12 @@ public final class Director implements AutoCloseable {
         List<String> changed = next.queues().stream().filter(q -> before.containsKey(q.name()) && !before.get(q.name()).equals(q))
                 .map(QueueConfig::name).toList();
         QueueDrivers fresh = QueueDrivers.create(newDrivers, catalog, directorId, dataDir, metrics::metered);
-        ConfigMirror.sync(database.jdbi(), next);
+        try {
+            ConfigMirror.sync(database.jdbi(), next);
+        } catch (RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
         drivers.replace(fresh, removed);
         cycle = new QueueCycle(database.jdbi(), PilotEnvironment.of(next, directorId, Clock.systemUTC()), directorId,
                 Clock.systemUTC(), next.director().sweepEvery());
