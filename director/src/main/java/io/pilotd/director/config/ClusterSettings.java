@@ -22,8 +22,11 @@ import java.util.TreeSet;
 /**
  * The settings every director of a cluster must share, one value per key as a config file
  * names it ({@code queues[lhcb-x].limits.maxRunning} = {@code 50}): the queues, the sites, the
- * demand, DIRAC's databases and what the pilots are given. What is each host's own (the
- * director's id, threads and ports, the database connection, the endpoint) is not among them.
+ * demand, what pilotd does with DIRAC and what the pilots are given. What is each host's own is
+ * not among them: the director's id, threads and ports, the database connection, the endpoint,
+ * and how the host reaches DIRAC's databases (their URLs and credentials: one DIRAC may be
+ * reached by another name, or another account, from each host), of which only whether each is
+ * set counts.
  */
 public final class ClusterSettings {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -55,6 +58,12 @@ public final class ClusterSettings {
         config.sites().forEach((name, site) -> flatten("sites[" + name + "]", JSON.valueToTree(site), settings));
         flatten("demand", JSON.valueToTree(config.demand()), settings);
         flatten("dirac", JSON.valueToTree(config.dirac()), settings);
+        for (String db : List.of("taskQueueDB", "pilotAgentsDB")) {
+            boolean set = settings.keySet().removeIf(key -> key.startsWith("dirac." + db + "."));
+            if (set) {
+                settings.put("dirac." + db, "set");
+            }
+        }
         flatten("pilot", JSON.valueToTree(config.pilot()), settings);
         flatten("proxy", JSON.valueToTree(config.proxy()), settings);
         return settings;
