@@ -69,7 +69,7 @@ final class RunCommand extends PilotdSubcommand {
                 stop.countDown();
             });
         }
-        // A JVM ends on SIGHUP; a daemon must not (a closed terminal): until it runs, a reload waits for nothing.
+        // A JVM ends on SIGHUP; a daemon must not (a closed terminal). Before the director runs, nothing is reloaded.
         Signal.handle(new Signal("HUP"), s -> log.warn("SIGHUP received while pilotd starts: its config is read at the"
                 + " start already"));
         ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
@@ -107,7 +107,7 @@ final class RunCommand extends PilotdSubcommand {
     }
 
     /** SIGHUP: the config file read again; a file with problems changes nothing. */
-    static void reload(Session session, Director director) {
+    private static void reload(Session session, Director director) {
         log.info("SIGHUP received: reading {} again", session.configSource().describe());
         PilotdConfig next;
         try {
