@@ -7,7 +7,6 @@ import io.pilotd.director.config.ClusterSettings;
 import io.pilotd.director.config.DemandSettings;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
-import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Daemons;
@@ -45,12 +44,8 @@ class ClusterAgreementTest {
     }
 
     private static List<QueueConfig> queues(int maxRunning) {
-        QueueConfig q = Daemons.queue("q0", Duration.ofMinutes(1), Duration.ZERO, 1);
-        QueueLimits l = q.limits();
-        return List.of(new QueueConfig(q.name(), q.site(), q.ce(), q.queue(), q.driver(), q.enabled(), q.cycle(),
-                q.consistencyWindow(), new QueueLimits(maxRunning, l.maxWaiting(), l.maxPerCycle(), l.maxWaitingTime(),
-                l.maxLifetime(), l.maxFailedPilots(), l.failedPilotsWindow()), q.matching(), q.parameters(), q.proxy(),
-                q.pilot()), Daemons.queue("q1", Duration.ofMinutes(1), Duration.ZERO, 1));
+        return List.of(Daemons.withMaxRunning(Daemons.queue("q0", Duration.ofMinutes(1), Duration.ZERO, 1), maxRunning),
+                Daemons.queue("q1", Duration.ofMinutes(1), Duration.ZERO, 1));
     }
 
     private static PilotdConfig config(String id, List<QueueConfig> queues, String demand) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pilotd.director.config.DemandSettings;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
-import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.QueueRow;
@@ -56,13 +55,8 @@ class DirectorReloadTest {
         db.close();
     }
 
-    private static QueueConfig queue(int i, Integer maxRunning) {
-        QueueConfig q = Daemons.queue(String.format("q%03d", i), PERIOD, Duration.ZERO, 1);
-        QueueLimits l = q.limits();
-        return new QueueConfig(q.name(), q.site(), q.ce(), q.queue(), q.driver(), q.enabled(), q.cycle(),
-                q.consistencyWindow(), new QueueLimits(maxRunning, l.maxWaiting(), l.maxPerCycle(), l.maxWaitingTime(),
-                l.maxLifetime(), l.maxFailedPilots(), l.failedPilotsWindow()), q.matching(), q.parameters(), q.proxy(),
-                q.pilot());
+    private static QueueConfig queue(int i, int maxRunning) {
+        return Daemons.withMaxRunning(Daemons.queue(String.format("q%03d", i), PERIOD, Duration.ZERO, 1), maxRunning);
     }
 
     /** No wake-ups: every cycle here is one of its trigger's. */

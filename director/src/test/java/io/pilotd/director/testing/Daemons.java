@@ -32,6 +32,15 @@ public final class Daemons {
                 new Matching(Queues.VO, null, null, null, null, 1, null, null), Map.of("delay", delay.toMillis() + "ms"));
     }
 
+    /** The queue, with this maxRunning. */
+    public static QueueConfig withMaxRunning(QueueConfig q, int maxRunning) {
+        QueueLimits l = q.limits();
+        return new QueueConfig(q.name(), q.site(), q.ce(), q.queue(), q.driver(), q.enabled(), q.cycle(),
+                q.consistencyWindow(), new QueueLimits(maxRunning, l.maxWaiting(), l.maxPerCycle(), l.maxWaitingTime(),
+                l.maxLifetime(), l.maxFailedPilots(), l.failedPilotsWindow()), q.matching(), q.parameters(), q.proxy(),
+                q.pilot());
+    }
+
     public static PilotdConfig config(String directorId, boolean clustered, int threads, List<QueueConfig> queues) {
         Map<String, SiteConfig> sites = new LinkedHashMap<>();
         queues.forEach(q -> sites.put(q.site(), SiteConfig.uncapped()));
