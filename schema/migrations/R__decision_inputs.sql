@@ -45,11 +45,7 @@ begin
     select q, tqs, c.alive, c.waiting, c.running, c.unresolved,
            u.max_running, u.max_waiting, u.max_cores, u.alive, u.waiting, u.cores,
            d.waiting_jobs, d.covering_pilots, d.demand
-    from (select coalesce(sum(pilots), 0)::integer as alive,
-                 coalesce(sum(pilots) filter (where pilot_is_waiting(status)), 0)::integer as waiting,
-                 coalesce(sum(pilots) filter (where status = 'Running'), 0)::integer as running,
-                 coalesce(sum(pilots) filter (where status = 'Submitting'), 0)::integer as unresolved
-          from queue_pilot_count where queue = queue_name) c,
+    from supply_of(queue_name) c,
          site_usage u,
          queue_shared_demand(array[queue_name]) d
     where u.site = q.site;

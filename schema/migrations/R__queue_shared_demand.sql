@@ -30,11 +30,11 @@ language sql stable as $$
         left join jobs j on j.queue = a.name
         cross join lateral (
             select p.id, pq.processors from pilot p join queue pq on pq.name = p.queue
-            where p.queue = a.name and p.status in ('Submitting', 'Submitted', 'Waiting', 'Scheduled', 'Unknown')
+            where p.queue = a.name and pilot_is_waiting(p.status)
             union
             select p.id, pq.processors from pilot p join queue pq on pq.name = p.queue
             where p.task_queues && coalesce(j.tqs, '{}')
-              and p.status in ('Submitting', 'Submitted', 'Waiting', 'Scheduled', 'Unknown')
+              and pilot_is_waiting(p.status)
         ) w
         group by a.name
     )

@@ -13,7 +13,7 @@ with ended as (
            (count(*) filter (where p.status = 'Failed'))::integer as failed,
            (count(*) filter (where p.status = 'Aborted'))::integer as aborted
     from pilot p
-    where p.finished_at >= report_since() and p.status in ('Done', 'Failed', 'Aborted')
+    where p.finished_at >= report_since() and pilot_is_final(p.status) and p.status <> 'Deleted'
     group by p.queue, p.site
 )
 select queue,

@@ -10,7 +10,7 @@ select date_trunc('hour', p.finished_at) as hour,
        p.status_reason as reason,
        count(*)::integer as pilots
 from pilot p
-where p.status in ('Failed', 'Aborted') and p.finished_at >= report_since()
+where pilot_is_failure(p.status) and p.finished_at >= report_since()
 group by 1, p.queue, p.status, p.status_reason
 order by 1, p.queue, pilots desc;
 

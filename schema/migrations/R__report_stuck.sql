@@ -26,7 +26,7 @@ cross join lateral (
                           coalesce(make_interval(secs => q.max_waiting_seconds), report_stuck_after()))
            end as stuck_after
 ) t
-where p.status not in ('Done', 'Failed', 'Aborted', 'Deleted')
+where pilot_is_alive(p.status)
   and p.updated_at < now() - t.stuck_after
 order by p.updated_at;
 

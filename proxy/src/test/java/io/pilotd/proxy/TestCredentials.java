@@ -58,10 +58,12 @@ public final class TestCredentials {
     /** The grid's way of writing the user's DN. */
     public static final String USER_GRID_DN = "/DC=org/DC=example/O=pilotd/OU=Robots/CN=Pilot Robot";
 
+    private final Instant now;
     private final X509Certificate ca;
     private final X509Certificate user;
 
     private TestCredentials(Instant now) {
+        this.now = now;
         ca = certificate(new X500Principal(CA_DN), CA_KEY, new X500Principal(CA_DN), CA_KEY,
                 now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(3650)), true);
         user = certificate(new X500Principal(CA_DN), CA_KEY, new X500Principal(USER_DN), USER_KEY,
@@ -70,6 +72,11 @@ public final class TestCredentials {
 
     public static TestCredentials create() {
         return new TestCredentials(Instant.now());
+    }
+
+    /** The instant every certificate made here is dated from: what a test inspects them at. */
+    public Instant now() {
+        return now;
     }
 
     public X509Certificate user() {
@@ -95,8 +102,8 @@ public final class TestCredentials {
     public final class ProxyBuilder {
         private boolean rfc = true;
         private boolean limited;
-        private Instant notBefore = Instant.now().minus(Duration.ofMinutes(5));
-        private Instant notAfter = Instant.now().plus(Duration.ofHours(24));
+        private Instant notBefore = now.minus(Duration.ofMinutes(5));
+        private Instant notAfter = now.plus(Duration.ofHours(24));
         private String vo;
         private List<String> fqans = List.of();
         private Instant acNotAfter;
@@ -115,18 +122,18 @@ public final class TestCredentials {
         }
 
         public ProxyBuilder validFor(Duration lifetime) {
-            notAfter = Instant.now().plus(lifetime);
+            notAfter = now.plus(lifetime);
             return this;
         }
 
         public ProxyBuilder expiredAgo(Duration ago) {
-            notBefore = Instant.now().minus(Duration.ofHours(12));
-            notAfter = Instant.now().minus(ago);
+            notBefore = now.minus(Duration.ofHours(12));
+            notAfter = now.minus(ago);
             return this;
         }
 
         public ProxyBuilder notValidFor(Duration wait) {
-            notBefore = Instant.now().plus(wait);
+            notBefore = now.plus(wait);
             notAfter = notBefore.plus(Duration.ofHours(12));
             return this;
         }
@@ -138,7 +145,7 @@ public final class TestCredentials {
         }
 
         public ProxyBuilder acExpiredAgo(Duration ago) {
-            acNotAfter = Instant.now().minus(ago);
+            acNotAfter = now.minus(ago);
             return this;
         }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +27,8 @@ class TrustAnchorsTest {
 
         TrustAnchors anchors = TrustAnchors.read(trusted);
         assertThat(anchors.size()).isEqualTo(1);
-        assertThat(anchors.problem(proxy, Instant.now())).isEmpty();
-        assertThat(TrustAnchors.read(other).problem(proxy, Instant.now())).hasValueSatisfying(problem -> assertThat(problem)
+        assertThat(anchors.problem(proxy, CREDENTIALS.now())).isEmpty();
+        assertThat(TrustAnchors.read(other).problem(proxy, CREDENTIALS.now())).hasValueSatisfying(problem -> assertThat(problem)
                 .contains("its CA " + Dn.of(CREDENTIALS.user().getIssuerX500Principal()) + " is not one of the"));
     }
 

@@ -5,6 +5,7 @@ import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotPayload;
+import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.driver.aws.BatchDriverFactory;
 import io.pilotd.driver.aws.Ec2DriverFactory;
 import io.pilotd.driver.jclouds.JcloudsDriverFactory;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * One driver against its fake cloud, seen from outside: the pilots that really exist there
@@ -245,6 +245,8 @@ abstract class Cloud implements AutoCloseable {
             p.put("apiTimeout", "20s");
             // The listings lag on the scenario's clock, which stands still while a submission waits.
             p.put("listWait", "0s");
+            // the fake cloud meters nothing
+            p.put("callsPerSecond", 100_000);
             return new OpenStackDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue,
                     Path.of("unused")));
         }
@@ -318,6 +320,7 @@ abstract class Cloud implements AutoCloseable {
             p.put("image", FakeOpenStack.REGION + "/" + fake.images.get("alma9-pilot"));
             p.put("hardware", FakeOpenStack.REGION + "/" + fake.flavors.get("m1.large"));
             p.put("apiTimeout", "20s");
+            p.put("callsPerSecond", 100_000);
             return new JcloudsDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue,
                     Path.of("unused")));
         }
@@ -355,6 +358,8 @@ abstract class Cloud implements AutoCloseable {
             p.put("queue", "batch-eu");
             p.put("apiKeyFile", keyFile.toString());
             p.put("timeout", "10s");
+            // the fake endpoint meters nothing
+            p.put("callsPerMinute", 1_000_000);
             return new ServerlessDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue,
                     Path.of("unused")));
         }
@@ -374,7 +379,7 @@ abstract class Cloud implements AutoCloseable {
         List<Resource> resources() {
             List<Resource> resources = new ArrayList<>();
             for (FakeServerless.Job job : endpoint.jobs().values()) {
-                boolean alive = !Set.of("Done", "Failed", "Aborted", "Deleted").contains(job.status());
+                boolean alive = PilotStatus.valueOf(job.status()).isAlive();
                 resources.add(new Resource(job.name(), endpoint.url().substring("http://".length()) + "/" + job.name(), alive, "Running".equals(job.status()), "scenario-director", alive));
             }
             return resources;

@@ -17,6 +17,7 @@ import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueCounts;
 import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.Slow;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.PilotDriver;
@@ -38,6 +39,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,8 +50,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * real driver and its SDK, a fake cloud whose listings lag two cycles behind every create, that
  * loses answers after acting, throttles and fails. The queue's limits hold at the cloud (what
  * really exists, not what the listings show), no stamp runs twice, and in the end every
- * resource the cloud has is one pilot the database knows.
+ * resource the cloud has is one pilot the database knows. The cases run side by side: each has
+ * its cloud, clock and database.
  */
+@Slow
+@Execution(ExecutionMode.CONCURRENT)
 class NeverLoseAPilotTest {
     private static final String DIRECTOR = "scenario-director";
     private static final Duration CYCLE = Duration.ofMinutes(1);
@@ -83,7 +89,7 @@ class NeverLoseAPilotTest {
                 TestCredentials.create().proxy().voms(Queues.VO, "/" + Queues.VO).pem());
         Files.setPosixFilePermissions(proxy, PosixFilePermissions.fromString("rw-------"));
         PilotdConfig config = new PilotdConfig(DirectorSettings.defaults(), null,
-                new ProxySettings(proxy.toString(), Duration.ofHours(1), null),
+                new ProxySettings(proxy.toString(), Duration.ofHours(1), null, null),
                 new PilotSettings("Setup", null, null, null, null, List.of("https://dirac.example.org/pilot"), null, null, null,
                         null), Map.of(queue.site(), SiteConfig.uncapped()), List.of(queue));
         return PilotEnvironment.of(config, DIRECTOR, clock);

@@ -69,7 +69,7 @@ class SecretsAtTraceTest {
         Files.setPosixFilePermissions(proxy, PosixFilePermissions.fromString("rw-------"));
         QueueConfig q = Queues.queue("q", 10, 10, 3);
         PilotdConfig config = new PilotdConfig(DirectorSettings.defaults(), null,
-                new ProxySettings(proxy.toString(), Duration.ofHours(1), null),
+                new ProxySettings(proxy.toString(), Duration.ofHours(1), null, null),
                 new PilotSettings("Setup", null, null, null, null, List.of("https://dirac.example.org/pilot"), null, null, null, null),
                 Map.of(q.site(), SiteConfig.uncapped()), List.of(q));
         FakeClock clock = new FakeClock();

@@ -12,8 +12,8 @@ import io.pilotd.director.config.ProxySettings;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.QueueLimits;
 import io.pilotd.director.cycle.QueueCycle;
+import io.pilotd.director.cycle.QueueDrivers;
 import io.pilotd.director.daemon.Director;
-import io.pilotd.director.daemon.QueueDrivers;
 import io.pilotd.director.dirac.DiracReference;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.endpoint.ApiKeySecret;
@@ -85,8 +85,9 @@ class ServerlessEndToEndTest {
                     new EndpointSettings("127.0.0.1", port, tls.certificate().toString(), tls.key().toString(), null,
                             Duration.ofHours(1), null, 2));
             QueueConfig viaEndpoint = queue("via-endpoint", "serverless", Map.of("endpoint", "https://127.0.0.1:" + port,
-                    "queue", "batch-eu", "apiKeyFile", secret("api.key", key).toString(), "caBundle", tls.ca().toString()),
-                    new ProxySettings(proxy.toString(), Duration.ofHours(1), null));
+                    "queue", "batch-eu", "apiKeyFile", secret("api.key", key).toString(), "caBundle", tls.ca().toString(),
+                    "callsPerMinute", 600),
+                    new ProxySettings(proxy.toString(), Duration.ofHours(1), null, null));
             PilotdConfig central = new PilotdConfig(new DirectorSettings("central", null, null, null, false, 2,
                     Duration.ofMinutes(1), null, null, null), Daemons.config("central", viaEndpoint).database(), null,
                     new PilotSettings("Production", null, null, null, null, List.of(boot.files().toString()), null,

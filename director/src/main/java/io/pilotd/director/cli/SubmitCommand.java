@@ -2,10 +2,10 @@ package io.pilotd.director.cli;
 
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.cycle.Decision;
+import io.pilotd.director.cycle.QueueDrivers;
 import io.pilotd.director.cycle.SubmitResult;
 import io.pilotd.director.cycle.Submitter;
 import io.pilotd.director.daemon.DirectorId;
-import io.pilotd.director.daemon.QueueDrivers;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ConfigMirror;
 import java.time.Clock;

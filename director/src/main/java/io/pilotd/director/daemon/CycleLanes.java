@@ -57,7 +57,6 @@ final class CycleLanes {
      */
     boolean handOver(String queue, Runnable cycle) {
         if (!handedOver.add(queue)) {
-            log.debug("[{}] its last cycle has not ended: this one is skipped", queue);
             return false;
         }
         try {
@@ -101,6 +100,10 @@ final class CycleLanes {
         } else if (slow.remove(queue)) {
             log.info("[{}] its cycle is quick again: it runs with the other queues", queue);
         }
+    }
+
+    boolean stopping() {
+        return quick.isShutdown();
     }
 
     /** Takes no more cycles; those waiting or running go on. */

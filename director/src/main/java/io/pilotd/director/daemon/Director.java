@@ -1,15 +1,19 @@
 package io.pilotd.director.daemon;
 
+import io.pilotd.director.background.Background;
 import io.pilotd.director.config.ClusterSettings;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.config.RetentionSettings;
 import io.pilotd.director.cycle.QueueCycle;
+import io.pilotd.director.cycle.QueueDrivers;
 import io.pilotd.director.demand.DemandSource;
 import io.pilotd.director.demand.DemandSources;
+import io.pilotd.director.demand.DemandStore;
 import io.pilotd.director.demand.WakeUps;
 import io.pilotd.director.dirac.DiracDatabase;
 import io.pilotd.director.dirac.PilotAgentsMirror;
+import io.pilotd.director.dirac.PilotAgentsOutbox;
 import io.pilotd.director.dirac.PilotAgentsWriter;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.endpoint.Endpoint;
@@ -23,10 +27,9 @@ import io.pilotd.director.store.CycleLocks;
 import io.pilotd.director.store.CycleRecord;
 import io.pilotd.director.store.CycleStore;
 import io.pilotd.director.store.Database;
-import io.pilotd.director.store.DemandStore;
+import io.pilotd.director.store.DatabaseHealth;
 import io.pilotd.director.store.DirectorRegistry;
 import io.pilotd.director.store.DriverSetups;
-import io.pilotd.director.store.PilotAgentsOutbox;
 import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.Retention;
 import io.pilotd.driver.api.DriverException;
@@ -85,6 +88,9 @@ public final class Director implements AutoCloseable {
     private DemandSource demand;
     private PilotAgentsMirror mirror;
     private final HistoryRetention retentionDuty;
+    private final SkippedCycles skipped;
+    /** The watchdog, the demand source's reads, the mirror, the retention and the wake-ups: stopped together. */
+    private final Background background;
     /** When each queue's driver last trimmed what ended pilots left. */
     private final Map<String, Instant> pilotFilesTrimmed = new ConcurrentHashMap<>();
 
@@ -104,7 +110,9 @@ public final class Director implements AutoCloseable {
         this.duties = new ClusterDuties(database.jdbi(), directorId);
         this.retention = new Retention(database.jdbi(), RETENTION_BATCH, RETENTION_BATCHES_PER_RUN);
         this.lanes = new CycleLanes(config.director().threads());
-        this.wakeUps = new WakeUps(config.demand().minGap(), Clock.systemUTC(), this::wake);
+        this.background = Background.threads(metrics::backgroundRan);
+        this.skipped = new SkippedCycles(metrics::cycleSkipped);
+        this.wakeUps = new WakeUps(config.demand().minGap(), Clock.systemUTC(), this::wake, background);
         this.retentionDuty = new HistoryRetention(duties, this::trimHistory, health);
     }
 
@@ -133,7 +141,7 @@ public final class Director implements AutoCloseable {
             throw e;
         }
         Director director = new Director(config, database, directorId, drivers, metrics, catalog, dataDir);
-        director.watchdog = new Watchdog(database, director.health, registry, register);
+        director.watchdog = new Watchdog(database, director.health, registry, register, director.background);
         try {
             List<QueueScheduler.Retired> retired = drivers.addRetired(new DriverSetups(database.jdbi()).retired(),
                             catalog, directorId, dataDir).stream()
@@ -152,7 +160,7 @@ public final class Director implements AutoCloseable {
             director.openDemand(System.getenv());
             director.scheduler = QueueScheduler.start(director, database.dataSource(), directorId,
                     config.director().clustered(), config.queues(), retired);
-            director.retentionDuty.start(config.director().retention().every());
+            director.retentionDuty.start(director.background, config.director().retention().every());
             director.followDemand();
             if (config.endpoint().on()) {
                 director.endpoint = Endpoint.start(config, new Endpoint.Daemon(database.jdbi(), director.environment,
@@ -204,7 +212,7 @@ public final class Director implements AutoCloseable {
 
     /** The demand source, and the PilotAgents mirror when dirac.pilotAgentsDB is set: a password unread fails here. */
     private void openDemand(Map<String, String> env) {
-        demand = DemandSources.of(config, database, duties, env);
+        demand = DemandSources.of(config, database, duties, background, env);
         if (config.dirac().pilotAgentsDB() != null) {
             mirror = new PilotAgentsMirror(new PilotAgentsOutbox(database.jdbi()), new PilotAgentsWriter(
                     DiracDatabase.open("dirac.pilotAgentsDB", config.dirac().pilotAgentsDB(), false, env)), duties, Clock.systemUTC(),
@@ -216,19 +224,19 @@ public final class Director implements AutoCloseable {
     private void followDemand() {
         demand.start(wakeUps::wake);
         if (mirror != null) {
-            mirror.start(config.dirac().mirrorEvery());
+            mirror.start(background, config.dirac().mirrorEvery());
         }
     }
 
+    /** Stops the background (the watchdog with it), then closes what its tasks used. */
     private void stopFollowingDemand() {
-        retentionDuty.close();
+        background.close();
         if (demand != null) {
             demand.close();
         }
         if (mirror != null) {
             mirror.close();
         }
-        wakeUps.close();
         duties.close();
     }
 
@@ -256,7 +264,11 @@ public final class Director implements AutoCloseable {
      * @return false when the queue was waiting or cycling already, or the director is stopping
      */
     public boolean handOver(String queue, Instant due) {
-        return handOver(queue, due, false);
+        boolean handed = handOver(queue, due, false);
+        if (!handed && !lanes.stopping()) {
+            skipped.skipped(queue);
+        }
+        return handed;
     }
 
     /** Hands over a cycle that new jobs woke before its time: it follows its pilots before it decides. */
@@ -266,6 +278,7 @@ public final class Director implements AutoCloseable {
 
     private boolean handOver(String queue, Instant due, boolean woken) {
         return lanes.handOver(queue, () -> {
+            skipped.started(queue);
             try {
                 cycle(queue, due, woken);
                 health.succeeded();

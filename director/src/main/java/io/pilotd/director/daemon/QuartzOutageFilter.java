@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import io.pilotd.director.store.DatabaseHealth;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 

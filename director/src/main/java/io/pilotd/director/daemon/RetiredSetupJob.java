@@ -1,5 +1,6 @@
 package io.pilotd.director.daemon;
 
+import io.pilotd.director.store.DatabaseHealth;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;

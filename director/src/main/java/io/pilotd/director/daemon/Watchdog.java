@@ -1,12 +1,11 @@
 package io.pilotd.director.daemon;
 
+import io.pilotd.director.background.Background;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.DatabaseHealth;
 import io.pilotd.director.store.DirectorRegistry;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the daemon's footing while it runs: the embedded PostgreSQL alive (started again when
  * it dies), and the director lock held (taken again after an outage broke its connection).
  * What it cannot mend (the server will not start, another director took the database) stops
- * the daemon with a failure, so that systemd restarts it.
+ * the daemon with a failure, so that systemd restarts it. It runs as the background task
+ * {@code watchdog}; closing it gives the lock back.
  */
 final class Watchdog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
@@ -25,21 +25,17 @@ final class Watchdog implements AutoCloseable {
     private final Database database;
     private final DatabaseHealth health;
     private final Supplier<DirectorRegistry> register;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "watchdog");
-        t.setDaemon(true);
-        return t;
-    });
     private volatile DirectorRegistry registry;
     private volatile String fatal;
     private int failedRestarts;
 
-    Watchdog(Database database, DatabaseHealth health, DirectorRegistry registry, Supplier<DirectorRegistry> register) {
+    Watchdog(Database database, DatabaseHealth health, DirectorRegistry registry, Supplier<DirectorRegistry> register,
+             Background background) {
         this.database = database;
         this.health = health;
         this.registry = registry;
         this.register = register;
-        timer.scheduleWithFixedDelay(this::check, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        background.every("watchdog", PERIOD, PERIOD, this::check);
     }
 
     /** Why the daemon must stop, once it must. */
@@ -82,14 +78,9 @@ final class Watchdog implements AutoCloseable {
         }
     }
 
+    /** Gives the director lock back: after the background has stopped, so that no check takes it again. */
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         registry.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.pilotd.director.endpoint;
 
-import io.pilotd.director.daemon.QueueDrivers;
+import io.pilotd.director.cycle.QueueDrivers;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.DriverSetups;
 import io.pilotd.driver.api.DriverException;

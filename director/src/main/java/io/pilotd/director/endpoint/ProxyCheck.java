@@ -2,28 +2,26 @@ package io.pilotd.director.endpoint;
 
 import io.pilotd.director.store.EndpointKeys;
 import io.pilotd.director.store.QueueRow;
-import io.pilotd.driver.api.Durations;
 import io.pilotd.proxy.Proxy;
 import io.pilotd.proxy.ProxyException;
 import io.pilotd.proxy.ProxyInfo;
+import io.pilotd.proxy.ProxyPolicy;
 import io.pilotd.proxy.TrustAnchors;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A request's proxy, checked before any pilot carries it: a proxy whose chain holds (and ends at
- * a trusted CA, where {@code endpoint.trustAnchors} names them), with its key, valid for at least
- * {@code endpoint.minProxyLifetime}, and of the VO its key and its queue allow.
+ * A request's proxy, checked before any pilot carries it: fit by the {@link ProxyPolicy} every
+ * proxy meets (its trust anchors {@code endpoint.trustAnchors}, its minimum lifetime
+ * {@code endpoint.minProxyLifetime}), and of the VO its key and its queue allow.
  */
 final class ProxyCheck {
-    private final Duration minLifetime;
-    private final TrustAnchors anchors;
+    private final ProxyPolicy policy;
 
     /** @param anchors null when the chain is checked within itself only */
     ProxyCheck(Duration minLifetime, TrustAnchors anchors) {
-        this.minLifetime = minLifetime;
-        this.anchors = anchors;
+        this.policy = new ProxyPolicy(minLifetime, "a pilot needs (endpoint.minProxyLifetime)", anchors);
     }
 
     /** @throws ApiError saying why the proxy may not go with a pilot of this key and queue */
@@ -34,21 +32,11 @@ final class ProxyCheck {
         } catch (ProxyException e) {
             throw new ApiError(422, e.getMessage());
         }
+        Optional<String> problem = policy.problem(proxy, "the request's proxy", now);
+        if (problem.isPresent()) {
+            throw new ApiError(422, problem.get());
+        }
         ProxyInfo info = proxy.inspect(now);
-        if (!info.valid()) {
-            throw new ApiError(422, "the request's proxy cannot be used: " + String.join("; ", info.problems()));
-        }
-        if (anchors != null) {
-            Optional<String> problem = anchors.problem(proxy, now);
-            if (problem.isPresent()) {
-                throw new ApiError(422, "the request's proxy cannot be used: " + problem.get());
-            }
-        }
-        Duration left = info.timeLeft(now);
-        if (left.compareTo(minLifetime) < 0) {
-            throw new ApiError(422, "the request's proxy has " + Durations.format(left.withNanos(0)) + " left, less than the "
-                    + Durations.format(minLifetime) + " a pilot needs (endpoint.minProxyLifetime)");
-        }
         String vo = info.vo().orElseThrow(() -> new ApiError(422,
                 "the request's proxy carries no VOMS attributes: the key " + key.name() + " takes proxies of VO " + key.vo()));
         if (!vo.equals(key.vo())) {

@@ -23,11 +23,14 @@ public final class DirectorMetrics {
     private final Histogram cycleLag;
     private final Counter cycles;
     private final Counter cycleErrors;
+    private final Counter cyclesSkipped;
     private final Counter submitted;
     private final Counter submissionFailures;
     private final Histogram driverCalls;
     private final Counter driverErrors;
     private final Counter endpointRequests;
+    private final Histogram backgroundRuns;
+    private final Counter backgroundFailures;
 
     public DirectorMetrics() {
         JvmMetrics.builder().register(registry);
@@ -40,6 +43,9 @@ public final class DirectorMetrics {
         cycles = Counter.builder().name("pilotd_cycles").help("Queue cycles run").labelNames("queue").register(registry);
         cycleErrors = Counter.builder().name("pilotd_cycle_errors")
                 .help("Queue cycles with an error in one of their steps").labelNames("queue").register(registry);
+        cyclesSkipped = Counter.builder().name("pilotd_cycles_skipped")
+                .help("Due cycles covered by the queue's previous cycle, still running when they fell due")
+                .labelNames("queue").register(registry);
         submitted = Counter.builder().name("pilotd_pilots_submitted").help("Pilots the cloud accepted")
                 .labelNames("queue").register(registry);
         submissionFailures = Counter.builder().name("pilotd_submission_failures")
@@ -55,6 +61,14 @@ public final class DirectorMetrics {
                 .labelNames("driver", "call", "kind").register(registry);
         endpointRequests = Counter.builder().name("pilotd_endpoint_requests")
                 .help("Requests the serverless endpoint answered, by HTTP status").labelNames("status").register(registry);
+        backgroundRuns = Histogram.builder().name("pilotd_background_run_duration_seconds").unit(Unit.SECONDS)
+                .help("Runs of the background tasks (watchdog, dirac-poll, pilotagents-mirror, history-retention,"
+                        + " wake-up), failed ones included")
+                .labelNames("task")
+                .classicUpperBounds(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300).register(registry);
+        backgroundFailures = Counter.builder().name("pilotd_background_failures")
+                .help("Runs of a background task that threw (the task goes on, backed off)").labelNames("task")
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {
@@ -73,6 +87,19 @@ public final class DirectorMetrics {
         }
         cycleDuration.observe(seconds(Duration.between(cycle.startedAt(), cycle.endedAt())));
         cycleLag.observe(cycle.lagMillis() / 1000.0);
+    }
+
+    /** A due cycle of the queue was covered by its previous one, still running. */
+    public void cycleSkipped(String queue) {
+        cyclesSkipped.labelValues(queue).inc();
+    }
+
+    /** A background task ran (failure is what it threw, or null). */
+    public void backgroundRan(String task, Duration took, Throwable failure) {
+        backgroundRuns.labelValues(task).observe(seconds(took));
+        if (failure != null) {
+            backgroundFailures.labelValues(task).inc();
+        }
     }
 
     /** The serverless endpoint answered a request with this status. */

@@ -1,15 +1,15 @@
 package io.pilotd.director.monitor;
 
+import io.pilotd.director.demand.DemandStore;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
-import io.pilotd.director.store.DemandStore;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueState;
 import io.pilotd.director.store.StatusStore;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;

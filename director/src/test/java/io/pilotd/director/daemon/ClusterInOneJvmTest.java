@@ -14,6 +14,7 @@ import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
 import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.Slow;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.fakes.FakeDirac;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is held by exactly one of them whenever it is sampled, and taken by another when its holder
  * stops; the queues keep cycling, each by one director at a time.
  */
+@Slow
 class ClusterInOneJvmTest {
     /** Each duty's period: retention.every, demand.poll, dirac.mirrorEvery. */
     private static final Duration PERIOD = Duration.ofSeconds(1);

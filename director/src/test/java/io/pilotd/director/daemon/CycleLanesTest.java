@@ -9,6 +9,7 @@ import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
 import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.Slow;
 import io.pilotd.director.testing.TestDatabases;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A queue behind a slow cloud does not hold the director's threads: with one thread, the quick
  * queues go on cycling while the slow one's cycle waits on its cloud, and after a restart too.
  */
+@Slow
 class CycleLanesTest {
     private Database db;
 

@@ -10,11 +10,13 @@ import io.pilotd.director.config.DatabaseSettings;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.DatabaseHealth;
 import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.testing.Cli;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
+import io.pilotd.director.testing.Slow;
 import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.fakes.FakeCloud;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * The daemon through database outages: it submits nothing while the database is away, says so
  * once, and resumes by itself; nothing is lost or started twice.
  */
+@Slow
 class DatabaseOutageTest {
     private static final Duration OUTAGE = Duration.ofSeconds(30);
     private static final Duration HANG_GUARD = Duration.ofMinutes(2);

@@ -12,6 +12,7 @@ import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
 import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.Slow;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.PilotStatus;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon with Quartz on the real database: periods, one cycle at a time, a clean stop. */
+@Slow
 class DirectorSchedulingTest {
     private Database db;
 
@@ -69,12 +71,13 @@ class DirectorSchedulingTest {
         Queues.demand(db, "slow", 50);
 
         try (Director director = Director.start(config, db, DriverCatalog.load(), dataDir)) {
-            Thread.sleep(6_000);
+            // both queues cycle, the slow one beside the fast one rather than in its way
+            Daemons.await("four cycles of fast and two of slow", Duration.ofSeconds(60),
+                    () -> cycles("fast").size() >= 4 && cycles("slow").size() >= 2);
         }
 
-        // Order, overlap and counts only: a busy machine may start any cycle late.
+        // Order and overlap only: a busy machine may start any cycle late.
         List<Cycle> fast = cycles("fast");
-        assertThat(fast).as("a 1 s queue over 6 s: neither starved nor fired in bursts").hasSizeBetween(3, 8);
         for (int i = 1; i < fast.size(); i++) {
             assertThat(fast.get(i).start()).as("cycle %d of fast began after the one before ended", i)
                     .isAfterOrEqualTo(fast.get(i - 1).end());

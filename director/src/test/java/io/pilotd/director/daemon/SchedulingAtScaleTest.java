@@ -8,6 +8,7 @@ import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
+import io.pilotd.director.testing.Slow;
 import io.pilotd.director.testing.TestDatabases;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * none is skipped. Counts only: how late the cycles ran is printed, never asserted (bench/run
  * measures the rounds).
  */
+@Slow
 class SchedulingAtScaleTest {
     private static final int QUEUES = 1_000;
     private static final Duration PERIOD = Duration.ofSeconds(30);

@@ -15,6 +15,7 @@ import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.FakeDriverFactory;
 import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.Slow;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.fakes.FakeCloud;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * New waiting jobs start their pilots at once, not at the queue's next period: the queues here
  * cycle once a day, so only a wake-up can start a pilot within the test.
  */
+@Slow
 class WakeUpTest {
     private static final Duration DAY = Duration.ofDays(1);
     private static final Duration MIN_GAP = Duration.ofSeconds(2);
@@ -105,8 +107,9 @@ class WakeUpTest {
         Queues.demand(db, "full", 2);
 
         try (Director director = Director.start(config, db, DriverCatalog.load(), dataDir)) {
-            Daemons.await("the cycle at start-up fills the queue", DEADLINE, () -> pilots("full") == 2);
             FakeCloud cloud = FakeDriverFactory.cloud("full");
+            // the cloud's two, not the rows: a row is written (Submitting) before its pilot reaches the cloud
+            Daemons.await("the cycle at start-up fills the queue", DEADLINE, () -> cloud.resources().size() == 2);
             cloud.set(cloud.resources().get(0).jobRef(), PilotStatus.Done);
             cloud.set(cloud.resources().get(1).jobRef(), PilotStatus.Running);
             // No period passes (a day): only the wake-up of these jobs can find the freed slot.

@@ -7,7 +7,7 @@ import io.pilotd.director.config.EndpointSettings;
 import io.pilotd.director.config.PilotdConfig;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.cycle.QueueCycle;
-import io.pilotd.director.daemon.QueueDrivers;
+import io.pilotd.director.cycle.QueueDrivers;
 import io.pilotd.director.driver.DriverCatalog;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.Database;

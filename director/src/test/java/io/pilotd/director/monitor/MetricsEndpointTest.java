@@ -50,7 +50,7 @@ class MetricsEndpointTest {
         Path proxy = TestCredentials.create().proxy().validFor(Duration.ofHours(12)).voms(Queues.VO)
                 .writeTo(dataDir.resolve("proxy.pem"));
         PilotdConfig config = new PilotdConfig(plain.director(), plain.database(),
-                new ProxySettings(proxy.toString(), Duration.ofHours(1), null), plain.pilot(), plain.sites(), plain.queues());
+                new ProxySettings(proxy.toString(), Duration.ofHours(1), null, null), plain.pilot(), plain.sites(), plain.queues());
         Queues.sync(db, config.queues().toArray(QueueConfig[]::new));
         Queues.demand(db, "a", 3);
         FakeDriverFactory.cloud("b").failSubmit = new io.pilotd.driver.api.DriverException("quota exceeded");

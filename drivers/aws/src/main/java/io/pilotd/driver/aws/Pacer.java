@@ -1,7 +1,6 @@
 package io.pilotd.driver.aws;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.pilotd.driver.api.Pace;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -10,8 +9,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Paces API calls per account and region, below the rates AWS publishes, so that many queues
- * on one account do not throttle each other. One bucket per account, region and kind of call,
- * shared by every driver of that account in this director.
+ * on one account do not throttle each other: a {@link Pace} per account, region and kind of
+ * call, shared by every driver of that account in this director.
  *
  * <p>Rates (calls per second, burst): EC2 describe calls as EC2's published non-mutating request
  * bucket (20, 100); EC2 mutating calls such as RunInstances and TerminateInstances (5, 50), kept
@@ -21,8 +20,6 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  */
 final class Pacer implements ExecutionInterceptor {
     static final Pacer NONE = new Pacer(null);
-
-    private static final Map<String, TokenBucket> BUCKETS = new ConcurrentHashMap<>();
 
     private final String account;
 
@@ -46,7 +43,7 @@ final class Pacer implements ExecutionInterceptor {
             return;
         }
         try {
-            BUCKETS.computeIfAbsent(account + "|" + kind, k -> bucket(kind)).take();
+            pace(account + "|" + kind, kind).take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw AbortedException.builder().message("interrupted while pacing " + operation).build();
@@ -66,13 +63,13 @@ final class Pacer implements ExecutionInterceptor {
         return null;
     }
 
-    private static TokenBucket bucket(String kind) {
+    private static Pace pace(String key, String kind) {
         return switch (kind) {
-            case "ec2-describe" -> new TokenBucket(100, 20);
-            case "ec2-mutate" -> new TokenBucket(50, 5);
-            case "batch-submit" -> new TokenBucket(50, 50);
-            case "batch-other" -> new TokenBucket(40, 20);
-            default -> new TokenBucket(10, 10);
+            case "ec2-describe" -> Pace.of(key, 100, 20);
+            case "ec2-mutate" -> Pace.of(key, 50, 5);
+            case "batch-submit" -> Pace.of(key, 50, 50);
+            case "batch-other" -> Pace.of(key, 40, 20);
+            default -> Pace.of(key, 10, 10);
         };
     }
 }

@@ -27,11 +27,12 @@ import org.jclouds.Constants;
  * @param securityGroups existing security groups the nodes join (none: the provider's default)
  * @param inboundPorts   ports jclouds opens in a security group of its own ({@code jclouds-<group>}),
  *                       which it removes with the group's last node; none: jclouds creates none
+ * @param callsPerSecond the pace of the driver's operations on the provider (four times as many at once)
  */
 record JcloudsConfig(String provider, String identity, String credential, Optional<String> endpoint,
                      Optional<String> location, String image, String hardware, Map<String, String> overrides,
                      int parallelCreates, Duration apiTimeout, Map<String, String> keystone, List<String> securityGroups,
-                     List<Integer> inboundPorts) {
+                     List<Integer> inboundPorts, int callsPerSecond) {
     static final String NOVA = "openstack-nova";
     /**
      * Providers whose VMs can learn their index from the metadata the driver sets, which is how
@@ -76,6 +77,7 @@ record JcloudsConfig(String provider, String identity, String credential, Option
         }
         int parallel = p.optionalInt("parallelCreates", 8, 1, 64);
         Duration apiTimeout = p.optionalDuration("apiTimeout").orElse(Duration.ofSeconds(60));
+        int callsPerSecond = p.optionalInt("callsPerSecond", 5, 1, 100_000);
         List<String> securityGroups = p.optionalStringList("securityGroups");
         List<Integer> inboundPorts = new ArrayList<>();
         for (String port : p.optionalStringList("inboundPorts")) {
@@ -91,7 +93,7 @@ record JcloudsConfig(String provider, String identity, String credential, Option
         p.moved("maxLifetime", "the queue's limits.maxLifetime (the VM's own power-off timer, and the director's kill)");
         p.validate();
         return new JcloudsConfig(provider, identity, credential, endpoint, location, image, hardware, overrides, parallel,
-                apiTimeout, keystone, securityGroups, List.copyOf(inboundPorts));
+                apiTimeout, keystone, securityGroups, List.copyOf(inboundPorts), callsPerSecond);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pilotd.driver.jclouds;
 
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.Pace;
 import io.pilotd.driver.api.RetryableDriverException;
 import java.util.Properties;
 import java.util.Set;
@@ -22,7 +23,19 @@ final class JcloudsContexts implements AutoCloseable {
         this.config = config;
     }
 
-    synchronized ComputeService compute() throws DriverException {
+    /**
+     * The compute service, for one operation, in its turn: operations paced per provider,
+     * endpoint and identity (the queue's {@code callsPerSecond}, four times as many at once; an
+     * operation is a few of the provider's calls, a create with its look-ups), since a provider's
+     * rate limits are its own.
+     */
+    ComputeService compute() throws DriverException {
+        Pace.of("jclouds|" + config.provider() + "|" + config.endpoint().orElse("") + "|" + config.identity(),
+                4.0 * config.callsPerSecond(), config.callsPerSecond()).takeFor("a jclouds call to " + config.provider());
+        return context();
+    }
+
+    private synchronized ComputeService context() throws DriverException {
         if (context == null) {
             // jclouds finds its providers with the thread's class loader: in a distribution this
             // driver's own, which the director's threads do not have.

@@ -44,6 +44,8 @@ class JcloudsDriverTest extends DriverContractTest {
         p.put("identity", account);
         p.put("image", StubIds.IMAGE);
         p.put("hardware", StubIds.HARDWARE);
+        // jclouds' in-memory cloud meters nothing
+        p.put("callsPerSecond", 100_000);
         return p;
     }
 

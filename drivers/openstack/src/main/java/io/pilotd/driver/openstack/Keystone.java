@@ -3,6 +3,7 @@ package io.pilotd.driver.openstack;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pilotd.driver.api.DriverException;
+import io.pilotd.driver.api.Pace;
 import io.pilotd.driver.api.RetryableDriverException;
 import java.io.IOException;
 import java.net.URI;
@@ -44,10 +45,13 @@ final class Keystone {
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
+    private final int callsPerSecond;
     private Token token;
 
-    Keystone(KeystoneCredentials credentials, HttpClient http, Duration timeout, Clock clock) {
+    /** @param callsPerSecond the pace of Nova's calls (twice as many at once) */
+    Keystone(KeystoneCredentials credentials, HttpClient http, Duration timeout, Clock clock, int callsPerSecond) {
         this.credentials = credentials;
+        this.callsPerSecond = callsPerSecond;
         this.clock = clock;
         this.http = http;
         this.timeout = timeout;
@@ -108,6 +112,7 @@ final class Keystone {
     }
 
     private <T> T run(Token used, Call<T> call) throws DriverException {
+        pace("an openstack4j call");
         OSClient.OSClientV3 os = OSFactory.clientFromToken(used, facing(), transport);
         credentials.region().ifPresent(os::useRegion);
         T result = call.on(os);
@@ -166,7 +171,17 @@ final class Keystone {
         return Facing.value(credentials.endpointInterface());
     }
 
+    /**
+     * Waits for a call's turn: the cloud's calls (Keystone's tokens and Nova's calls) paced per
+     * cloud, region and project, at the queue's {@code callsPerSecond}, twice as many at once.
+     */
+    void pace(String call) throws RetryableDriverException {
+        Pace.of("openstack|" + credentials.authUrl() + "|" + credentials.region().orElse("") + "|" + credentials.project(),
+                2.0 * callsPerSecond, callsPerSecond).takeFor(call);
+    }
+
     private Token authenticate() throws DriverException {
+        pace("a Keystone token");
         if (credentials.applicationCredential()) {
             return applicationCredentialToken();
         }

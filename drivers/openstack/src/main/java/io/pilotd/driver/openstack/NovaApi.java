@@ -116,6 +116,7 @@ final class NovaApi {
         boolean renewed = false;
         for (int attempt = 0; ; attempt++) {
             Token token = keystone.token();
+            keystone.pace(method + " " + path);
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(keystone.endpoint(token, "compute") + path))
                     .timeout(timeout).header("X-Auth-Token", token.getId()).header("Accept", "application/json");
             if (microversion != null) {

@@ -19,11 +19,13 @@ import java.util.Optional;
  * @param apiTimeout      the longest one API call may take
  * @param listWait        how long a submission waits for Nova to list the servers it created
  *                        (to learn their ids) before it leaves them to the look-up
+ * @param callsPerSecond  the pace of Nova's calls, per cloud, region and project (twice as many at
+ *                        once): clouds set their own rate limits in front of Nova and do not publish them
  */
 record OpenStackConfig(KeystoneCredentials credentials, String image, String flavor, List<String> networks,
                        Optional<String> keyName, List<String> securityGroups, Optional<String> availabilityZone,
                        Map<String, String> metadata, boolean multiCreate, int parallelCreates, boolean allOrNothing,
-                       Duration apiTimeout, Duration listWait) {
+                       Duration apiTimeout, Duration listWait, int callsPerSecond) {
     /** Nova's limits on a metadata item. */
     private static final int METADATA_KEY = 255;
     private static final int METADATA_VALUE = 255;
@@ -53,9 +55,10 @@ record OpenStackConfig(KeystoneCredentials credentials, String image, String fla
         boolean allOrNothing = p.optionalBoolean("allOrNothing", false);
         Duration apiTimeout = p.optionalDuration("apiTimeout").orElse(Duration.ofSeconds(60));
         Duration listWait = p.optionalDuration("listWait").orElse(Duration.ofSeconds(30));
+        int callsPerSecond = p.optionalInt("callsPerSecond", 10, 1, 100_000);
         p.moved("maxLifetime", "the queue's limits.maxLifetime (the VM's own power-off timer, and the director's kill)");
         p.validate();
         return new OpenStackConfig(credentials, image, flavor, networks, keyName, groups, zone, metadata, multiCreate,
-                parallel, allOrNothing, apiTimeout, listWait);
+                parallel, allOrNothing, apiTimeout, listWait, callsPerSecond);
     }
 }

@@ -36,7 +36,8 @@ public final class OpenStackDriverFactory implements PilotDriverFactory {
     public PilotDriver create(DriverParameters parameters, DriverContext context) throws InvalidParametersException {
         OpenStackConfig config = OpenStackConfig.from(parameters, env, home, workDir);
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.apiTimeout()).build();
-        Keystone keystone = new Keystone(config.credentials(), http, config.apiTimeout(), Clock.systemUTC());
+        Keystone keystone = new Keystone(config.credentials(), http, config.apiTimeout(), Clock.systemUTC(),
+                config.callsPerSecond());
         return new OpenStackDriver(config, context, keystone, new NovaApi(keystone, http, config.apiTimeout()));
     }
 }

@@ -44,9 +44,12 @@ class KeystoneTokenTest {
         p.put("project", FakeOpenStack.PROJECT);
         p.put("image", "alma9-pilot");
         p.put("flavor", "m1.large");
+        // the fake cloud meters nothing
+        p.put("callsPerSecond", 100_000);
         OpenStackConfig config = OpenStackConfig.from(new DriverParameters(p), Map.of("OS_PASSWORD", FakeOpenStack.PASSWORD),
                 home, home);
-        return new Keystone(config.credentials(), HttpClient.newHttpClient(), Duration.ofSeconds(10), clock);
+        return new Keystone(config.credentials(), HttpClient.newHttpClient(), Duration.ofSeconds(10), clock,
+                config.callsPerSecond());
     }
 
     /** Calls Nova every 5 s for {@code how long}; how many tokens Keystone was asked for. */

@@ -71,6 +71,8 @@ class OpenStackDriverTest extends DriverContractTest {
         p.put("metadata", Map.of("experiment", "lhcb"));
         p.put("apiTimeout", "10s");
         p.put("listWait", "2s");
+        // the fake cloud meters nothing
+        p.put("callsPerSecond", 100_000);
         return p;
     }
 

@@ -1,5 +1,6 @@
 package io.pilotd.driver.serverless;
 
+import io.pilotd.driver.api.Pace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -41,19 +42,25 @@ final class EndpointClient {
     private final URI base;
     private final String apiKey;
     private final Duration timeout;
+    private final Pace pace;
 
-    private EndpointClient(HttpClient http, URI base, String apiKey, Duration timeout) {
+    private EndpointClient(HttpClient http, URI base, String apiKey, Duration timeout, Pace pace) {
         this.http = http;
         this.base = base;
         this.apiKey = apiKey;
         this.timeout = timeout;
+        this.pace = pace;
     }
 
     static EndpointClient create(ServerlessConfig config) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
         config.caBundle().ifPresent(bundle -> builder.sslContext(trusting(bundle)));
-        return new EndpointClient(builder.build(), config.endpoint(), config.apiKey(), config.timeout());
+        // one bucket per endpoint and key, as the endpoint meters them (the key itself never in the name)
+        Pace pace = Pace.of("serverless|" + config.endpoint() + "|" + Integer.toHexString(config.apiKey().hashCode()),
+                config.callsPerMinute(),
+                config.callsPerMinute() / 60.0);
+        return new EndpointClient(builder.build(), config.endpoint(), config.apiKey(), config.timeout(), pace);
     }
 
     /**
@@ -89,6 +96,7 @@ final class EndpointClient {
      * @throws IOException when the answer was lost, the request perhaps done
      */
     Reply send(String method, String pathAndQuery, byte[] body) throws IOException, InterruptedException {
+        pace.take();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
                 .header("x-api-key", apiKey)
                 .header("Accept", "application/json");

@@ -19,9 +19,11 @@ import java.util.Optional;
  * @param jobUrls           whether the endpoint has {@code /jobs/<name>} (pilotd's does; the API-gateway one may not):
  *                          without them, pilots are not followed, and age out after the consistency window
  * @param consistencyWindow how long a pilot may be missing from the endpoint's answers after its submission
+ * @param callsPerMinute    the key's rate at the endpoint: calls are paced to it (a minute's worth at once, then
+ *                          at the rate), so that the endpoint never answers 429 to pilotd's own pace
  */
 record ServerlessConfig(URI endpoint, String queue, String apiKey, Optional<Path> caBundle, Duration timeout,
-                        boolean jobUrls, Duration consistencyWindow) {
+                        boolean jobUrls, Duration consistencyWindow, int callsPerMinute) {
 
     static ServerlessConfig from(DriverParameters parameters) throws InvalidParametersException {
         String url = parameters.requireString("endpoint");
@@ -41,9 +43,10 @@ record ServerlessConfig(URI endpoint, String queue, String apiKey, Optional<Path
         Duration timeout = parameters.optionalDuration("timeout").orElse(Duration.ofSeconds(30));
         boolean jobUrls = parameters.optionalBoolean("jobUrls", true);
         Duration window = parameters.optionalDuration("consistencyWindow").orElse(Duration.ofMinutes(5));
+        int callsPerMinute = parameters.optionalInt("callsPerMinute", 60, 1, 1_000_000);
         URI endpoint = endpoint(url, parameters);
         parameters.validate();
-        return new ServerlessConfig(endpoint, queue, apiKey.get(), caBundle, timeout, jobUrls, window);
+        return new ServerlessConfig(endpoint, queue, apiKey.get(), caBundle, timeout, jobUrls, window, callsPerMinute);
     }
 
     private static URI endpoint(String url, DriverParameters parameters) {
@@ -72,6 +75,7 @@ record ServerlessConfig(URI endpoint, String queue, String apiKey, Optional<Path
     @Override
     public String toString() {
         return "ServerlessConfig[endpoint=" + endpoint + ", queue=" + queue + ", apiKey=***, caBundle=" + caBundle
-                + ", timeout=" + timeout + ", jobUrls=" + jobUrls + ", consistencyWindow=" + consistencyWindow + "]";
+                + ", timeout=" + timeout + ", jobUrls=" + jobUrls + ", consistencyWindow=" + consistencyWindow
+                + ", callsPerMinute=" + callsPerMinute + "]";
     }
 }

@@ -1,0 +1,232 @@
+package io.pilotd.director.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pilotd.driver.api.Durations;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a config file: binds the YAML strictly (unknown keys and wrong types refused with their
+ * line), then has {@link ConfigValidator} check the values. Every problem names file, line and
+ * field path.
+ */
+public final class ConfigLoader {
+    private final ConfigValidator validator;
+
+    public ConfigLoader(ConfigValidator validator) {
+        this.validator = validator;
+    }
+
+    public PilotdConfig load(Path file) {
+        String name = file.toString();
+        String yaml;
+        try {
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(name, "cannot read: " + e.getMessage());
+        }
+        return parse(name, yaml);
+    }
+
+    /** Binds and validates YAML text; {@code name} is what problems call the file. */
+    public PilotdConfig parse(String name, String yaml) {
+        List<ConfigValidator.Finding> unknownKeys = new ArrayList<>();
+        List<ConfigValidator.Finding> wrongTypes = new ArrayList<>();
+        PilotdConfig config;
+        try {
+            config = mapper(unknownKeys, wrongTypes).readValue(yaml, PilotdConfig.class);
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException big) {
+                throw new ConfigException(List.of(tooBig(name, yaml, FieldPath.of(e.getPath()), big)));
+            }
+            if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
+                throw new ConfigException(List.of(syntaxProblem(name, syntax)));
+            }
+            throw new ConfigException(List.of(bindingProblem(name, e)));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(List.of(syntaxProblem(name, e)));
+        }
+        if (config == null) {
+            config = new PilotdConfig(null, null, null, null, null, null);
+        }
+        List<ConfigValidator.Finding> findings = new ArrayList<>(unknownKeys);
+        findings.addAll(wrongTypes);
+        if (wrongTypes.isEmpty()) {
+            // Values of the wrong type were bound as missing: only a config of the right types is checked further.
+            findings.addAll(validator.validate(config));
+        }
+        if (!findings.isEmpty()) {
+            YamlLines lines = YamlLines.of(yaml);
+            throw new ConfigException(findings.stream()
+                    .map(f -> new ConfigProblem(name, lines.lineOf(f.path().pointer()), f.path().dotted(), f.message()))
+                    .toList());
+        }
+        return config;
+    }
+
+    /** A number too big for its field, with the field's path. */
+    private static ConfigProblem tooBig(String name, String yaml, FieldPath path, InputCoercionException e) {
+        int line = e.getLocation() == null ? YamlLines.of(yaml).lineOf(path.pointer()) : e.getLocation().getLineNr();
+        return new ConfigProblem(name, line, path.dotted(), "is too big for " + describe(e.getTargetType())
+                + " (at most " + Integer.MAX_VALUE + ")");
+    }
+
+    /** The context that names an unknown key: the outermost of a run naming it (its value may have opened its own). */
+    private static JsonStreamContext keyContext(JsonStreamContext context, String key) {
+        JsonStreamContext named = null;
+        for (JsonStreamContext c = context; c != null; c = c.getParent()) {
+            if (c.inObject() && key.equals(c.getCurrentName())) {
+                named = c;
+            } else if (named != null) {
+                break;
+            }
+        }
+        return named != null ? named : context;
+    }
+
+    private static ObjectMapper mapper(List<ConfigValidator.Finding> unknownKeys, List<ConfigValidator.Finding> wrongTypes) {
+        SimpleModule durations = new SimpleModule("pilotd-durations");
+        durations.addDeserializer(Duration.class, new DurationDeserializer(wrongTypes));
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        mapper.registerModule(durations);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // Unknown keys are collected rather than thrown, so that one run names every typo.
+        mapper.addHandler(new DeserializationProblemHandler() {
+            @Override
+            public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
+                                                 JsonDeserializer<?> deserializer, Object bean,
+                                                 String property) throws IOException {
+                FieldPath path = FieldPath.of(keyContext(p.getParsingContext(), property));
+                TreeSet<String> known = new TreeSet<>();
+                deserializer.getKnownPropertyNames().forEach(k -> known.add(k.toString()));
+                unknownKeys.add(new ConfigValidator.Finding(path,
+                        "unknown key '" + property + "' (known here: " + String.join(", ", known) + ")"));
+                p.skipChildren();
+                return true;
+            }
+
+            // Values of the wrong type are collected too, and bound as missing, so that one run names them all.
+            @Override
+            public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String value,
+                                                 String failureMsg) {
+                wrongTypes.add(new ConfigValidator.Finding(FieldPath.of(ctxt.getParser().getParsingContext()),
+                        "'" + value + "' is not " + describe(targetType)));
+                return null;
+            }
+
+            @Override
+            public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken token,
+                                                JsonParser p, String failureMsg) throws IOException {
+                if (targetType.isRecordType()) {
+                    return NOT_HANDLED;
+                }
+                wrongTypes.add(new ConfigValidator.Finding(keyPath(p), "expected " + describe(targetType.getRawClass())));
+                p.skipChildren();
+                return null;
+            }
+        });
+        return mapper;
+    }
+
+    /** The path of the key whose value the parser is on (a list or mapping value has opened a context of its own). */
+    private static FieldPath keyPath(JsonParser p) {
+        JsonStreamContext context = p.getParsingContext();
+        return FieldPath.of(p.currentToken() != null && p.currentToken().isStructStart() ? context.getParent() : context);
+    }
+
+    /** The YAML parser's words, without the source excerpt it draws under them. */
+    private static ConfigProblem syntaxProblem(String name, JsonProcessingException e) {
+        int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+        String message = e.getOriginalMessage().lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("in 'reader'") && !l.equals("^"))
+                .collect(Collectors.joining(", "));
+        return new ConfigProblem(name, line, "", "not valid YAML: " + message);
+    }
+
+    private static ConfigProblem bindingProblem(String name, JsonMappingException e) {
+        int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+        String message;
+        if (e instanceof InvalidFormatException invalid) {
+            message = invalid.getTargetType() == Duration.class
+                    ? invalid.getOriginalMessage()
+                    : "'" + invalid.getValue() + "' is not " + describe(invalid.getTargetType());
+        } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            message = "expected " + describe(mismatch.getTargetType());
+        } else {
+            message = e.getOriginalMessage();
+        }
+        return new ConfigProblem(name, line, FieldPath.of(e.getPath()).dotted(), message);
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a single value";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type.isRecord() || Map.class.isAssignableFrom(type)) {
+            return "a mapping of keys to values";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        private final List<ConfigValidator.Finding> wrongTypes;
+
+        DurationDeserializer(List<ConfigValidator.Finding> wrongTypes) {
+            this.wrongTypes = wrongTypes;
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            if (text == null) {
+                wrongTypes.add(new ConfigValidator.Finding(keyPath(p), "expected a duration such as 90s, 5m or 2h"));
+                p.skipChildren();
+                return null;
+            }
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                wrongTypes.add(new ConfigValidator.Finding(FieldPath.of(p.getParsingContext()), e.getMessage()));
+                return null;
+            }
+        }
+    }
+}
