@@ -62,11 +62,19 @@ final class Pilotd {
         final Path log;
 
         Daemon(Path dataDir, String... args) throws IOException {
+            this(List.of(), dataDir, args);
+        }
+
+        /** @param launcher what starts bin/pilotd (such as {@code env --default-signal=HUP}), or nothing */
+        Daemon(List<String> launcher, Path dataDir, String... args) throws IOException {
             Path out = Files.createTempFile("pilotd-daemon", ".out");
             log = Files.createTempFile("pilotd-daemon", ".log");
             List<String> all = new ArrayList<>(List.of("run"));
             all.addAll(List.of(args));
-            process = builder(dataDir, out, log, all.toArray(String[]::new)).start();
+            ProcessBuilder builder = builder(dataDir, out, log, all.toArray(String[]::new));
+            List<String> command = new ArrayList<>(launcher);
+            command.addAll(builder.command());
+            process = builder.command(command).start();
             await(Duration.ofMinutes(2), () -> log().contains("started:") || !process.isAlive(), "the daemon to start");
             if (!process.isAlive()) {
                 throw new AssertionError("the daemon exited with " + process.exitValue() + ":\n" + log());

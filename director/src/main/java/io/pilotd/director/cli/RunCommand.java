@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 @Command(name = "run", description = {
     "Run the director (the daemon).",
@@ -70,8 +71,13 @@ final class RunCommand extends PilotdSubcommand {
             });
         }
         // A JVM ends on SIGHUP; a daemon must not (a closed terminal). Before the director runs, nothing is reloaded.
-        Signal.handle(new Signal("HUP"), s -> log.warn("SIGHUP received while pilotd starts: its config is read at the"
-                + " start already"));
+        SignalHandler before = Signal.handle(new Signal("HUP"), s -> log.warn("SIGHUP received while pilotd starts: its"
+                + " config is read at the start already"));
+        if (before == SignalHandler.SIG_IGN) {
+            // inherited (nohup, or a parent that ignores it): the JVM cannot take a signal ignored at its start
+            log.warn("SIGHUP is ignored in this process, as the process that started pilotd left it (nohup?): a SIGHUP"
+                    + " (systemctl reload) will not reload the config; restart pilotd to apply a new one");
+        }
         ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "config-reload");
             t.setDaemon(true);
