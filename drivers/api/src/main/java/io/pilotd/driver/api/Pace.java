@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Paces a driver's calls to a rate-limited API, so that pilotd does not cause the throttling it
  * copes with: a token bucket of {@code burst} calls at once, then {@code perSecond} a second, as
  * clouds meter their APIs. One bucket per key (an account and region, a cloud's endpoint and
- * project, and the kind of call), shared by every driver of the JVM that calls with that key, so
- * that many queues on one account do not throttle each other. Time is the monotonic clock's.
+ * project, and the kind of call) and rates, shared by every driver of the JVM that calls with
+ * both, so that many queues on one account do not throttle each other; a reload that changes a
+ * queue's rates gets a bucket with the new ones. Time is the monotonic clock's.
  */
 public final class Pace {
     private static final Map<String, Pace> PACES = new ConcurrentHashMap<>();
@@ -25,9 +26,9 @@ public final class Pace {
         this.last = System.nanoTime();
     }
 
-    /** The bucket of {@code key}, made with these rates by its first caller. */
+    /** The bucket of {@code key} at these rates. */
     public static Pace of(String key, double burst, double perSecond) {
-        return PACES.computeIfAbsent(key, k -> new Pace(burst, perSecond));
+        return PACES.computeIfAbsent(key + "|" + burst + "/" + perSecond, k -> new Pace(burst, perSecond));
     }
 
     /** Waits for this call's turn. */
