@@ -110,6 +110,22 @@ public final class ConfigLoader {
         return named != null ? named : context;
     }
 
+    /**
+     * Where an unknown key is. A record's unknown keys met before its last creator property are
+     * replayed from a buffer once it is built, whose contexts have lost their place in the file;
+     * the reading parser then sits at the record's end (or on its last creator property), which
+     * tells where the record is.
+     */
+    private static FieldPath unknownKeyPath(DeserializationContext ctxt, JsonParser p, String property) {
+        JsonParser reading = ctxt.getParser();
+        if (p == reading) {
+            return FieldPath.of(keyContext(p.getParsingContext(), property));
+        }
+        JsonStreamContext at = reading.getParsingContext();
+        JsonStreamContext record = reading.currentToken() == JsonToken.END_OBJECT ? at : at.getParent();
+        return FieldPath.of(record).key(property);
+    }
+
     private static ObjectMapper mapper(List<ConfigValidator.Finding> unknownKeys, List<ConfigValidator.Finding> wrongTypes) {
         SimpleModule durations = new SimpleModule("pilotd-durations");
         durations.addDeserializer(Duration.class, new DurationDeserializer(wrongTypes));
@@ -124,7 +140,7 @@ public final class ConfigLoader {
             public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
                                                  JsonDeserializer<?> deserializer, Object bean,
                                                  String property) throws IOException {
-                FieldPath path = FieldPath.of(keyContext(p.getParsingContext(), property));
+                FieldPath path = unknownKeyPath(ctxt, p, property);
                 TreeSet<String> known = new TreeSet<>();
                 deserializer.getKnownPropertyNames().forEach(k -> known.add(k.toString()));
                 unknownKeys.add(new ConfigValidator.Finding(path,

@@ -93,6 +93,10 @@ class BadInputTest {
         };
     }
 
+    private static UnaryOperator<String> prepend(String text) {
+        return yaml -> text + yaml;
+    }
+
     private static UnaryOperator<String> append(String text) {
         return yaml -> yaml + text;
     }
@@ -126,6 +130,15 @@ class BadInputTest {
                         "director.retention.cycles: must be at least 1d, not 2h"),
                 config("an unknown key whose value is a mapping", append("extras:\n  colour: blue\n"), ":18: extras: unknown key 'extras'"),
                 config("an unknown key whose value is a list", append("plugins: [a, b]\n"), ":18: plugins: unknown key 'plugins'"),
+                config("an unknown top-level key first, holding a mapping of dotted names (site: for sites:)",
+                        prepend("site:\n  LOCAL.Test.de:\n    maxCores: 8\n"), ":1: site: unknown key 'site'"),
+                config("an unknown top-level key first, holding a list", prepend("plugin:\n  - a\n"), ":1: plugin: unknown key 'plugin'"),
+                config("an unknown top-level key first, holding a scalar", prepend("threads: 4\n"), ":1: threads: unknown key 'threads'"),
+                config("an unknown top-level key first, holding nothing", prepend("site:\n"), ":1: site: unknown key 'site'"),
+                config("an unknown top-level key between known ones, holding a mapping", replace("sites:\n", "site:\n  A.B.c: {maxCores: 1}\nsites:\n"),
+                        ":4: site: unknown key 'site'"),
+                config("an unknown queue key first, holding a mapping", replace("  - name: q1\n", "  - tags:\n      a.b: c\n    name: q1\n"),
+                        ":7: queues[0].tags: unknown key 'tags'"),
                 config("an unknown director key with a mapping", replace("  id: test-director", "  id: test-director\n  tuning:\n    x: 1"),
                         ":4: director.tuning: unknown key 'tuning'"),
                 config("a number too big for its field", replace("maxRunning: 10", "maxRunning: 99999999999999999999"),
