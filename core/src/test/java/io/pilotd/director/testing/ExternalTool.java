@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** An outside tool (shellcheck, cloud-init, python3): skipped, with a visible message, where it is not installed. */
 public final class ExternalTool {
@@ -20,7 +21,7 @@ public final class ExternalTool {
 
     /** Skips the test, saying so, where the tool is not installed. */
     public static void assumeInstalled(String tool) {
-        boolean installed = Files.isExecutable(Path.of("/usr/bin", tool)) || Files.isExecutable(Path.of("/usr/local/bin", tool));
+        boolean installed = Stream.of("/usr/bin", "/usr/sbin", "/usr/local/bin").anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
         if (!installed) {
             System.err.println("SKIPPED: " + tool + " is not installed here (.ci/run installs it)");
         }
