@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a config file: binds the YAML strictly (unknown keys and wrong types refused with their
@@ -35,13 +37,27 @@ import java.util.stream.Collectors;
  * field path.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
     private final ConfigValidator validator;
+
+    /** A config that passed, and what in it may not work yet (a program not there now): said, not refused. */
+    public record Checked(PilotdConfig config, List<ConfigProblem> warnings) {
+    }
 
     public ConfigLoader(ConfigValidator validator) {
         this.validator = validator;
     }
 
+    /** Reads a config file, and logs at WARN what in it may not work yet. */
     public PilotdConfig load(Path file) {
+        Checked checked = check(file);
+        checked.warnings().forEach(warning -> LOG.warn("{}", warning));
+        return checked.config();
+    }
+
+    /** Reads a config file, and says what in it may not work yet. */
+    public Checked check(Path file) {
         String name = file.toString();
         String yaml;
         try {
@@ -51,11 +67,17 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(name, "cannot read: " + e.getMessage());
         }
-        return parse(name, yaml);
+        return check(name, yaml);
     }
 
     /** Binds and validates YAML text; {@code name} is what problems call the file. */
     public PilotdConfig parse(String name, String yaml) {
+        Checked checked = check(name, yaml);
+        checked.warnings().forEach(warning -> LOG.warn("{}", warning));
+        return checked.config();
+    }
+
+    private Checked check(String name, String yaml) {
         List<ConfigValidator.Finding> unknownKeys = new ArrayList<>();
         List<ConfigValidator.Finding> wrongTypes = new ArrayList<>();
         PilotdConfig config;
@@ -81,13 +103,16 @@ public final class ConfigLoader {
             // Values of the wrong type were bound as missing: only a config of the right types is checked further.
             findings.addAll(validator.validate(config));
         }
-        if (!findings.isEmpty()) {
-            YamlLines lines = YamlLines.of(yaml);
-            throw new ConfigException(findings.stream()
-                    .map(f -> new ConfigProblem(name, lines.lineOf(f.path().pointer()), f.path().dotted(), f.message()))
-                    .toList());
+        YamlLines lines = YamlLines.of(yaml);
+        List<ConfigProblem> problems = findings.stream().filter(f -> !f.warning()).map(f -> located(name, lines, f)).toList();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
-        return config;
+        return new Checked(config, findings.stream().filter(ConfigValidator.Finding::warning).map(f -> located(name, lines, f)).toList());
+    }
+
+    private static ConfigProblem located(String name, YamlLines lines, ConfigValidator.Finding finding) {
+        return new ConfigProblem(name, lines.lineOf(finding.path().pointer()), finding.path().dotted(), finding.message());
     }
 
     /** A number too big for its field, with the field's path. */

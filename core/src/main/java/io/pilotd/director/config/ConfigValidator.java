@@ -40,12 +40,18 @@ public final class ConfigValidator {
      * it runs.
      */
     static final int CONNECTIONS_BESIDE_CYCLES = 5;
+    /** A queue cycled more rarely would learn of its pilots' ends, and of a stuck one, hours late. */
+    static final Duration MAX_CYCLE = Duration.ofHours(1);
     /** A delegated proxy shorter than this would die before its pilot started. */
     static final Duration MIN_DELEGATION = Duration.ofMinutes(30);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** One problem, before it is given its file and line. */
-    record Finding(FieldPath path, String message) {
+    /** A problem, or with {@code warning} something that may not work yet: said, not refused. */
+    record Finding(FieldPath path, String message, boolean warning) {
+        Finding(FieldPath path, String message) {
+            this(path, message, false);
+        }
     }
 
     private final DriverCatalog drivers;
@@ -71,13 +77,26 @@ public final class ConfigValidator {
         return new ConfigValidator(drivers, false);
     }
 
+    /**
+     * The connections a director cannot do without: one per cycle, those beside the cycles, one
+     * for the cluster duties (retention, the DIRAC poll, the PilotAgents mirror), one per endpoint
+     * worker.
+     */
+    static int connectionsNeeded(DirectorSettings director, EndpointSettings endpoint) {
+        return director.threads() + CONNECTIONS_BESIDE_CYCLES + 1 + (endpoint.on() ? endpoint.threads() : 0);
+    }
+
+    /** The pool's default: what is needed, and as many again for the lane of slow queues' cycles. */
+    static int defaultPoolSize(DirectorSettings director, EndpointSettings endpoint) {
+        return connectionsNeeded(director, endpoint) + director.threads();
+    }
+
     List<Finding> validate(PilotdConfig config) {
         List<Finding> findings = new ArrayList<>();
         director(config.director(), FieldPath.ROOT.key("director"), findings);
         database(config.database(), FieldPath.ROOT.key("database"), findings);
         int endpointThreads = config.endpoint().on() ? config.endpoint().threads() : 0;
-        // the cluster duties (retention, the DIRAC poll, the PilotAgents mirror) hold a connection of their own
-        int needed = config.director().threads() + CONNECTIONS_BESIDE_CYCLES + 1 + endpointThreads;
+        int needed = connectionsNeeded(config.director(), config.endpoint());
         if (config.database().poolSize() < needed) {
             findings.add(new Finding(FieldPath.ROOT.key("database").key("poolSize"), "must be at least director.threads + "
                     + (CONNECTIONS_BESIDE_CYCLES + 1) + (endpointThreads > 0 ? " + endpoint.threads" : "") + " = " + needed
@@ -170,7 +189,8 @@ public final class ConfigValidator {
         if (database.passwordFile() != null && database.passwordEnv() != null) {
             findings.add(new Finding(at.key("passwordEnv"), "give passwordFile or passwordEnv, not both"));
         }
-        range(database.poolSize(), 1, 200, at.key("poolSize"), findings);
+        // up to what the largest threads and endpoint.threads derive (2 × 256 + 6 + 64)
+        range(database.poolSize(), 1, 600, at.key("poolSize"), findings);
         if (database.passwordFile() != null) {
             secretFile(Path.of(database.passwordFile()), at.key("passwordFile"), findings);
         }
@@ -247,7 +267,7 @@ public final class ConfigValidator {
         if (!endpoint.tls()) {
             if (!loopback(endpoint.address())) {
                 findings.add(new Finding(at, "has a port and no certificate and key: it would speak plain HTTP, which it"
-                        + " does on a loopback address only (tests), not on " + endpoint.address()));
+                        + " does on a loopback address only (behind a proxy that ends TLS), not on " + endpoint.address()));
             }
             return;
         }
@@ -321,8 +341,10 @@ public final class ConfigValidator {
         required(queue.site(), at.key("site"), findings);
         required(queue.ce(), at.key("ce"), findings);
         required(queue.queue(), at.key("queue"), findings);
-        if (queue.cycle().compareTo(Duration.ofSeconds(1)) < 0) {
-            findings.add(new Finding(at.key("cycle"), "must be at least 1s"));
+        if (queue.cycle().compareTo(Duration.ofSeconds(1)) < 0 || queue.cycle().compareTo(MAX_CYCLE) > 0) {
+            findings.add(new Finding(at.key("cycle"), "must be between 1s and " + Durations.format(MAX_CYCLE) + ", not "
+                    + Durations.format(queue.cycle()) + ": the cycle is also when the queue's pilots are followed and its"
+                    + " limits enforced"));
         }
         if (queue.consistencyWindow() != null && queue.consistencyWindow().isNegative()) {
             findings.add(new Finding(at.key("consistencyWindow"), "must not be negative"));
@@ -351,6 +373,9 @@ public final class ConfigValidator {
             if (driver.runsPilotWrapper() && queue.pilot().over(config.pilot()).locationsOrNone().isEmpty()) {
                 findings.add(new Finding(at, "its pilots run the DIRAC pilot wrapper, which needs pilot.locations: where the"
                         + " pilot files are (an https URL or a CVMFS directory), set globally or in the queue's pilot section"));
+            }
+            for (InvalidParametersException.Problem doubt : factory.get().warnings(new DriverParameters(queue.parameters()))) {
+                findings.add(new Finding(at.key("parameters").keys(doubt.parameter()), doubt.message(), true));
             }
         } catch (InvalidParametersException e) {
             for (InvalidParametersException.Problem problem : e.problems()) {

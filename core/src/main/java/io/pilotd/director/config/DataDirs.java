@@ -1,6 +1,8 @@
 package io.pilotd.director.config;
 
+import io.pilotd.driver.api.UserDirs;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Where pilotd keeps its embedded database and the drivers' state. */
 public final class DataDirs {
@@ -9,34 +11,27 @@ public final class DataDirs {
 
     /**
      * The first of: the command line's {@code --data-dir}, the config's {@code director.dataDir},
-     * {@code PILOTD_DATA_DIR}, {@code $XDG_DATA_HOME/pilotd}, {@code ~/.local/share/pilotd}.
+     * {@code PILOTD_DATA_DIR}, {@code $XDG_DATA_HOME/pilotd}, {@code $HOME/.local/share/pilotd}.
      */
     public static Path resolve(Path commandLine, String configured) {
+        return resolve(commandLine, configured, System.getenv());
+    }
+
+    static Path resolve(Path commandLine, String configured, Map<String, String> env) {
         if (commandLine != null) {
             return commandLine.toAbsolutePath();
         }
         if (configured != null && !configured.isBlank()) {
-            return expandHome(configured);
+            return UserDirs.expand(configured, env).toAbsolutePath();
         }
-        String env = System.getenv("PILOTD_DATA_DIR");
-        if (env != null && !env.isBlank()) {
-            return expandHome(env);
+        String fromEnv = env.get("PILOTD_DATA_DIR");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return UserDirs.expand(fromEnv, env).toAbsolutePath();
         }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "pilotd").toAbsolutePath();
-        }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "pilotd");
+        return UserDirs.dataHome(env).resolve("pilotd").toAbsolutePath();
     }
 
     public static Path driverDir(Path dataDir, String queue) {
         return dataDir.resolve("drivers").resolve(queue);
-    }
-
-    private static Path expandHome(String path) {
-        if (path.equals("~") || path.startsWith("~/")) {
-            return Path.of(System.getProperty("user.home") + path.substring(1));
-        }
-        return Path.of(path).toAbsolutePath();
     }
 }

@@ -6,7 +6,8 @@ import java.time.Duration;
  * pilotd's serverless computing endpoint: a REST API that turns pilot requests into pilots of
  * the configured queues (README, "The serverless endpoint"). Off unless {@code port} is set.
  *
- * @param address          the address it listens on (default 0.0.0.0)
+ * @param address          the address it listens on (default 0.0.0.0 with a certificate; without
+ *                         one, where it speaks plain HTTP, 127.0.0.1: behind a proxy that ends TLS)
  * @param port             its port; 0 (the default) turns it off
  * @param certificate      PEM: the server's certificate, then its chain; with {@code key}, HTTPS
  * @param key              PEM: the certificate's private key (a secret file, mode 0600)
@@ -18,14 +19,12 @@ import java.time.Duration;
  */
 public record EndpointSettings(String address, Integer port, String certificate, String key, Integer maxBodyKiB,
                                Duration minProxyLifetime, String trustAnchors, Integer threads) {
-    public static final String DEFAULT_ADDRESS = "0.0.0.0";
-
     public static EndpointSettings off() {
         return new EndpointSettings(null, null, null, null, null, null, null, null);
     }
 
     public EndpointSettings {
-        address = address == null ? DEFAULT_ADDRESS : address;
+        address = address == null ? (certificate == null && key == null ? "127.0.0.1" : "0.0.0.0") : address;
         port = port == null ? 0 : port;
         maxBodyKiB = maxBodyKiB == null ? 256 : maxBodyKiB;
         minProxyLifetime = minProxyLifetime == null ? Duration.ofHours(1) : minProxyLifetime;

@@ -32,6 +32,9 @@ public record PilotdConfig(
         demand = demand == null ? DemandSettings.defaults() : demand;
         dirac = dirac == null ? DiracSettings.none() : dirac;
         endpoint = endpoint == null ? EndpointSettings.off() : endpoint;
+        if (database.poolSize() == null) {
+            database = database.withPoolSize(ConfigValidator.defaultPoolSize(director, endpoint));
+        }
     }
 
     /** A configuration whose demand is pilotd's own task queue. */

@@ -14,7 +14,7 @@ public final class CommonOptions {
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Data directory for the embedded database and driver state (default: director.dataDir, $PILOTD_DATA_DIR, ~/.local/share/pilotd).")
+            description = "Data directory for the embedded database and driver state (default: director.dataDir, $PILOTD_DATA_DIR, $XDG_DATA_HOME/pilotd, $HOME/.local/share/pilotd).")
     Path dataDir;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", scope = ScopeType.INHERIT,

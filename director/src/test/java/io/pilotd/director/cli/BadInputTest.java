@@ -151,7 +151,9 @@ class BadInputTest {
                         "queues[0].limits.maxPerCycle: must not be negative"),
                 config("a word for a number", replace("maxRunning: 10", "maxRunning: ten"), "'ten' is not a whole number"),
                 config("a list for a number", replace("maxWaiting: 5", "maxWaiting: [5]"), "queues[0].limits.maxWaiting"),
-                config("a cycle of zero", replace("cycle: 1m", "cycle: 0s"), "queues[0].cycle: must be at least 1s"),
+                config("a cycle of zero", replace("cycle: 1m", "cycle: 0s"), ":12: queues[0].cycle: must be between 1s and 1h, not 0s"),
+                config("a cycle of a hundred thousand days", replace("cycle: 1m", "cycle: 100000d"),
+                        ":12: queues[0].cycle: must be between 1s and 1h, not 100000d"),
                 config("a cycle that is no duration", replace("cycle: 1m", "cycle: soon"), "'soon' is not a duration"),
                 config("a maxWaitingTime of zero", replace("maxWaiting: 5", "maxWaiting: 5\n      maxWaitingTime: 0s"),
                         "queues[0].limits.maxWaitingTime: must be longer than zero"),
@@ -240,9 +242,9 @@ class BadInputTest {
                 secretOthersCanRead("a proxy file others can read", "proxy.pem", "rw-r-----", "proxy:\n  file: "),
                 config("every type error at once", replace("maxRunning: 10", "maxRunning: x").andThen(replace("cycle: 1m", "cycle: y"))::apply,
                         "queues[0].limits.maxRunning: 'x' is not a whole number"),
-                config("an endpoint in plain HTTP beyond loopback", append("endpoint:\n  port: 8443\n"),
+                config("an endpoint in plain HTTP on 0.0.0.0", append("endpoint:\n  address: 0.0.0.0\n  port: 8443\n"),
                         "endpoint: has a port and no certificate and key: it would speak plain HTTP, which it does on a"
-                                + " loopback address only (tests), not on 0.0.0.0"),
+                                + " loopback address only (behind a proxy that ends TLS), not on 0.0.0.0"),
                 secretOthersCanRead("an endpoint key others can read", "endpoint.key", "rw-r--r--",
                         "endpoint:\n  port: 8443\n  certificate: /etc/hostname\n  key: "),
                 new Case("an endpoint key of another certificate", dir -> {

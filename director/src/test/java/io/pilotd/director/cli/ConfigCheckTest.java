@@ -48,6 +48,34 @@ class ConfigCheckTest {
         assertThat(result.out()).contains("OK, 1 queue(s)");
     }
 
+    /** The package's config, as dpkg and rpm install it, with the endpoint turned on and nothing else said. */
+    @Test
+    void thePackagedConfigWithOnlyAnEndpointPortPasses() throws IOException {
+        String packaged = Files.readString(Path.of("../packaging/pilotd.yaml")).replace("/var/lib/pilotd", dir.resolve("data").toString());
+        Cli result = Cli.run("config", "check", write(packaged + "endpoint:\n  port: 8443\n").toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void aValidConfigWithOnlyAnEndpointPortPasses() throws IOException {
+        Cli result = Cli.run("config", "check", write(VALID + "endpoint:\n  port: 8443\n").toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+    }
+
+    @Test
+    void aLocalCommandThatIsNotThereIsAWarningWithFileLineAndPath_notARefusal() throws IOException {
+        Path file = write(VALID.replace("command: [/bin/true]", "command: [/cvmfs/not-mounted/run-pilot, --fast]"));
+        Cli result = Cli.run("config", "check", file.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err()).contains("pilotd: warning: " + file + ":16: queues[0].parameters.command: '/cvmfs/not-mounted/run-pilot'"
+                + " does not exist on this host: its pilots would fail to start until it is");
+        assertThat(result.out()).contains("OK, 1 queue(s), 1 warning(s)");
+    }
+
     @Test
     void aValidConfigPasses() throws IOException {
         Cli result = Cli.run("config", "check", write(VALID).toString());

@@ -1,5 +1,6 @@
 package io.pilotd.driver.api;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,4 +23,13 @@ public interface PilotDriverFactory {
      * @throws InvalidParametersException naming every parameter that is wrong
      */
     PilotDriver create(DriverParameters parameters, DriverContext context) throws InvalidParametersException;
+
+    /**
+     * What of parameters {@link #create} accepted will not work now but may later (a program on
+     * a file system not mounted yet): said by {@code pilotd config check} and at start, refused
+     * by neither. Must not call the cloud.
+     */
+    default List<InvalidParametersException.Problem> warnings(DriverParameters parameters) {
+        return List.of();
+    }
 }

@@ -3,6 +3,7 @@ package io.pilotd.driver.openstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pilotd.driver.api.UserDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.util.Optional;
 
 /**
  * A cloud of {@code clouds.yaml}, found where the OpenStack client looks for it:
- * {@code $OS_CLIENT_CONFIG_FILE}, then {@code ./clouds.yaml}, {@code ~/.config/openstack/clouds.yaml}
+ * {@code $OS_CLIENT_CONFIG_FILE}, then {@code ./clouds.yaml}, {@code $XDG_CONFIG_HOME/openstack/clouds.yaml}
+ * (else {@code ~/.config/openstack/clouds.yaml})
  * and {@code /etc/openstack/clouds.yaml}; a {@code secure.yaml} beside it adds its secrets.
  */
 final class CloudsYaml {
@@ -45,7 +47,7 @@ final class CloudsYaml {
             paths.add(Path.of(env.get("OS_CLIENT_CONFIG_FILE")));
         }
         paths.add(workDir.resolve(fileName));
-        paths.add(home.resolve(".config/openstack").resolve(fileName));
+        paths.add(UserDirs.configHome(env, home).resolve("openstack").resolve(fileName));
         paths.add(Path.of("/etc/openstack").resolve(fileName));
         return paths;
     }

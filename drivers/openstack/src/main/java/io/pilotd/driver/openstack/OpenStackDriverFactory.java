@@ -5,6 +5,7 @@ import io.pilotd.driver.api.DriverParameters;
 import io.pilotd.driver.api.InvalidParametersException;
 import io.pilotd.driver.api.PilotDriver;
 import io.pilotd.driver.api.PilotDriverFactory;
+import io.pilotd.driver.api.UserDirs;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +18,7 @@ public final class OpenStackDriverFactory implements PilotDriverFactory {
     private final Path workDir;
 
     public OpenStackDriverFactory() {
-        this(System.getenv(), Path.of(System.getProperty("user.home")), Path.of("").toAbsolutePath());
+        this(System.getenv(), UserDirs.home(System.getenv()), Path.of("").toAbsolutePath());
     }
 
     /** With the variables, home and working directory clouds.yaml and OS_* are looked up in. */

@@ -57,6 +57,21 @@ class OpenStackConfigTest {
     }
 
     @Test
+    void cloudsYamlIsFoundUnderXdgConfigHomeWhereItIsSet() throws Exception {
+        Path xdg = Files.createDirectories(home.resolve("xdg/openstack"));
+        Files.writeString(xdg.resolve("clouds.yaml"), "clouds:\n  cern:\n    auth:\n      auth_url: https://xdg.example.org/v3\n"
+                + "      username: u\n      password: p\n      project_name: pr\n");
+        Path dotConfig = Files.createDirectories(home.resolve(".config/openstack"));
+        Files.writeString(dotConfig.resolve("clouds.yaml"), "clouds:\n  cern:\n    auth:\n      auth_url: https://home.example.org/v3\n"
+                + "      username: u\n      password: p\n      project_name: pr\n");
+
+        assertThat(config(vm(Map.of("cloud", "cern")), Map.of("XDG_CONFIG_HOME", home.resolve("xdg").toString())).credentials().authUrl())
+                .hasToString("https://xdg.example.org/v3");
+        assertThat(config(vm(Map.of("cloud", "cern")), Map.of("XDG_CONFIG_HOME", "relative/is/ignored")).credentials().authUrl())
+                .hasToString("https://home.example.org/v3");
+    }
+
+    @Test
     void osVariablesFillWhatIsNotSetAndAParameterWinsOverBoth() throws Exception {
         Map<String, String> env = Map.of("OS_AUTH_URL", "https://keystone.example.org:5000", "OS_USERNAME", "env-user",
                 "OS_PROJECT_NAME", "env-project", "OS_PASSWORD", "env-password", "OS_REGION_NAME", "RegionTwo");
