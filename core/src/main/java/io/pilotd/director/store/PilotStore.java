@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -300,6 +301,21 @@ public final class PilotStore {
                 .map((rs, ctx) -> new StatusChange(instant(rs.getTimestamp("at")), PilotStatus.valueOf(rs.getString("status")),
                         rs.getString("reason")))
                 .list());
+    }
+
+    /** The status histories of these pilots, oldest first, in one statement. */
+    public Map<Long, List<StatusChange>> histories(Collection<Long> pilotIds) {
+        Map<Long, List<StatusChange>> histories = new HashMap<>();
+        if (pilotIds.isEmpty()) {
+            return histories;
+        }
+        jdbi.useHandle(h -> h.createQuery("select pilot_id, at, status, reason from pilot_status_history"
+                        + " where pilot_id = any(:ids) order by pilot_id, at, id")
+                .bindArray("ids", Long.class, pilotIds)
+                .map((rs, ctx) -> Map.entry(rs.getLong("pilot_id"), new StatusChange(instant(rs.getTimestamp("at")),
+                        PilotStatus.valueOf(rs.getString("status")), rs.getString("reason"))))
+                .forEach(change -> histories.computeIfAbsent(change.getKey(), id -> new ArrayList<>()).add(change.getValue())));
+        return histories;
     }
 
     public Optional<PilotRecord> find(String stampOrJobRef) {

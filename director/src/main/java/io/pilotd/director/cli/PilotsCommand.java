@@ -3,11 +3,15 @@ package io.pilotd.director.cli;
 import io.pilotd.director.store.PilotRecord;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.driver.api.PilotStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-@Command(name = "pilots", description = "List pilots, newest first.")
+@Command(name = "pilots", description = {"List pilots, newest first.",
+    "With --format json, every field `pilotd pilot` shows, status history included."})
 final class PilotsCommand extends InspectionCommand {
     @Option(names = "--queue", paramLabel = "QUEUE", description = "Only this queue's pilots.")
     String queue;
@@ -27,8 +31,22 @@ final class PilotsCommand extends InspectionCommand {
             // A typo must not read as "no pilots"; a queue gone from the config: list without --queue.
             session.config().queue(queue);
         }
+        PilotStore store = new PilotStore(session.database().jdbi());
+        List<PilotRecord> pilots = store.list(queue, status, limit);
+        if (format == OutputFormat.json) {
+            // every field of `pilotd pilot`, its history too: a script needs no second command
+            Map<Long, List<PilotStore.StatusChange>> histories = store.histories(pilots.stream().map(PilotRecord::id).toList());
+            List<Map<String, Object>> all = new ArrayList<>();
+            for (PilotRecord p : pilots) {
+                Map<String, Object> fields = PilotFields.of(p);
+                fields.put("history", PilotFields.history(histories.getOrDefault(p.id(), List.of())).asMaps());
+                all.add(fields);
+            }
+            Rows.printJson(out(), all);
+            return ExitCodes.OK;
+        }
         Rows rows = new Rows("stamp", "jobRef", "queue", "status", "reason", "submitted", "updated");
-        for (PilotRecord p : new PilotStore(session.database().jdbi()).list(queue, status, limit)) {
+        for (PilotRecord p : pilots) {
             rows.add(p.stamp(), p.jobRef(), p.queue(), p.status(), p.statusReason(), p.submittedAt(), p.updatedAt());
         }
         rows.print(out(), format);

@@ -65,6 +65,20 @@ class InspectionCommandTest {
     }
 
     @Test
+    void pilotsAsJsonHaveEveryFieldPilotShows_theCloudsNativeIdAndHistoryToo() throws Exception {
+        Cli listed = cli("pilots", "--format", "json");
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        JsonNode pilots = JSON.readTree(listed.out());
+        assertThat(pilots).hasSize(3);
+
+        for (JsonNode fromList : pilots) {
+            JsonNode fromPilot = JSON.readTree(cli("pilot", fromList.get("stamp").asText(), "--format", "json").out());
+            assertThat(fromList).as("pilots --format json, pilot %s", fromList.get("stamp")).isEqualTo(fromPilot);
+            assertThat(fromList.get("nativeId").asText()).as("the local driver's process id").isNotBlank();
+        }
+    }
+
+    @Test
     void pilotShowsEveryFieldAndTheStatusHistoryByStampOrJobRef() throws Exception {
         Cli byStamp = cli("pilot", stamps.get(0), "--format", "json");
         assertThat(byStamp.exitCode()).as(byStamp.err()).isZero();
