@@ -1,10 +1,10 @@
 #!/bin/sh
-# pilotd's pilot bootstrap, the seed of every container (AWS Batch) and VM pilot: it installs
+# pilotd's pilot bootstrap, the seed of every container (AWS Batch, Kubernetes) and VM pilot: it installs
 # what the wrapper needs and is missing, finds this pilot's stamp, writes and checks the proxy,
 # configures CVMFS where it can, and runs the DIRAC pilot wrapper as an unprivileged user.
 # The stamp of pilot i of batch B is the first 32 hex characters of sha256("B:i"), i being the
 # offset of the submission plus the index the cloud gives this pilot: AWS_BATCH_JOB_ARRAY_INDEX
-# in an array job, the ami-launch-index on EC2, the launch_index (or pilotd-index) on OpenStack,
+# in an array job, JOB_COMPLETION_INDEX in a Kubernetes Indexed Job, the ami-launch-index on EC2, the launch_index (or pilotd-index) on OpenStack,
 # the pilotd-index on Google Compute Engine.
 # Exit status: the wrapper's; 3 when the pilot cannot be started here.
 set -eu
@@ -83,13 +83,13 @@ launch_index() {
 install_missing
 
 if [ -z "${DIRAC_PILOT_STAMP:-}" ]; then
-    index=${AWS_BATCH_JOB_ARRAY_INDEX:-}
+    index=${AWS_BATCH_JOB_ARRAY_INDEX:-${JOB_COMPLETION_INDEX:-}}
     if [ -z "$index" ]; then
         index=$(launch_index) || index=
     fi
     case "$index" in
         '' | *[!0-9]*)
-            log "cannot learn this pilot's index (no AWS_BATCH_JOB_ARRAY_INDEX, no instance metadata): not running a pilot"
+            log "cannot learn this pilot's index (no AWS_BATCH_JOB_ARRAY_INDEX, no JOB_COMPLETION_INDEX, no instance metadata): not running a pilot"
             exit 3
             ;;
     esac

@@ -46,8 +46,10 @@ public final class ConfigValidator {
     static final Duration MIN_DELEGATION = Duration.ofMinutes(30);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    /** One problem, before it is given its file and line. */
-    /** A problem, or with {@code warning} something that may not work yet: said, not refused. */
+    /**
+     * One problem, before it is given its file and line; with {@code warning}, something that
+     * may not work yet: said, not refused.
+     */
     record Finding(FieldPath path, String message, boolean warning) {
         Finding(FieldPath path, String message) {
             this(path, message, false);
@@ -368,7 +370,7 @@ public final class ConfigValidator {
         }
         String queueName = queue.name() == null ? "queue" : queue.name();
         DriverContext context = new DriverContext(director.id() == null ? "pilotd" : director.id(), queueName,
-                DataDirs.driverDir(DataDirs.resolve(null, director.dataDir()), queueName));
+                DataDirs.driverDir(DataDirs.resolve(null, director.dataDir()), queueName), queue.matching().pilotSize());
         try (PilotDriver driver = factory.get().create(new DriverParameters(queue.parameters()), context)) {
             if (driver.runsPilotWrapper() && queue.pilot().over(config.pilot()).locationsOrNone().isEmpty()) {
                 findings.add(new Finding(at, "its pilots run the DIRAC pilot wrapper, which needs pilot.locations: where the"

@@ -1,5 +1,6 @@
 package io.pilotd.director.config;
 
+import io.pilotd.driver.api.PilotSize;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +54,11 @@ public record Matching(String vo, String platform, List<String> tags, List<Strin
         processors = processors == null ? 1 : processors;
         jobTypes = jobTypes == null ? List.of() : List.copyOf(jobTypes);
         architecture = os != null && architecture == null ? "x86_64" : architecture;
+    }
+
+    /** Each pilot's size, for the drivers that size what they start (the validator refuses a wrong one). */
+    public PilotSize pilotSize() {
+        return new PilotSize(Math.max(1, processors), memoryMB == null ? 0 : Math.max(0, memoryMB));
     }
 
     /**

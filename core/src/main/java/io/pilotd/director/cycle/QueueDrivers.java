@@ -136,7 +136,8 @@ public final class QueueDrivers implements AutoCloseable {
             for (QueueConfig queue : queues) {
                 PilotDriverFactory factory = catalog.factory(queue.driver()).orElseThrow(() ->
                         new IllegalStateException("[" + queue.name() + "] unknown driver '" + queue.driver() + "'"));
-                DriverContext context = new DriverContext(directorId, queue.name(), DataDirs.driverDir(dataDir, queue.name()));
+                DriverContext context = new DriverContext(directorId, queue.name(), DataDirs.driverDir(dataDir, queue.name()),
+                        queue.matching().pilotSize());
                 drivers.put(queue.name(), decorator.decorate(queue.name(), factory.name(),
                         factory.create(new DriverParameters(queue.parameters()), context)));
                 log.debug("[{}] driver {} with {}", queue.name(), factory.name(), masked(queue.parameters(), factory));

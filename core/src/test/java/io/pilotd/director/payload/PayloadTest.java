@@ -199,6 +199,17 @@ class PayloadTest {
         assertThat(run.exitCode()).as("the wrapper's status").isEqualTo(5);
     }
 
+    /** A pod of a Kubernetes Indexed Job learns its index from JOB_COMPLETION_INDEX, which the Job controller sets. */
+    @Test
+    void inAKubernetesIndexedJobTheBootstrapTakesItsIndexFromTheCompletionIndex() throws Exception {
+        Path wrapper = Files.writeString(dir.resolve("wrapper.sh"), "#!/bin/sh\necho \"stamp=$DIRAC_PILOT_STAMP\"\n");
+        Bootstrap run = bootstrap(Map.of("JOB_COMPLETION_INDEX", "7", "PILOTD_WRAPPER_FILE", wrapper.toString(), "HOME", dir.toString(),
+                PilotPayload.PROXY_VARIABLE, Base64.getEncoder().encodeToString(PEM.getBytes(StandardCharsets.US_ASCII))));
+
+        assertThat(run.output()).contains("stamp=" + BatchStamps.stamp(BATCH, 7) + "\n");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+    }
+
     @Test
     void onOpenStackTheBootstrapTakesItsIndexFromNovasMetadata() throws Exception {
         Path wrapper = Files.writeString(dir.resolve("wrapper.sh"), "#!/bin/sh\necho \"stamp=$DIRAC_PILOT_STAMP\"\n");
@@ -243,6 +254,7 @@ class PayloadTest {
         builder.environment().put("PILOTD_WORK_DIR", dir.toString());
         builder.environment().remove("DIRAC_PILOT_STAMP");
         builder.environment().remove("AWS_BATCH_JOB_ARRAY_INDEX");
+        builder.environment().remove("JOB_COMPLETION_INDEX");
         builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
