@@ -1,5 +1,6 @@
 package io.pilotd.scenarios;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.pilotd.driver.api.BatchStamps;
 import io.pilotd.driver.api.DriverContext;
 import io.pilotd.driver.api.DriverParameters;
@@ -9,6 +10,8 @@ import io.pilotd.driver.api.PilotStatus;
 import io.pilotd.driver.aws.BatchDriverFactory;
 import io.pilotd.driver.aws.Ec2DriverFactory;
 import io.pilotd.driver.jclouds.JcloudsDriverFactory;
+import io.pilotd.driver.kubernetes.FakeKubernetes;
+import io.pilotd.driver.kubernetes.KubernetesDriverFactory;
 import io.pilotd.driver.openstack.OpenStackDriverFactory;
 import io.pilotd.driver.serverless.ServerlessDriverFactory;
 import io.pilotd.fakes.CloudBehaviour;
@@ -22,10 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /**
  * One driver against its fake cloud, seen from outside: the pilots that really exist there
@@ -49,6 +54,7 @@ abstract class Cloud implements AutoCloseable {
             case "openstack" -> new OpenStack(behaviour);
             case "jclouds" -> new Jclouds(behaviour);
             case "serverless" -> new Serverless(behaviour);
+            case "kubernetes" -> new Kubernetes(behaviour);
             default -> throw new IllegalArgumentException(driver);
         };
     }
@@ -79,6 +85,11 @@ abstract class Cloud implements AutoCloseable {
 
     List<Resource> alive() {
         return resources().stream().filter(Resource::alive).toList();
+    }
+
+    /** How many pilots the cloud ever made: those it holds, and those it deleted. */
+    int made() {
+        return resources().size();
     }
 
     /** The operation of the cloud's API that deletes one of its pilots, in the fake's names. */
@@ -246,7 +257,7 @@ abstract class Cloud implements AutoCloseable {
             // The listings lag on the scenario's clock, which stands still while a submission waits.
             p.put("listWait", "0s");
             // the fake cloud meters nothing
-            p.put("callsPerSecond", 100_000);
+            p.put("callsPerSecond", 10_000);
             return new OpenStackDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue,
                     Path.of("unused")));
         }
@@ -320,7 +331,7 @@ abstract class Cloud implements AutoCloseable {
             p.put("image", FakeOpenStack.REGION + "/" + fake.images.get("alma9-pilot"));
             p.put("hardware", FakeOpenStack.REGION + "/" + fake.flavors.get("m1.large"));
             p.put("apiTimeout", "20s");
-            p.put("callsPerSecond", 100_000);
+            p.put("callsPerSecond", 10_000);
             return new JcloudsDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue,
                     Path.of("unused")));
         }
@@ -334,6 +345,85 @@ abstract class Cloud implements AutoCloseable {
         @Override
         String jobRef(FakeOpenStack.Server s) {
             return "jclouds://openstack-nova/" + FakeOpenStack.REGION + "/" + s.id;
+        }
+    }
+
+    /** The kubernetes driver against a fake API server, whose pods the scenario moves on as a kubelet would. */
+    static final class Kubernetes extends Cloud {
+        final FakeKubernetes cluster;
+        private final Path dir;
+
+        Kubernetes(CloudBehaviour behaviour) throws IOException {
+            cluster = new FakeKubernetes(behaviour);
+            dir = Files.createTempDirectory("kubernetes-scenario");
+        }
+
+        @Override
+        PilotDriver driver(String directorId, String queue) throws Exception {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("kubeconfig", cluster.kubeconfig(dir).toString());
+            p.put("image", "registry.example.org/dirac-pilot:9");
+            p.put("callsPerSecond", 10_000);
+            return new KubernetesDriverFactory().create(new DriverParameters(p), new DriverContext(directorId, queue, dir));
+        }
+
+        private List<Pod> pods() {
+            return cluster.harness().pods().inNamespace(FakeKubernetes.NAMESPACE).list().getItems();
+        }
+
+        @Override
+        String firstPayload() {
+            return cluster.harness().batch().v1().jobs().inNamespace(FakeKubernetes.NAMESPACE).list().getItems().get(0).toString();
+        }
+
+        @Override
+        String deleteOperation() {
+            return "DELETE pods";
+        }
+
+        /** A killed pilot's pod is deleted: gone from the cluster, not from the count. */
+        @Override
+        int made() {
+            return cluster.podsMade();
+        }
+
+        @Override
+        List<Resource> resources() {
+            List<Resource> resources = new ArrayList<>();
+            for (Pod pod : pods()) {
+                Map<String, String> labels = pod.getMetadata().getLabels();
+                String batch = labels.get("pilotd.io/batch");
+                String index = labels.get("batch.kubernetes.io/job-completion-index");
+                String phase = pod.getStatus().getPhase();
+                boolean alive = "Pending".equals(phase) || "Running".equals(phase);
+                resources.add(new Resource(BatchStamps.stamp(batch, Integer.parseInt(index)),
+                        FakeKubernetes.NAMESPACE + "/" + batch + "/" + index, alive, "Running".equals(phase),
+                        labels.get("pilotd.io/director"), alive));
+            }
+            return resources;
+        }
+
+        @Override
+        void progress(Random random) {
+            for (Pod pod : pods()) {
+                String jobRef = FakeKubernetes.NAMESPACE + "/" + pod.getMetadata().getLabels().get("pilotd.io/batch") + "/"
+                        + pod.getMetadata().getLabels().get("batch.kubernetes.io/job-completion-index");
+                String phase = pod.getStatus().getPhase();
+                if ("Pending".equals(phase) && random.nextInt(START) == 0) {
+                    cluster.phase(jobRef, "Running", null, null);
+                } else if ("Running".equals(phase) && random.nextInt(END) == 0) {
+                    boolean failed = random.nextInt(4) == 0;
+                    cluster.phase(jobRef, failed ? "Failed" : "Succeeded", failed ? 1 : 0, failed ? "Error" : "Completed");
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            cluster.close();
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 

@@ -34,9 +34,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,19 +53,29 @@ import java.util.regex.Pattern;
  *
  * <p>The test's own view ({@link #harness()}) goes around the faults: it plays the kubelet.
  */
-final class FakeKubernetes implements AutoCloseable {
-    static final String NAMESPACE = "pilots";
+public final class FakeKubernetes implements AutoCloseable {
+    public static final String NAMESPACE = "pilots";
     private static final String HARNESS = "fake-kubernetes-harness";
+    /** The mock server says every request at INFO, through java.util.logging (held here: a logger's level lives as long as it). */
+    private static final Logger SERVER_LOG = Logger.getLogger(MockWebServer.class.getName());
+
+    static {
+        SERVER_LOG.setLevel(Level.WARNING);
+    }
+
     private static final Pattern PATH = Pattern.compile("/apis?/[^?]*?/namespaces/([^/?]+)/([a-z]+)(/[^/?]+)?(/[a-z]+)?(\\?.*)?");
 
     private final CloudBehaviour behaviour;
     private final KubernetesMockServer server;
     private final KubernetesClient harness;
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final Set<String> rights = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger podsMade = new AtomicInteger();
+    private volatile Set<String> forbidden = Set.of();
     /** When each pod and Job was made, by namespace/name, on the behaviour's clock: what listings lag behind. */
     private final Map<String, Instant> created = new ConcurrentHashMap<>();
 
-    FakeKubernetes(CloudBehaviour behaviour) {
+    public FakeKubernetes(CloudBehaviour behaviour) {
         this.behaviour = behaviour;
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Faulty(), false);
         try {
@@ -74,7 +88,7 @@ final class FakeKubernetes implements AutoCloseable {
     }
 
     /** A kubeconfig of this cluster, whose context "fake" has the namespace {@link #NAMESPACE}. */
-    Path kubeconfig(Path dir) throws IOException {
+    public Path kubeconfig(Path dir) throws IOException {
         return Files.writeString(dir.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config
@@ -92,18 +106,44 @@ final class FakeKubernetes implements AutoCloseable {
     }
 
     /** The test's own client: no fault, no lag. */
-    KubernetesClient harness() {
+    public KubernetesClient harness() {
         return harness;
     }
 
     /** How many calls of one kind the driver made: "POST jobs", "GET pods", "DELETE pods"... */
-    int calls(String kind) {
+    public int calls(String kind) {
         AtomicInteger count = calls.get(kind);
         return count == null ? 0 : count.get();
     }
 
+    /** Refuses these calls ("POST jobs"...) with 403, as a Role without the right would. */
+    public void forbid(String... kinds) {
+        forbidden = Set.of(kinds);
+    }
+
+    /** How many pods the Job controller made, deleted ones too. */
+    public int podsMade() {
+        return podsMade.get();
+    }
+
+    /** The RBAC rights the driver's calls needed, as "verb resource": "create jobs", "get pods/log"... */
+    public Set<String> rightsUsed() {
+        return Set.copyOf(rights);
+    }
+
+    private static String verb(String method, boolean named) {
+        return switch (method) {
+            case "GET" -> named ? "get" : "list";
+            case "POST" -> "create";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            case "PATCH" -> "patch";
+            case "PUT" -> "update";
+            default -> method.toLowerCase(Locale.ROOT);
+        };
+    }
+
     /** The pod of a pilot, as the harness sees it. */
-    Pod pod(String jobRef) {
+    public Pod pod(String jobRef) {
         PodRef ref = PodRef.parse(jobRef).orElseThrow();
         List<Pod> pods = harness.pods().inNamespace(ref.namespace()).withLabel(KubernetesJobs.BATCH, ref.batchId())
                 .withLabel(KubernetesJobs.INDEX, Integer.toString(ref.index())).list().getItems();
@@ -111,7 +151,7 @@ final class FakeKubernetes implements AutoCloseable {
     }
 
     /** Plays the kubelet: the pilot's pod is now in this phase (Running on a node, Succeeded, Failed with an exit code). */
-    void phase(String jobRef, String phase, Integer exitCode, String reason) {
+    public void phase(String jobRef, String phase, Integer exitCode, String reason) {
         Pod pod = pod(jobRef);
         harness.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p -> {
             PodBuilder edited = new PodBuilder(p).editSpec().withNodeName("node-1").endSpec().editOrNewStatus().withPhase(phase)
@@ -125,7 +165,7 @@ final class FakeKubernetes implements AutoCloseable {
     }
 
     /** Plays the scheduler: no node fits this pilot's pod. */
-    void unschedulable(String jobRef, String message) {
+    public void unschedulable(String jobRef, String message) {
         Pod pod = pod(jobRef);
         harness.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p ->
                 new PodBuilder(p).editOrNewStatus().withPhase("Pending")
@@ -158,6 +198,9 @@ final class FakeKubernetes implements AutoCloseable {
             Matcher path = PATH.matcher(request.getPath());
             String kind = request.getMethod() + " " + (path.matches() ? path.group(2) + (path.group(4) == null ? "" : path.group(4)) : request.getPath());
             calls.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+            if (path.matches()) {
+                rights.add(verb(request.getMethod(), path.group(3) != null) + " " + path.group(2) + (path.group(4) == null ? "" : path.group(4)));
+            }
             behaviour.maybeSlow();
             switch (behaviour.next(kind, !"GET".equals(request.getMethod()))) {
                 case THROTTLE:
@@ -169,6 +212,12 @@ final class FakeKubernetes implements AutoCloseable {
                     return status(504, "Timeout", "the answer was lost after the API server acted");
                 default:
                     break;
+            }
+            if (forbidden.contains(kind)) {
+                return status(403, "Forbidden", "pilotd cannot " + kind + " in this namespace");
+            }
+            if ("GET".equals(request.getMethod()) && path.matches() && "/log".equals(path.group(4))) {
+                return new MockResponse().setResponseCode(200).setBody("output of pod " + path.group(3).substring(1) + "\n");
             }
             MockResponse response = controlled(request, super.dispatch(request));
             return "GET".equals(request.getMethod()) && path.matches() && path.group(3) == null ? lagged(path.group(2), response) : response;
@@ -211,12 +260,16 @@ final class FakeKubernetes implements AutoCloseable {
                         .withSpec(job.getSpec().getTemplate().getSpec())
                         .withNewStatus().withPhase("Pending").endStatus().build();
                 created.put(namespace + "/" + name, behaviour.clock().instant());
+                podsMade.incrementAndGet();
                 super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, "/api/v1/namespaces/" + namespace + "/pods",
                         Headers.builder().build(), new Buffer(Serialization.asJson(pod).getBytes(StandardCharsets.UTF_8))));
             }
         }
 
-        /** A listing without what was made too recently to be listed yet. */
+        /**
+         * A listing without what was made too recently to be listed yet, and with each item's
+         * creation time on the behaviour's clock (the store keeps the real one).
+         */
         private MockResponse lagged(String kind, MockResponse response) {
             if (response.code() != 200 || !("pods".equals(kind) || "jobs".equals(kind))) {
                 return response;
@@ -228,6 +281,9 @@ final class FakeKubernetes implements AutoCloseable {
             for (Object item : list.getItems()) {
                 ObjectMeta meta = item instanceof Pod pod ? pod.getMetadata() : ((Job) item).getMetadata();
                 Instant at = created.get(meta.getNamespace() + "/" + meta.getName());
+                if (at != null) {
+                    meta.setCreationTimestamp(at.toString());
+                }
                 if (at == null || behaviour.listed(at)) {
                     kept.add(item);
                 }

@@ -208,6 +208,24 @@ class KubernetesDriverTest {
     }
 
     @Test
+    void aForbiddenCreateIsARefusal_notSomethingToTryAgain() throws Exception {
+        PilotDriver driver = driver(Map.of());
+        cluster.forbid("POST jobs");
+
+        assertThatThrownBy(() -> driver.submit(request(2))).isExactlyInstanceOf(DriverException.class)
+                .hasMessageContaining("403").hasMessageContaining("pilotd cannot POST jobs");
+    }
+
+    @Test
+    void aPilotsOutputIsItsPodsLog() throws Exception {
+        PilotDriver driver = driver(Map.of());
+        String jobRef = driver.submit(request(1)).values().iterator().next();
+
+        assertThat(driver.output(jobRef)).contains("output of pod " + cluster.pod(jobRef).getMetadata().getName() + "\n");
+        assertThat(driver.output(FakeKubernetes.NAMESPACE + "/0123456789abcdef0123456789abcdef/0")).isEmpty();
+    }
+
+    @Test
     void aListingThatLagsLeavesNewPilotsOut_whileLookUpByNameFindsTheirJob() throws Exception {
         PilotDriver driver = driver(Map.of());
         behaviour.listingLag(Duration.ofSeconds(90));
