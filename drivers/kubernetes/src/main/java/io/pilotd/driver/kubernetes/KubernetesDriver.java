@@ -70,9 +70,23 @@ final class KubernetesDriver implements PilotDriver {
             } catch (OutcomeUnknownException | RetryableDriverException e) {
                 // The Job is there and its pods wait for the Secret: lookUp makes it.
                 throw new OutcomeUnknownException("Job " + name + " created, its Secret not known to be: " + e.getMessage(), e);
+            } catch (DriverException refused) {
+                // A refused submission started nothing: the Job goes too.
+                deleteJob(name, refused);
+                throw refused;
             }
         }
         return jobRefs(request);
+    }
+
+    private void deleteJob(String name, DriverException why) throws OutcomeUnknownException {
+        try {
+            calls.change("delete Job " + name, () -> client.batch().v1().jobs().inNamespace(namespace).withName(name)
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        } catch (DriverException e) {
+            throw new OutcomeUnknownException("Job " + name + " created, its Secret refused (" + why.getMessage()
+                    + "), and the Job not deleted: " + e.getMessage(), e);
+        }
     }
 
     private void createSecret(PilotRequest request, Job owner) throws DriverException {
@@ -192,11 +206,6 @@ final class KubernetesDriver implements PilotDriver {
             }
         }
         return owned;
-    }
-
-    @Override
-    public boolean runsPilotWrapper() {
-        return true;
     }
 
     @Override

@@ -216,6 +216,18 @@ class KubernetesDriverTest {
                 .hasMessageContaining("403").hasMessageContaining("pilotd cannot POST jobs");
     }
 
+    /** The contract: a refused submission started nothing. */
+    @Test
+    void aRefusedSecretTakesItsJobAlong() throws Exception {
+        PilotDriver driver = driver(Map.of());
+        cluster.forbid("POST secrets");
+
+        assertThatThrownBy(() -> driver.submit(request(2))).isExactlyInstanceOf(DriverException.class).hasMessageContaining("403");
+        assertThat(cluster.calls("POST jobs")).isEqualTo(1);
+        assertThat(cluster.harness().batch().v1().jobs().inNamespace(FakeKubernetes.NAMESPACE).list().getItems()).isEmpty();
+        assertThat(cluster.harness().pods().inNamespace(FakeKubernetes.NAMESPACE).list().getItems()).isEmpty();
+    }
+
     @Test
     void aPilotsOutputIsItsPodsLog() throws Exception {
         PilotDriver driver = driver(Map.of());
