@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * A pilot's state from its pod: Pending is waiting (Scheduled once on a node), then Running,
- * Succeeded is Done, Failed says the container's exit code and reason. A pod that cannot be
+ * Succeeded is Done, Failed says the container's exit code and reason (Aborted where the
+ * container never ran). A pod that cannot be
  * placed, or whose container cannot be made (its image not pulled, its Secret missing), waits
  * out the queue's grace, then is Failed with the reason: a cluster that will not run it is not
  * made to look like one that is slow.
@@ -35,8 +36,10 @@ final class PodStates {
             case "Pending" -> pending(pod, now, grace);
             case "Running" -> PilotState.of(PilotStatus.Running, "Running on " + pod.getSpec().getNodeName());
             case "Succeeded" -> PilotState.of(PilotStatus.Done, "Succeeded" + terminated(pod).map(PodStates::describe).orElse(""));
-            case "Failed" -> PilotState.of(PilotStatus.Failed, "Failed" + Optional.ofNullable(pod.getStatus().getReason())
-                    .map(r -> ": " + r).orElse("") + terminated(pod).map(PodStates::describe).orElse(""));
+            // a pod whose container never ran (its Job's deadline passed while it waited) is Aborted, as DIRAC says it
+            case "Failed" -> PilotState.of(terminated(pod).map(t -> t.getStartedAt() != null).orElse(false) ? PilotStatus.Failed
+                    : PilotStatus.Aborted, "Failed" + Optional.ofNullable(pod.getStatus().getReason()).map(r -> ": " + r).orElse("")
+                    + terminated(pod).map(PodStates::describe).orElse(""));
             default -> PilotState.of(PilotStatus.Unknown, "pod phase " + phase);
         };
     }

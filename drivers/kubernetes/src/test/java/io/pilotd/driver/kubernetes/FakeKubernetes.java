@@ -158,10 +158,18 @@ public final class FakeKubernetes implements AutoCloseable {
                     .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("True").build()).endStatus();
             if (exitCode != null) {
                 edited.editStatus().addNewContainerStatus().withName(KubernetesJobs.CONTAINER).withNewState().withNewTerminated()
-                        .withExitCode(exitCode).withReason(reason).endTerminated().endState().endContainerStatus().endStatus();
+                        .withStartedAt(behaviour.clock().instant().toString()).withExitCode(exitCode).withReason(reason)
+                        .endTerminated().endState().endContainerStatus().endStatus();
             }
             return edited.build();
         });
+    }
+
+    /** Plays the Job controller: the Job's deadline passed while this pilot's pod still waited. */
+    public void deadlineExceeded(String jobRef) {
+        Pod pod = pod(jobRef);
+        harness.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p ->
+                new PodBuilder(p).editOrNewStatus().withPhase("Failed").withReason("DeadlineExceeded").endStatus().build());
     }
 
     /** Plays the scheduler: no node fits this pilot's pod. */

@@ -170,14 +170,16 @@ class KubernetesDriverTest {
     @Test
     void endedPodsSayHowTheyEnded() throws Exception {
         PilotDriver driver = driver(Map.of());
-        List<String> jobRefs = new ArrayList<>(driver.submit(request(2)).values());
+        List<String> jobRefs = new ArrayList<>(driver.submit(request(3)).values());
         cluster.phase(jobRefs.get(0), "Succeeded", 0, "Completed");
         cluster.phase(jobRefs.get(1), "Failed", 137, "OOMKilled");
+        cluster.deadlineExceeded(jobRefs.get(2));
 
         Map<String, PilotState> states = driver.status(jobRefs);
 
         assertThat(states.get(jobRefs.get(0))).isEqualTo(PilotState.of(PilotStatus.Done, "Succeeded (exit code 0, Completed)"));
         assertThat(states.get(jobRefs.get(1))).isEqualTo(PilotState.of(PilotStatus.Failed, "Failed (exit code 137, OOMKilled)"));
+        assertThat(states.get(jobRefs.get(2))).as("never ran").isEqualTo(PilotState.of(PilotStatus.Aborted, "Failed: DeadlineExceeded"));
     }
 
     @Test
