@@ -142,6 +142,7 @@ class LauncherIT {
                 .replace("  # CLOUD.CERN.ch: {maxCores: 1024}", "  CLOUD.CERN.ch: {maxCores: 1024}")
                 .replace("  # CLOUD.GCE-Europe.eu: {maxCores: 400}", "  CLOUD.GCE-Europe.eu: {maxCores: 400}")
                 .replace("  # CLOUD.Serverless-AWS.eu: {}", "  CLOUD.Serverless-AWS.eu: {}")
+                .replace("  # CLOUD.K8s-CERN.ch: {maxCores: 800}", "  CLOUD.K8s-CERN.ch: {maxCores: 800}")
                 .replaceAll("(?m)^  # (?=- |  )", "  ");
         Path file = dataDir.resolve("clouds-example.yaml");
         Files.writeString(file, example);
@@ -162,12 +163,21 @@ class LauncherIT {
         // And the serverless queue its API key's file.
         Path apiKey = Files.writeString(dataDir.resolve("endpoint.apikey"), "pilotd_not-a-real-one\n");
         Files.setPosixFilePermissions(apiKey, PosixFilePermissions.fromString("rw-------"));
+        // And the kubernetes queue a kubeconfig with its context.
+        Path kubeconfig = Files.writeString(dataDir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: cern, cluster: {server: "https://k8s.cern.ch:6443"}}]
+                users: [{name: pilotd, user: {token: not-a-real-one}}]
+                contexts: [{name: pilots, context: {cluster: cern, user: pilotd, namespace: pilots}}]
+                current-context: pilots
+                """);
         Files.writeString(file, example.replace("/etc/pilotd/gce-key.pem", key.toString())
-                .replace("/etc/pilotd/endpoint.apikey", apiKey.toString()));
+                .replace("/etc/pilotd/endpoint.apikey", apiKey.toString()).replace("/etc/pilotd/kubeconfig", kubeconfig.toString()));
         Pilotd.Run check = Pilotd.run(dataDir, Map.of("OS_CLIENT_CONFIG_FILE", clouds.toString()), "config", "check",
                 file.toString());
         assertThat(check.exitCode()).as(check.err()).isZero();
-        assertThat(check.out()).contains("OK, 6 queue(s)");
+        assertThat(check.out()).contains("OK, 7 queue(s)");
     }
 
     @Test
