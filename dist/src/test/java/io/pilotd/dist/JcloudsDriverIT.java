@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,19 +16,10 @@ class JcloudsDriverIT {
     @TempDir
     Path dataDir;
 
-    private static boolean anyJar(Path dir, String prefix) throws Exception {
-        try (Stream<Path> jars = Files.list(dir)) {
-            return jars.anyMatch(j -> j.getFileName().toString().startsWith(prefix));
-        }
-    }
-
     @Test
     void itsLibrariesAreOffTheCoresClassPathAndItsPilotsStart() throws Exception {
-        Path lib = Pilotd.HOME.resolve("lib");
-        for (String own : new String[] {"jclouds-core-", "guice-", "gson-", "pilotd-driver-jclouds-"}) {
-            assertThat(anyJar(lib, own)).as("%s in lib/", own).isFalse();
-            assertThat(anyJar(lib.resolve("drivers/jclouds"), own)).as("%s in lib/drivers/jclouds", own).isTrue();
-        }
+        assertThat(Pilotd.inOwnFolder("jclouds", "jclouds-core-", "guice-", "gson-", "pilotd-driver-jclouds-"))
+                .as("its jars in lib/drivers/jclouds and none in lib/").isTrue();
 
         Path config = dataDir.resolve("pilotd.yaml");
         Files.writeString(config, """

@@ -6,7 +6,6 @@ import io.pilotd.driver.kubernetes.FakeKubernetes;
 import io.pilotd.fakes.CloudBehaviour;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,19 +18,10 @@ class KubernetesDriverIT {
     @TempDir
     Path dataDir;
 
-    private static boolean anyJar(Path dir, String prefix) throws Exception {
-        try (Stream<Path> jars = Files.list(dir)) {
-            return jars.anyMatch(j -> j.getFileName().toString().startsWith(prefix));
-        }
-    }
-
     @Test
     void itsLibrariesAreOffTheCoresClassPathAndItsPilotsStartAsOneJob() throws Exception {
-        Path lib = Pilotd.HOME.resolve("lib");
-        for (String own : new String[] {"kubernetes-client-", "kubernetes-model-core-", "pilotd-driver-kubernetes-"}) {
-            assertThat(anyJar(lib, own)).as("%s in lib/", own).isFalse();
-            assertThat(anyJar(lib.resolve("drivers/kubernetes"), own)).as("%s in lib/drivers/kubernetes", own).isTrue();
-        }
+        assertThat(Pilotd.inOwnFolder("kubernetes", "kubernetes-client-", "kubernetes-model-core-", "pilotd-driver-kubernetes-"))
+                .as("its jars in lib/drivers/kubernetes and none in lib/").isTrue();
 
         try (FakeKubernetes cluster = new FakeKubernetes(CloudBehaviour.perfect())) {
             Path config = dataDir.resolve("pilotd.yaml");

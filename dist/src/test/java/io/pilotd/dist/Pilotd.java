@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /** The built distribution's launcher, run as a user would: one command, or the daemon in the background. */
 final class Pilotd {
@@ -37,6 +38,26 @@ final class Pilotd {
         // A test that wants the class data sharing archive asks for it (LauncherIT).
         builder.environment().put("PILOTD_CDS", "off");
         return builder;
+    }
+
+    /**
+     * Whether a driver's own jars (by name prefix) are in lib/drivers/{@code driver}, off the
+     * core's class path, and none of them in lib/: the driver has a class loader of its own.
+     */
+    static boolean inOwnFolder(String driver, String... prefixes) throws IOException {
+        Path lib = HOME.resolve("lib");
+        for (String prefix : prefixes) {
+            if (anyJar(lib, prefix) || !anyJar(lib.resolve("drivers").resolve(driver), prefix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean anyJar(Path dir, String prefix) throws IOException {
+        try (Stream<Path> jars = Files.list(dir)) {
+            return jars.anyMatch(j -> j.getFileName().toString().startsWith(prefix));
+        }
     }
 
     static Run run(Path dataDir, String... args) throws IOException, InterruptedException {

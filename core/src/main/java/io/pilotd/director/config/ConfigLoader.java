@@ -51,9 +51,7 @@ public final class ConfigLoader {
 
     /** Reads a config file, and logs at WARN what in it may not work yet. */
     public PilotdConfig load(Path file) {
-        Checked checked = check(file);
-        checked.warnings().forEach(warning -> LOG.warn("{}", warning));
-        return checked.config();
+        return logged(check(file));
     }
 
     /** Reads a config file, and says what in it may not work yet. */
@@ -72,7 +70,10 @@ public final class ConfigLoader {
 
     /** Binds and validates YAML text; {@code name} is what problems call the file. */
     public PilotdConfig parse(String name, String yaml) {
-        Checked checked = check(name, yaml);
+        return logged(check(name, yaml));
+    }
+
+    private static PilotdConfig logged(Checked checked) {
         checked.warnings().forEach(warning -> LOG.warn("{}", warning));
         return checked.config();
     }

@@ -36,7 +36,9 @@ final class PodStates {
             case "Pending" -> pending(pod, now, grace);
             case "Running" -> PilotState.of(PilotStatus.Running, "Running on " + pod.getSpec().getNodeName());
             case "Succeeded" -> PilotState.of(PilotStatus.Done, "Succeeded" + terminated(pod).map(PodStates::describe).orElse(""));
-            // a pod whose container never ran (its Job's deadline passed while it waited) is Aborted, as DIRAC says it
+            // A pod whose container never ran (its Job's deadline passed while it waited) is Aborted, as
+            // DIRAC says of a pilot its batch system gave up on before it ran: HTCondorCEComputingElement.py
+            // (src/DIRAC/Resources/Computing), getJobStatus, a HELD pilot becomes PilotStatus.ABORTED.
             case "Failed" -> PilotState.of(terminated(pod).map(t -> t.getStartedAt() != null).orElse(false) ? PilotStatus.Failed
                     : PilotStatus.Aborted, "Failed" + Optional.ofNullable(pod.getStatus().getReason()).map(r -> ": " + r).orElse("")
                     + terminated(pod).map(PodStates::describe).orElse(""));
