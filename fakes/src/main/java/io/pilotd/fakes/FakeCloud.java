@@ -66,6 +66,8 @@ public final class FakeCloud {
     /** Thrown by every kill while set: a delete API that refuses. */
     public volatile DriverException failKill;
     public volatile boolean crashAfterSubmit;
+    /** Kills, then answers as if the call timed out. */
+    public volatile boolean timeOutAfterKill;
     /** Starts the pilots, then answers as if the call timed out. */
     public volatile boolean timeOutAfterSubmit;
     /** Answers a submission with only this many of its pilots listed, as Nova's multi-create can. */
@@ -216,6 +218,9 @@ public final class FakeCloud {
             for (String jobRef : jobRefs) {
                 resources.computeIfPresent(jobRef, (ref, r) -> listed(r) && !r.state().status().isFinal()
                         ? r.with(PilotState.of(PilotStatus.Deleted, "killed")) : r);
+            }
+            if (timeOutAfterKill) {
+                throw new OutcomeUnknownException("Read timed out");
             }
         }
 

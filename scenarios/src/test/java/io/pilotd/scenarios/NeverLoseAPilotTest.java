@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -276,6 +277,73 @@ class NeverLoseAPilotTest {
             assertThat(leaked(cloud, db, clock.instant(), driver.consistencyWindow()))
                     .as("resources the cloud holds that are no live pilot").isEmpty();
             assertThat(cloud.made()).as("pilots went through the queue").isGreaterThan(2 * MAX_RUNNING);
+        }
+    }
+
+    /**
+     * A director killed ({@code kill -9}) at any point of its work and started again at once:
+     * before a submission reaches the cloud, after the cloud made its pilots and before the
+     * database knew their jobRefs, after a lookUp, after the cloud deleted pilots and before the
+     * database knew. The cloud lags and loses answers meanwhile. No stamp runs twice, and once
+     * settled every resource is the pilot of its row.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ec2", "aws-batch", "openstack", "kubernetes"})
+    void aDirectorKilledAtAnyPointOfItsWorkAndRestartedLosesNoPilotAndStartsNoneTwice(String driverName) throws Exception {
+        FakeClock clock = new FakeClock();
+        CloudBehaviour behaviour = new CloudBehaviour(clock, 40).listingLag(CYCLE).lostAnswers(0.2);
+        try (Cloud cloud = Cloud.of(driverName, behaviour); Database db = TestDatabases.fresh()) {
+            // pilots waiting or living past 10 minutes are killed: the director dies in kills too
+            QueueConfig queue = new QueueConfig("killed", "SITE.killed.de", "ce.killed", "default", "fake", true, CYCLE,
+                    null, new QueueLimits(MAX_RUNNING, MAX_WAITING, MAX_PER_CYCLE, Duration.ofMinutes(10),
+                    QueueLimits.MIN_LIFETIME, null, null), new Matching(Queues.VO, null, null, null, null, 1, null, null),
+                    Map.of());
+            Queues.sync(db, queue);
+            Queues.demand(db, "killed", 2_000);
+            Random random = new Random(40);
+            Map<DyingDriver.Point, Integer> deaths = new EnumMap<>(DyingDriver.Point.class);
+            DyingDriver driver = new DyingDriver(cloud.driver(DIRECTOR, "killed"));
+            QueueCycle cycle = cycle(db, clock);
+            for (int i = 1; i <= 100; i++) {
+                if (driver.armed() == null && random.nextInt(4) == 0) {
+                    // each point in turn: each is reached, however rarely the cloud's faults lead to it
+                    driver.arm(DyingDriver.Point.values()[deaths.values().stream().mapToInt(n -> n).sum() % DyingDriver.Point.values().length]);
+                }
+                clock.advance(CYCLE);
+                try {
+                    cycle.run("killed", driver);
+                } catch (DyingDriver.Killed killed) {
+                    deaths.merge(killed.point, 1, Integer::sum);
+                    // started again at once by systemd: a new process knows only the database
+                    driver.close();
+                    driver = new DyingDriver(cloud.driver(DIRECTOR, "killed"));
+                    cycle = cycle(db, clock);
+                }
+                assertWithinLimits(cloud, db, "killed", driverName + " cycle " + i);
+                cloud.progress(random);
+            }
+            assertThat(deaths).as("the director died at each point").containsOnlyKeys(DyingDriver.Point.values());
+            behaviour.lostAnswers(0);
+            driver.disarm();
+            for (int i = 1; i <= 12; i++) {
+                clock.advance(CYCLE);
+                cycle.run("killed", driver);
+            }
+
+            List<Cloud.Resource> resources = cloud.resources();
+            assertThat(resources).as("pilots went through the queue").hasSizeGreaterThan(2 * MAX_RUNNING);
+            Map<String, Long> perStamp = resources.stream()
+                    .collect(Collectors.groupingBy(Cloud.Resource::stamp, Collectors.counting()));
+            assertThat(perStamp.entrySet()).filteredOn(e -> e.getValue() > 1).as("stamps started twice").isEmpty();
+            Map<String, PilotRecord> rows = new PilotStore(db.jdbi()).byStamp(perStamp.keySet());
+            assertThat(resources).as("every resource the cloud made is the pilot of its row").allSatisfy(r -> {
+                assertThat(rows.get(r.stamp())).as(r.jobRef()).isNotNull();
+                assertThat(rows.get(r.stamp()).jobRef()).as(r.stamp()).isEqualTo(r.jobRef());
+            });
+            assertThat(leaked(cloud, db, clock.instant(), driver.consistencyWindow()))
+                    .as("resources the cloud holds that are no live pilot").isEmpty();
+            System.out.printf("NeverLoseAPilotTest[%s]: the director died %s; %d pilots made%n", driverName, deaths,
+                    resources.size());
         }
     }
 

@@ -101,6 +101,7 @@ public final class PilotFollower {
             }
         }
         if (!kills.isEmpty()) {
+            killAsked(kills);
             try {
                 driver.kill(List.copyOf(kills.keySet()));
             } catch (DriverException | RuntimeException e) {
@@ -112,14 +113,30 @@ public final class PilotFollower {
         return new Followed(pilots.applyStates(changes, firstListed, now), kills.size());
     }
 
-    /** The pilot's new state by the cloud's answer, or null when it keeps its status. */
+    /**
+     * Written before the kill call, as a submission's rows are before its create: a director
+     * killed, or a kill failing, after the cloud acted leaves pilots the cloud will stop listing,
+     * and those were killed, not lost.
+     */
+    private void killAsked(Map<String, PilotState> kills) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        kills.forEach((jobRef, state) -> reasons.put(jobRef, state.reason()));
+        pilots.killAsked(reasons);
+    }
+
+    /**
+     * The pilot's new state by the cloud's answer, or null when it keeps its status. One the
+     * cloud no longer lists is Unknown, unless a kill of it may have been carried out: then the
+     * director ended it.
+     */
     private static PilotState stateNow(PilotRecord pilot, PilotState answer, Duration window, Instant now) {
         PilotState state = answer;
         if (state == null) {
             if (pilot.submittedAt().plus(window).isAfter(now)) {
                 return null;
             }
-            state = PilotState.of(PilotStatus.Unknown, VANISHED);
+            state = pilot.killAsked() != null ? PilotState.of(PilotStatus.Deleted, pilot.killAsked() + " (" + VANISHED + " since)")
+                    : PilotState.of(PilotStatus.Unknown, VANISHED);
         }
         if (state.status() == PilotStatus.Submitting) {
             state = PilotState.of(PilotStatus.Submitted, state.reason());
@@ -151,11 +168,11 @@ public final class PilotFollower {
         if (pilotsToKill.isEmpty()) {
             return 0;
         }
-        List<String> jobRefs = pilotsToKill.stream().map(PilotRecord::jobRef).toList();
-        driver.kill(jobRefs);
         PilotState deleted = PilotState.of(PilotStatus.Deleted, reason);
         Map<String, PilotState> changes = new LinkedHashMap<>();
-        jobRefs.forEach(jobRef -> changes.put(jobRef, deleted));
+        pilotsToKill.forEach(pilot -> changes.put(pilot.jobRef(), deleted));
+        killAsked(changes);
+        driver.kill(List.copyOf(changes.keySet()));
         return pilots.applyStates(changes);
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
  * @param nativeId      the cloud's own id of it, where its driver gives one
  * @param driverSetupId the driver and parameters it was started with (null for rows older than set-ups)
  * @param taskQueues    the task queues it was submitted for
+ * @param killAsked     why the director asked the cloud to kill it (written before the kill call;
+ *                      null when it never did)
  */
 public record PilotRecord(
         long id,
@@ -29,5 +31,6 @@ public record PilotRecord(
         Instant updatedAt,
         Instant finishedAt,
         Long driverSetupId,
-        List<Long> taskQueues) {
+        List<Long> taskQueues,
+        String killAsked) {
 }

@@ -24,7 +24,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class PilotStore {
     static final String COLUMNS = """
             id, stamp, job_ref, native_id, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
-            submitted_at, updated_at, finished_at, driver_setup_id, task_queues""";
+            submitted_at, updated_at, finished_at, driver_setup_id, task_queues, kill_asked""";
 
     private final Jdbi jdbi;
 
@@ -243,6 +243,23 @@ public final class PilotStore {
     }
 
     /**
+     * Records that these live pilots are to be killed, for these reasons, before the kill call:
+     * one missing from its cloud's listing later was killed, not lost.
+     */
+    public void killAsked(Map<String, String> reasonByJobRef) {
+        if (reasonByJobRef.isEmpty()) {
+            return;
+        }
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update pilot p set kill_asked = v.reason
+                        from unnest(cast(:jobRefs as text[]), cast(:reasons as text[])) as v(job_ref, reason)
+                        where p.job_ref = v.job_ref and pilot_is_alive(p.status)""")
+                .bind("jobRefs", reasonByJobRef.keySet().toArray(String[]::new))
+                .bind("reasons", reasonByJobRef.values().toArray(String[]::new))
+                .execute());
+    }
+
+    /**
      * A queue's pilots whose submission's outcome is not known yet: how many, since when, and
      * until when the oldest is held against the limits (by the hold of the queue's latest cycle;
      * null before a cycle held them).
@@ -342,7 +359,8 @@ public final class PilotStore {
                 instant(rs.getTimestamp("updated_at")),
                 instant(rs.getTimestamp("finished_at")),
                 rs.getObject("driver_setup_id", Long.class),
-                List.of((Long[]) rs.getArray("task_queues").getArray()));
+                List.of((Long[]) rs.getArray("task_queues").getArray()),
+                rs.getString("kill_asked"));
     }
 
     static Instant instant(Timestamp timestamp) {

@@ -592,6 +592,38 @@ class QueueCycleTest {
         });
     }
 
+    @Test
+    void aPilotWhoseKillWasCarriedOutThoughItsAnswerWasLostIsDeletedOnceTheCloudForgetsItNotUnknown() {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 2);
+        FakeCloud cloud = new FakeCloud();
+        PilotDriver driver = cloud.driver(DIRECTOR);
+        cycle.run("q", driver);
+        db.jdbi().useHandle(h -> h.execute("update pilot set submitted_at = now() - interval '2 hours'"));
+        cloud.timeOutAfterKill = true;
+
+        CycleRecord killing = cycle.run("q", driver);
+
+        assertThat(killing.errors()).contains("Read timed out");
+        assertThat(pilotsOf("q")).allSatisfy(p -> {
+            assertThat(p.status()).as("the kill's outcome is not known").isEqualTo(PilotStatus.Waiting);
+            assertThat(p.killAsked()).isEqualTo("killed: not running after 1h (queue maxWaitingTime)");
+        });
+
+        // the cloud deleted them, and lists them no more (as Nova and Kubernetes do)
+        cloud.timeOutAfterKill = false;
+        cloud.resources().forEach(r -> cloud.forget(r.jobRef()));
+        clock.advance(cloud.consistencyWindow);
+        cycle.run("q", driver);
+
+        assertThat(pilotsOf("q")).allSatisfy(p -> {
+            assertThat(p.status()).isEqualTo(PilotStatus.Deleted);
+            assertThat(p.statusReason())
+                    .isEqualTo("killed: not running after 1h (queue maxWaitingTime) (the cloud no longer lists this pilot since)");
+        });
+        assertThat(Queues.counts(db, "q").waiting()).as("nothing gone is counted waiting").isZero();
+    }
+
     /** Every pilot row has its cloud resource, with the same stamp and jobRef. */
     private void assertEachPilotIsACloudResource(String queue, FakeCloud cloud) {
         assertThat(pilotsOf(queue)).allSatisfy(p -> assertThat(cloud.resources()).anySatisfy(r -> {

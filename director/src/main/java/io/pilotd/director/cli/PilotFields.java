@@ -20,6 +20,9 @@ final class PilotFields {
         fields.put("nativeId", p.nativeId());
         fields.put("status", p.status());
         fields.put("reason", p.statusReason());
+        if (p.killAsked() != null && !p.status().isFinal()) {
+            fields.put("killAsked", p.killAsked());
+        }
         fields.put("queue", p.queue());
         fields.put("site", p.site());
         fields.put("ce", p.ce());
