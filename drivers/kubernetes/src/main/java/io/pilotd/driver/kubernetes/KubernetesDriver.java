@@ -138,7 +138,8 @@ final class KubernetesDriver implements PilotDriver {
     /** The queue's pods by jobRef; of two for one index (a deleted one still going), the newest. */
     private Map<String, Pod> queuePods() throws DriverException {
         List<Pod> listed = calls.read("list the pods of queue " + context.queue(), () -> client.pods().inNamespace(namespace)
-                .withLabel(KubernetesJobs.DIRECTOR, context.directorId()).withLabel(KubernetesJobs.QUEUE, context.queue())
+                .withLabel(KubernetesJobs.DIRECTOR, LabelValue.of(context.directorId()))
+                .withLabel(KubernetesJobs.QUEUE, LabelValue.of(context.queue()))
                 .list().getItems());
         Map<String, Pod> pods = new LinkedHashMap<>();
         listed.stream().sorted(Comparator.comparing(p -> PodStates.created(p).orElse(Instant.EPOCH)))
@@ -194,7 +195,7 @@ final class KubernetesDriver implements PilotDriver {
     @Override
     public List<OwnedPilot> listOwned(String directorId) throws DriverException {
         List<Pod> listed = calls.read("list the pods of director " + directorId, () -> client.pods().inNamespace(namespace)
-                .withLabel(KubernetesJobs.DIRECTOR, directorId).list().getItems());
+                .withLabel(KubernetesJobs.DIRECTOR, LabelValue.of(directorId)).list().getItems());
         Instant now = clock.instant();
         List<OwnedPilot> owned = new ArrayList<>();
         for (Pod pod : listed) {

@@ -54,8 +54,8 @@ final class KubernetesJobs {
 
     static Map<String, String> labels(DriverContext context, String batchId, KubernetesConfig config) {
         Map<String, String> labels = new LinkedHashMap<>(config.labels());
-        labels.put(DIRECTOR, context.directorId());
-        labels.put(QUEUE, context.queue());
+        labels.put(DIRECTOR, LabelValue.of(context.directorId()));
+        labels.put(QUEUE, LabelValue.of(context.queue()));
         labels.put(BATCH, batchId);
         return labels;
     }

@@ -70,21 +70,43 @@ public final class FakeKubernetes implements AutoCloseable {
     private final KubernetesClient harness;
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Set<String> rights = ConcurrentHashMap.newKeySet();
+    private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
     private final AtomicInteger podsMade = new AtomicInteger();
     private volatile Set<String> forbidden = Set.of();
     /** When each pod and Job was made, by namespace/name, on the behaviour's clock: what listings lag behind. */
     private final Map<String, Instant> created = new ConcurrentHashMap<>();
 
     public FakeKubernetes(CloudBehaviour behaviour) {
+        this(behaviour, false);
+    }
+
+    /** Over TLS (the mock server's own certificate) where {@code https}, as a cluster's service address is. */
+    public FakeKubernetes(CloudBehaviour behaviour, boolean https) {
         this.behaviour = behaviour;
-        this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Faulty(), false);
+        this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Faulty(), https);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.harness = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(server.url("/"))
-                .withNamespace(NAMESPACE).withUserAgent(HARNESS).withRequestRetryBackoffLimit(0).build()).build();
+                .withCaCertFile(https ? server.getSelfSignedCertificate().certificatePath() : null).withNamespace(NAMESPACE).withUserAgent(HARNESS).withRequestRetryBackoffLimit(0).build())
+                .build();
+    }
+
+    /** The API's certificate (PEM), made for this server, over TLS. */
+    public Path certificate() {
+        return Path.of(server.getSelfSignedCertificate().certificatePath());
+    }
+
+    /** The port the API listens on, on 127.0.0.1. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The credentials the driver's calls carried (their Authorization headers), never the harness's. */
+    public Set<String> authorizations() {
+        return Set.copyOf(authorizations);
     }
 
     /** A kubeconfig of this cluster, whose context "fake" has the namespace {@link #NAMESPACE}. */
@@ -206,6 +228,10 @@ public final class FakeKubernetes implements AutoCloseable {
             Matcher path = PATH.matcher(request.getPath());
             String kind = request.getMethod() + " " + (path.matches() ? path.group(2) + (path.group(4) == null ? "" : path.group(4)) : request.getPath());
             calls.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+            String authorization = request.getHeader("Authorization");
+            if (authorization != null) {
+                authorizations.add(authorization);
+            }
             if (path.matches()) {
                 rights.add(verb(request.getMethod(), path.group(3) != null) + " " + path.group(2) + (path.group(4) == null ? "" : path.group(4)));
             }

@@ -57,11 +57,15 @@ class KubernetesDriverTest {
     }
 
     private PilotDriver driver(Map<String, Object> more) throws Exception {
+        return driver(more, "director-1", "k8s-q");
+    }
+
+    private PilotDriver driver(Map<String, Object> more, String directorId, String queue) throws Exception {
         Map<String, Object> parameters = new LinkedHashMap<>(Map.of("kubeconfig", cluster.kubeconfig(dir).toString(),
                 "image", "registry.example.org/dirac-pilot:9", "callsPerSecond", 1000));
         parameters.putAll(more);
         PilotDriver driver = new KubernetesDriverFactory(clock).create(new DriverParameters(parameters),
-                new DriverContext("director-1", "k8s-q", dir, new PilotSize(4, 8000)));
+                new DriverContext(directorId, queue, dir, new PilotSize(4, 8000)));
         drivers.add(driver);
         return driver;
     }
@@ -262,6 +266,27 @@ class KubernetesDriverTest {
         assertThat(driver.listOwned("director-1")).extracting(o -> o.stamp() + " " + o.jobRef())
                 .containsExactlyInAnyOrder(request.stamps().get(0) + " " + jobRefs.get(0), request.stamps().get(1) + " " + jobRefs.get(1));
         assertThat(driver.listOwned("another-director")).isEmpty();
+    }
+
+    @Test
+    void aDirectorIdOrQueueNameThatIsNoLabelValueIsShortenedTheSameWayEachTime_andItsPilotsAreFollowed() throws Exception {
+        // 64 characters, as director.id allows, or a host's full name; a queue name ending with '-'
+        String directorId = "director-of-the-grid-site-of-a-long-name.cluster.example.org-001";
+        String otherId = "director-of-the-grid-site-of-a-long-name.cluster.example.org-002";
+        assertThat(directorId).hasSize(64);
+        PilotDriver driver = driver(Map.of(), directorId, "lhcb-");
+        PilotRequest request = request(2);
+
+        List<String> jobRefs = new ArrayList<>(driver.submit(request).values());
+        clock.advance(Duration.ofMinutes(5));
+
+        Map<String, String> labels = job(request).getMetadata().getLabels();
+        assertThat(labels.get(KubernetesJobs.DIRECTOR)).hasSizeLessThanOrEqualTo(63).startsWith("director-of-the-grid")
+                .isNotEqualTo(LabelValue.of(otherId));
+        assertThat(labels.get(KubernetesJobs.QUEUE)).matches("lhcb-[0-9a-f]{8}");
+        assertThat(driver.status(jobRefs)).hasSize(2);
+        assertThat(driver.listOwned(directorId)).hasSize(2);
+        assertThat(driver.listOwned(otherId)).isEmpty();
     }
 
     @Test
