@@ -259,6 +259,7 @@ public final class ConfigValidator {
         range(endpoint.port(), 0, 65_535, at.key("port"), findings);
         range(endpoint.maxBodyKiB(), 1, 65_536, at.key("maxBodyKiB"), findings);
         range(endpoint.threads(), 1, 64, at.key("threads"), findings);
+        range(endpoint.failedAuthPerMinute(), 1, 100_000, at.key("failedAuthPerMinute"), findings);
         if (endpoint.minProxyLifetime().isNegative()) {
             findings.add(new Finding(at.key("minProxyLifetime"), "must not be negative"));
         }

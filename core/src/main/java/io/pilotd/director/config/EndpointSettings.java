@@ -16,11 +16,13 @@ import java.time.Duration;
  * @param trustAnchors     a directory of CA certificates (/etc/grid-security/certificates) at which
  *                         a request's proxy chain must end; without it, the chain is checked within itself
  * @param threads          requests worked on at once (default 4), each holding a database connection; more wait, up to a bound, then get 503
+ * @param failedAuthPerMinute requests that fail authentication a client address may make a minute
+ *                         (default 30); beyond, its requests get 429 before any database work
  */
 public record EndpointSettings(String address, Integer port, String certificate, String key, Integer maxBodyKiB,
-                               Duration minProxyLifetime, String trustAnchors, Integer threads) {
+                               Duration minProxyLifetime, String trustAnchors, Integer threads, Integer failedAuthPerMinute) {
     public static EndpointSettings off() {
-        return new EndpointSettings(null, null, null, null, null, null, null, null);
+        return new EndpointSettings(null, null, null, null, null, null, null, null, null);
     }
 
     public EndpointSettings {
@@ -29,6 +31,7 @@ public record EndpointSettings(String address, Integer port, String certificate,
         maxBodyKiB = maxBodyKiB == null ? 256 : maxBodyKiB;
         minProxyLifetime = minProxyLifetime == null ? Duration.ofHours(1) : minProxyLifetime;
         threads = threads == null ? 4 : threads;
+        failedAuthPerMinute = failedAuthPerMinute == null ? 30 : failedAuthPerMinute;
     }
 
     public boolean on() {

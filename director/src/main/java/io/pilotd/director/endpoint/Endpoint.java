@@ -85,7 +85,8 @@ public final class Endpoint implements AutoCloseable {
         EndpointApi.Parts parts = new EndpointApi.Parts(new EndpointKeys(jdbi), new EndpointJobs(jdbi),
                 new EndpointAudit(jdbi), new QueueStore(jdbi), new PilotStore(jdbi),
                 new Submitter(jdbi, daemon.environment(), daemon.directorId(), Clock.systemUTC()), drivers,
-                new ProxyCheck(settings.minProxyLifetime(), anchors), new RateLimits(System::nanoTime));
+                new ProxyCheck(settings.minProxyLifetime(), anchors), new RateLimits(System::nanoTime),
+                new AddressLimits(settings.failedAuthPerMinute(), System::nanoTime));
         EndpointApi api = new EndpointApi(parts, config.queues().stream().map(QueueConfig::name).collect(Collectors.toSet()),
                 settings.maxBodyKiB() * 1024, workers, Clock.systemUTC(), openApi(), daemon.answered());
         EndpointServer server;

@@ -64,6 +64,7 @@ final class EndpointApi extends Handler.Abstract {
     private final EndpointDrivers drivers;
     private final ProxyCheck proxies;
     private final RateLimits rates;
+    private final AddressLimits addresses;
     private final Set<String> served;
     private final int maxBody;
     private final Executor workers;
@@ -72,7 +73,7 @@ final class EndpointApi extends Handler.Abstract {
     private final IntConsumer answered;
 
     record Parts(EndpointKeys keys, EndpointJobs jobs, EndpointAudit audit, QueueStore queues, PilotStore pilots,
-                 Submitter submitter, EndpointDrivers drivers, ProxyCheck proxies, RateLimits rates) {
+                 Submitter submitter, EndpointDrivers drivers, ProxyCheck proxies, RateLimits rates, AddressLimits addresses) {
     }
 
     /**
@@ -91,6 +92,7 @@ final class EndpointApi extends Handler.Abstract {
         this.drivers = parts.drivers();
         this.proxies = parts.proxies();
         this.rates = parts.rates();
+        this.addresses = parts.addresses();
         this.served = Set.copyOf(served);
         this.maxBody = maxBody;
         this.workers = workers;
@@ -102,6 +104,15 @@ final class EndpointApi extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         Exchange x = new Exchange(request, response, callback, clock, answered);
+        AddressLimits.Admission admission = addresses.admit(x.remote(), credential(request));
+        if (admission.refusedFor() != null) {
+            Duration wait = admission.refusedFor();
+            x.unaudited(new ApiError(429, "too many requests from " + AddressLimits.key(x.remote())
+                    + " failed authentication: try again in " + Durations.format(Duration.ofSeconds(Math.max(1, wait.toSeconds())))
+                    + " (endpoint.failedAuthPerMinute)", wait));
+            return true;
+        }
+        x.reserved = admission.reserved();
         if (!"POST".equals(request.getMethod()) || !"/submitjob".equals(x.path())) {
             // Whatever came with another request is not read: it is dropped with the connection if it is large.
             work(x, null, null);
@@ -133,17 +144,22 @@ final class EndpointApi extends Handler.Abstract {
         try {
             workers.execute(() -> serve(x, body, early));
         } catch (RejectedExecutionException e) {
+            if (x.reserved) {
+                addresses.release(x.remote());
+            }
             x.error(audit, new ApiError(503, "the endpoint is busy: try again shortly", Duration.ofSeconds(5)));
         }
     }
 
     private void serve(Exchange x, byte[] body, ApiError early) {
+        boolean failed = false;
         try {
             if (early != null) {
                 throw early;
             }
             route(x, body);
         } catch (ApiError e) {
+            failed = !x.authenticated && e.status() >= 400 && e.status() < 500;
             x.error(audit, e);
         } catch (RuntimeException e) {
             if (DatabaseHealth.isConnectionFailure(e)) {
@@ -152,6 +168,10 @@ final class EndpointApi extends Handler.Abstract {
             } else {
                 log.error("endpoint: {} {} failed", x.method(), x.path(), e);
                 x.error(audit, new ApiError(500, "the endpoint failed on this request; its log says why"));
+            }
+        } finally {
+            if (x.reserved && !failed) {
+                addresses.release(x.remote());
             }
         }
     }
@@ -364,19 +384,26 @@ final class EndpointApi extends Handler.Abstract {
         return job.get();
     }
 
+    /** The hash of the request's credential, or null when it carries none. */
+    private static String credential(Request request) {
+        String secret = request.getHeaders().get(KEY_HEADER);
+        return secret == null || secret.isBlank() ? null : ApiKeySecret.hash(secret.strip());
+    }
+
     private EndpointKeys.Key authenticate(Exchange x) throws ApiError {
-        String secret = x.request.getHeaders().get(KEY_HEADER);
-        if (secret == null || secret.isBlank()) {
+        String hash = credential(x.request);
+        if (hash == null) {
             throw new ApiError(401, "no x-api-key header: the endpoint's operator gives keys (pilotd endpoint key add)");
         }
-        EndpointKeys.Key key = keys.byHash(ApiKeySecret.hash(secret.strip()))
-                .orElseThrow(() -> new ApiError(401, "the x-api-key is not a key of this endpoint"));
+        EndpointKeys.Key key = keys.byHash(hash).orElseThrow(() -> new ApiError(401, "the x-api-key is not a key of this endpoint"));
         x.keyId = key.id();
         x.keyName = key.name();
         Optional<String> unusable = key.unusable(clock.instant());
         if (unusable.isPresent()) {
             throw new ApiError(401, unusable.get());
         }
+        x.authenticated = true;
+        addresses.accepted(hash);
         Optional<Duration> wait = rates.take(key.id(), key.ratePerMinute());
         if (wait.isPresent()) {
             throw new ApiError(429, "the key " + key.name() + " may make " + key.ratePerMinute()

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -74,6 +75,9 @@ final class EndpointServer implements AutoCloseable {
             connector = new ServerConnector(server, new SslConnectionFactory(tls(settings), "http/1.1"),
                     new HttpConnectionFactory(http));
         } else {
+            // Plain HTTP is served on loopback only, behind a proxy that ends TLS: the client is the
+            // one the proxy names (Forwarded, X-Forwarded-For), which per-address limits count.
+            http.addCustomizer(new ForwardedRequestCustomizer());
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
         connector.setHost(settings.address());

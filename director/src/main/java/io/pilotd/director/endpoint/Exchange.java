@@ -34,6 +34,10 @@ final class Exchange {
     private final String path;
     Long keyId;
     String keyName;
+    /** The request's credential was accepted (a refusal after is not one of authentication). */
+    boolean authenticated;
+    /** It took one of its address's requests that may fail authentication ({@link AddressLimits}). */
+    boolean reserved;
     String queue;
     String jobName;
 
@@ -55,6 +59,11 @@ final class Exchange {
         return path;
     }
 
+    /** The client's address (the one a proxy in front forwarded, on a plain-HTTP endpoint). */
+    String remote() {
+        return remote;
+    }
+
     /** Answers with a JSON body, after the audit row. */
     void json(EndpointAudit audit, int status, Object body, String outcome) {
         byte[] bytes;
@@ -71,6 +80,21 @@ final class Exchange {
     }
 
     void error(EndpointAudit audit, ApiError error) {
+        json(audit, error.status(), errorBody(error), error.getMessage());
+    }
+
+    /** Answers with no audit row: a refusal that must cost the database nothing. */
+    void unaudited(ApiError error) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(errorBody(error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an answer cannot be written as JSON", e);
+        }
+        answer(error.status(), "application/json", bytes);
+    }
+
+    private Map<String, Object> errorBody(ApiError error) {
         if (error.retryAfter() != null) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, error.retryAfter().toSeconds())));
         }
@@ -78,7 +102,7 @@ final class Exchange {
         body.put("status", error.status());
         body.put("error", HttpStatus.getMessage(error.status()));
         body.put("message", error.getMessage());
-        json(audit, error.status(), body, error.getMessage());
+        return body;
     }
 
     private void send(EndpointAudit audit, int status, String contentType, byte[] body, String outcome) {
@@ -89,6 +113,10 @@ final class Exchange {
             // The database is away: the request's answer says so already, or its work was done before.
             log.warn("the audit row of {} {} from {} ({}) cannot be written: {}", method(), path, remote, status, e.getMessage());
         }
+        answer(status, contentType, body);
+    }
+
+    private void answer(int status, String contentType, byte[] body) {
         answered.accept(status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
