@@ -83,7 +83,7 @@ class ServerlessEndToEndTest {
                     "apiTimeout", "20s"), ProxySettings.none());
             PilotdConfig site = Daemons.withEndpoint(Daemons.config("site", false, 2, List.of(batchQueue)),
                     new EndpointSettings("127.0.0.1", port, tls.certificate().toString(), tls.key().toString(), null,
-                            Duration.ofHours(1), null, 2, null));
+                            Duration.ofHours(1), null, 2, null, null));
             QueueConfig viaEndpoint = queue("via-endpoint", "serverless", Map.of("endpoint", "https://127.0.0.1:" + port,
                     "queue", "batch-eu", "apiKeyFile", secret("api.key", key).toString(), "caBundle", tls.ca().toString(),
                     "callsPerMinute", 600),

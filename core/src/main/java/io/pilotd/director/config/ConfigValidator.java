@@ -13,6 +13,7 @@ import io.pilotd.proxy.ServerCredentials;
 import io.pilotd.proxy.TrustAnchors;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -110,6 +112,7 @@ public final class ConfigValidator {
         pilot(config.pilot(), FieldPath.ROOT.key("pilot"), findings);
         demand(config.demand(), config.dirac(), findings);
         endpoint(config.endpoint(), FieldPath.ROOT.key("endpoint"), findings);
+        tokenIssuers(config, FieldPath.ROOT.key("endpoint").key("tokens"), findings);
         config.sites().forEach((name, site) -> site(site, FieldPath.ROOT.key("sites").key(name), findings));
         Set<String> names = new HashSet<>();
         for (int i = 0; i < config.queues().size(); i++) {
@@ -290,6 +293,69 @@ public final class ConfigValidator {
         } catch (ProxyException e) {
             findings.add(new Finding(at.key(e.getMessage().startsWith(endpoint.key() + ":") ? "key" : "certificate"),
                     e.getMessage()));
+        }
+    }
+
+    private static void tokenIssuers(PilotdConfig config, FieldPath at, List<Finding> findings) {
+        Set<String> queues = new HashSet<>();
+        config.queues().stream().filter(Objects::nonNull).forEach(q -> queues.add(q.name()));
+        Set<String> issuers = new HashSet<>();
+        List<TokenIssuer> tokens = config.endpoint().tokens();
+        for (int i = 0; i < tokens.size(); i++) {
+            TokenIssuer issuer = tokens.get(i);
+            FieldPath it = at.index(i);
+            if (issuer == null) {
+                findings.add(new Finding(it, "is empty"));
+                continue;
+            }
+            required(issuer.issuer(), it.key("issuer"), findings);
+            if (issuer.issuer() != null && !issuers.add(issuer.issuer())) {
+                findings.add(new Finding(it.key("issuer"), "'" + issuer.issuer() + "' is given twice"));
+            }
+            required(issuer.vo(), it.key("vo"), findings);
+            if (issuer.audience().isEmpty()) {
+                findings.add(new Finding(it.key("audience"), "is required: the aud values its tokens must carry one of"
+                        + " (this endpoint's URL, or https://wlcg.cern.ch/jwt/v1/any)"));
+            }
+            range(issuer.ratePerMinute(), 1, 1_000_000, it.key("ratePerMinute"), findings);
+            jwks(issuer, it.key("jwks"), findings);
+            if (issuer.groups().isEmpty()) {
+                findings.add(new Finding(it.key("groups"), "is required: each wlcg.groups group and the queues its tokens may use"));
+            }
+            issuer.groups().forEach((group, groupQueues) -> {
+                FieldPath g = it.key("groups").key(group);
+                if (!group.startsWith("/")) {
+                    findings.add(new Finding(g, "'" + group + "' is not a group of the WLCG profile (/vo/group...)"));
+                }
+                if (groupQueues == null || groupQueues.isEmpty()) {
+                    findings.add(new Finding(g, "names no queue"));
+                    return;
+                }
+                groupQueues.stream().filter(q -> !queues.contains(q))
+                        .forEach(q -> findings.add(new Finding(g, "'" + q + "' is not a queue of this config")));
+            });
+        }
+    }
+
+    private static void jwks(TokenIssuer issuer, FieldPath at, List<Finding> findings) {
+        String jwks = issuer.jwks();
+        if (jwks == null || jwks.isBlank()) {
+            findings.add(new Finding(at, "is required: the issuer's jwks_uri (https://...), or a JWK Set file"));
+        } else if (issuer.remoteKeys()) {
+            String host;
+            try {
+                host = URI.create(jwks).getHost();
+            } catch (IllegalArgumentException e) {
+                host = null;
+            }
+            if (host == null) {
+                findings.add(new Finding(at, "'" + jwks + "' is not a URL"));
+            } else if (jwks.startsWith("http://") && !loopback(host)) {
+                findings.add(new Finding(at, "'" + jwks + "' is plain HTTP: the keys that sign tokens are fetched over https"
+                        + " only (but from this host)"));
+            }
+        } else if (!issuer.remoteKeys() && !Files.isReadable(Path.of(jwks))) {
+            findings.add(new Finding(at, "'" + jwks + "' is neither an https URL nor a file that can be read"));
         }
     }
 

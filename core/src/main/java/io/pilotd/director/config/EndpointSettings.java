@@ -1,6 +1,7 @@
 package io.pilotd.director.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * pilotd's serverless computing endpoint: a REST API that turns pilot requests into pilots of
@@ -18,11 +19,13 @@ import java.time.Duration;
  * @param threads          requests worked on at once (default 4), each holding a database connection; more wait, up to a bound, then get 503
  * @param failedAuthPerMinute requests that fail authentication a client address may make a minute
  *                         (default 30); beyond, its requests get 429 before any database work
+ * @param tokens           the issuers whose bearer tokens it takes beside API keys (default none)
  */
 public record EndpointSettings(String address, Integer port, String certificate, String key, Integer maxBodyKiB,
-                               Duration minProxyLifetime, String trustAnchors, Integer threads, Integer failedAuthPerMinute) {
+                               Duration minProxyLifetime, String trustAnchors, Integer threads, Integer failedAuthPerMinute,
+                               List<TokenIssuer> tokens) {
     public static EndpointSettings off() {
-        return new EndpointSettings(null, null, null, null, null, null, null, null, null);
+        return new EndpointSettings(null, null, null, null, null, null, null, null, null, null);
     }
 
     public EndpointSettings {
@@ -32,6 +35,7 @@ public record EndpointSettings(String address, Integer port, String certificate,
         minProxyLifetime = minProxyLifetime == null ? Duration.ofHours(1) : minProxyLifetime;
         threads = threads == null ? 4 : threads;
         failedAuthPerMinute = failedAuthPerMinute == null ? 30 : failedAuthPerMinute;
+        tokens = tokens == null ? List.of() : List.copyOf(tokens);
     }
 
     public boolean on() {

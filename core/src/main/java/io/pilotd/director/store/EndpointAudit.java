@@ -10,11 +10,13 @@ public final class EndpointAudit {
      * One request. Never its proxy, its wrapper or its key: {@code path} is the path alone, and
      * the query's two names are kept as columns.
      *
-     * @param keyId   the key it named, when the endpoint knows it
-     * @param outcome what came of it: the error's message, or what was done
+     * @param keyId        the key it named, when the endpoint knows it
+     * @param tokenIssuer  the issuer of its bearer token, once the token is verified
+     * @param tokenSubject the token's subject, once verified
+     * @param outcome      what came of it: the error's message, or what was done
      */
-    public record Entry(Instant at, Long keyId, String remote, String method, String path, String queue,
-                        String jobName, int status, String outcome) {
+    public record Entry(Instant at, Long keyId, String tokenIssuer, String tokenSubject, String remote, String method,
+                        String path, String queue, String jobName, int status, String outcome) {
     }
 
     private final Jdbi jdbi;
@@ -25,8 +27,10 @@ public final class EndpointAudit {
 
     public void record(Entry entry) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into endpoint_audit (at, key_id, remote, method, path, queue, job_name, status, outcome)
-                        values (:at, :keyId, :remote, :method, :path, :queue, :jobName, :status, :outcome)""")
+                        insert into endpoint_audit (at, key_id, token_issuer, token_subject, remote, method, path, queue,
+                                                    job_name, status, outcome)
+                        values (:at, :keyId, :tokenIssuer, :tokenSubject, :remote, :method, :path, :queue, :jobName, :status,
+                                :outcome)""")
                 .bindMethods(entry).execute());
     }
 
@@ -41,7 +45,8 @@ public final class EndpointAudit {
                         order by a.id desc limit :limit""")
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Shown(new Entry(PilotStore.instant(rs.getTimestamp("at")),
-                        rs.getObject("key_id", Long.class), rs.getString("remote"), rs.getString("method"),
+                        rs.getObject("key_id", Long.class), rs.getString("token_issuer"), rs.getString("token_subject"),
+                        rs.getString("remote"), rs.getString("method"),
                         rs.getString("path"), rs.getString("queue"), rs.getString("job_name"), rs.getInt("status"),
                         rs.getString("outcome")), rs.getString("key_name")))
                 .list());

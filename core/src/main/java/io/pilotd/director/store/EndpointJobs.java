@@ -10,8 +10,19 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** The jobs the serverless endpoint was asked for, each the pilot it became. */
 public final class EndpointJobs {
-    /** @param keyId the key of the request that made it; null for a pilot the director started itself */
+    /** @param keyId the key of the request that made it; null for a token's, or a pilot the director started itself */
     public record Job(String jobName, Long keyId, PilotRecord pilot) {
+    }
+
+    /** Whose requests a job answers to: an API key's, or a bearer token's issuer and subject. */
+    public record Owner(Long keyId, String issuer, String subject) {
+        public static Owner key(long keyId) {
+            return new Owner(keyId, null, null);
+        }
+
+        public static Owner token(String issuer, String subject) {
+            return new Owner(null, issuer, subject);
+        }
     }
 
     private final Jdbi jdbi;
@@ -38,14 +49,16 @@ public final class EndpointJobs {
                 .bind("name", name).map(EndpointJobs::job).findOne()));
     }
 
-    /** The live jobs a key asked for (of one queue, unless null): what the key's director may reconcile against. */
-    public List<Job> live(long keyId, String queue) {
+    /** The live jobs an owner asked for (of one queue, unless null): what its director may reconcile against. */
+    public List<Job> live(Owner owner, String queue) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select j.job_name, j.key_id, p.* from endpoint_job j join pilot p on p.stamp = j.stamp
-                        where j.key_id = :key and (cast(:queue as text) is null or p.queue = :queue)
+                        where (j.key_id = :key or j.token_issuer = :issuer and j.token_subject = :subject)
+                          and (cast(:queue as text) is null or p.queue = :queue)
                           and pilot_is_alive(p.status)
                         order by p.id""")
-                .bind("key", keyId).bind("queue", queue).map(EndpointJobs::job).list());
+                .bind("key", owner.keyId()).bind("issuer", owner.issuer()).bind("subject", owner.subject())
+                .bind("queue", queue).map(EndpointJobs::job).list());
     }
 
     private static Job job(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -62,8 +75,11 @@ public final class EndpointJobs {
      * Ties a job name to its pilot, in the transaction that writes the pilot's {@code Submitting}
      * row: a second request of the same name fails here, and starts nothing.
      */
-    public static void insert(Handle h, String jobName, String stamp, long keyId) {
-        h.createUpdate("insert into endpoint_job (job_name, stamp, key_id) values (:name, :stamp, :key)")
-                .bind("name", jobName).bind("stamp", stamp).bind("key", keyId).execute();
+    public static void insert(Handle h, String jobName, String stamp, Owner owner) {
+        h.createUpdate("""
+                        insert into endpoint_job (job_name, stamp, key_id, token_issuer, token_subject)
+                        values (:name, :stamp, :key, :issuer, :subject)""")
+                .bind("name", jobName).bind("stamp", stamp).bind("key", owner.keyId()).bind("issuer", owner.issuer())
+                .bind("subject", owner.subject()).execute();
     }
 }

@@ -3,9 +3,12 @@ package io.pilotd.director.cli;
 import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.endpoint.ApiKeySecret;
 import io.pilotd.director.endpoint.Endpoint;
+import io.pilotd.director.endpoint.TokenCheck;
 import io.pilotd.director.store.EndpointAudit;
 import io.pilotd.director.store.EndpointKeys;
 import io.pilotd.driver.api.Durations;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +24,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "endpoint", description = {
-    "The serverless computing endpoint's API keys, audit and API document.",
+    "The serverless computing endpoint's API keys, bearer tokens, audit and API document.",
     "The endpoint itself is served by pilotd run when the config sets endpoint.port."},
-        subcommands = {EndpointCommand.Key.class, EndpointCommand.Audit.class, EndpointCommand.OpenApi.class})
+        subcommands = {EndpointCommand.Key.class, EndpointCommand.Token.class, EndpointCommand.Audit.class,
+            EndpointCommand.OpenApi.class})
 final class EndpointCommand {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -130,6 +134,50 @@ final class EndpointCommand {
         }
     }
 
+    @Command(name = "token", description = "Bearer tokens of the issuers of endpoint.tokens.", subcommands = {CheckToken.class})
+    static final class Token {
+    }
+
+    @Command(name = "check", description = {"Check a bearer token as the endpoint would: read from standard input (never an"
+        + " argument, which ps and the shell's history would show), verified against its issuer's keys.",
+        "Prints whom it is, its VO and queues; or the RFC 6750 error it would be refused with (exit 1)."})
+    static final class CheckToken extends PilotdSubcommand {
+        @Option(names = "--right", defaultValue = "submit", paramLabel = "RIGHT",
+                description = "What it is asked to do: submit, read or cancel (default: ${DEFAULT-VALUE}).")
+        String right;
+
+        @Override
+        protected boolean inspectsOnly() {
+            return true;
+        }
+
+        @Override
+        protected int execute(Session session) throws IOException {
+            if (session.config().endpoint().tokens().isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "the config names no issuer of bearer tokens (endpoint.tokens)");
+            }
+            String token = new String(System.in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+            if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                token = token.substring(7).strip();
+            }
+            if (token.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "no token on standard input");
+            }
+            TokenCheck check;
+            try {
+                check = TokenCheck.of(session.config().endpoint().tokens(), token, right);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--right: " + e.getMessage());
+            }
+            if (check.status() != 200) {
+                out().printf("refused: %d %s%nWWW-Authenticate: %s%n", check.status(), check.message(), check.challenge());
+                return ExitCodes.FAILURE;
+            }
+            out().printf("taken: %s%nVO: %s%nqueues: %s%n", check.message(), check.vo(), String.join(", ", check.queues()));
+            return ExitCodes.OK;
+        }
+    }
+
     @Command(name = "audit", description = "The endpoint's latest requests: who, what, and what came of it.")
     static final class Audit extends InspectionCommand {
         @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "How many (default: ${DEFAULT-VALUE}).")
@@ -140,11 +188,11 @@ final class EndpointCommand {
             if (limit < 1) {
                 throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
             }
-            Rows rows = new Rows("at", "key", "remote", "method", "path", "queue", "jobName", "status", "outcome");
+            Rows rows = new Rows("at", "key", "token", "remote", "method", "path", "queue", "jobName", "status", "outcome");
             for (EndpointAudit.Shown shown : new EndpointAudit(session.database().jdbi()).latest(limit)) {
                 EndpointAudit.Entry e = shown.entry();
-                rows.add(e.at(), shown.keyName(), e.remote(), e.method(), e.path(), e.queue(), e.jobName(), e.status(),
-                        e.outcome());
+                rows.add(e.at(), shown.keyName(), e.tokenSubject() == null ? null : e.tokenSubject() + " of " + e.tokenIssuer(),
+                        e.remote(), e.method(), e.path(), e.queue(), e.jobName(), e.status(), e.outcome());
             }
             rows.print(out(), format);
             return ExitCodes.OK;

@@ -6,15 +6,26 @@ import java.time.Duration;
 final class ApiError extends Exception {
     private final int status;
     private final Duration retryAfter;
+    private final String challenge;
 
     ApiError(int status, String message) {
         this(status, message, null);
     }
 
     ApiError(int status, String message, Duration retryAfter) {
+        this(status, message, retryAfter, null);
+    }
+
+    ApiError(int status, String message, Duration retryAfter, String challenge) {
         super(message, null, false, false);
         this.status = status;
         this.retryAfter = retryAfter;
+        this.challenge = challenge;
+    }
+
+    /** The WWW-Authenticate challenge it answers with (RFC 6750), or null. */
+    String challenge() {
+        return challenge;
     }
 
     int status() {

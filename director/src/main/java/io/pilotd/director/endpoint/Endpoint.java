@@ -86,7 +86,7 @@ public final class Endpoint implements AutoCloseable {
                 new EndpointAudit(jdbi), new QueueStore(jdbi), new PilotStore(jdbi),
                 new Submitter(jdbi, daemon.environment(), daemon.directorId(), Clock.systemUTC()), drivers,
                 new ProxyCheck(settings.minProxyLifetime(), anchors), new RateLimits(System::nanoTime),
-                new AddressLimits(settings.failedAuthPerMinute(), System::nanoTime));
+                new AddressLimits(settings.failedAuthPerMinute(), System::nanoTime), new BearerTokens(settings.tokens()));
         EndpointApi api = new EndpointApi(parts, config.queues().stream().map(QueueConfig::name).collect(Collectors.toSet()),
                 settings.maxBodyKiB() * 1024, workers, Clock.systemUTC(), openApi(), daemon.answered());
         EndpointServer server;

@@ -65,6 +65,7 @@ final class EndpointApi extends Handler.Abstract {
     private final ProxyCheck proxies;
     private final RateLimits rates;
     private final AddressLimits addresses;
+    private final BearerTokens tokens;
     private final Set<String> served;
     private final int maxBody;
     private final Executor workers;
@@ -73,7 +74,8 @@ final class EndpointApi extends Handler.Abstract {
     private final IntConsumer answered;
 
     record Parts(EndpointKeys keys, EndpointJobs jobs, EndpointAudit audit, QueueStore queues, PilotStore pilots,
-                 Submitter submitter, EndpointDrivers drivers, ProxyCheck proxies, RateLimits rates, AddressLimits addresses) {
+                 Submitter submitter, EndpointDrivers drivers, ProxyCheck proxies, RateLimits rates, AddressLimits addresses,
+                 BearerTokens tokens) {
     }
 
     /**
@@ -93,6 +95,7 @@ final class EndpointApi extends Handler.Abstract {
         this.proxies = parts.proxies();
         this.rates = parts.rates();
         this.addresses = parts.addresses();
+        this.tokens = parts.tokens();
         this.served = Set.copyOf(served);
         this.maxBody = maxBody;
         this.workers = workers;
@@ -215,14 +218,14 @@ final class EndpointApi extends Handler.Abstract {
         Fields query = query(x);
         x.queue = JobRequest.queue(query.getValue("queue"));
         x.jobName = JobRequest.jobName(query.getValue("job_name"));
-        EndpointKeys.Key key = authenticate(x);
-        if (!key.queues().contains(x.queue)) {
-            throw new ApiError(403, "the key " + key.name() + " may not use the queue " + x.queue + " (its queues: "
-                    + String.join(", ", key.queues()) + ")");
+        Caller caller = authenticate(x, Right.SUBMIT);
+        if (!caller.queues().contains(x.queue)) {
+            throw new ApiError(403, caller.name() + " may not use the queue " + x.queue + " (its queues: "
+                    + String.join(", ", caller.queues()) + ")");
         }
         Optional<EndpointJobs.Job> existing = jobs.find(x.jobName);
         if (existing.isPresent()) {
-            again(x, key, existing.get());
+            again(x, caller, existing.get());
             return;
         }
         if (!served.contains(x.queue)) {
@@ -231,13 +234,13 @@ final class EndpointApi extends Handler.Abstract {
         JobRequest job = JobRequest.parse(x.queue, x.jobName, body);
         QueueRow queue = queues.get(x.queue);
         Instant now = clock.instant();
-        proxies.check(job.proxyPem(), key, queue, now);
+        proxies.check(job.proxyPem(), caller, queue, now);
         // A name tried before whose submission started nothing gets a stamp of pilotd's: its own is the Aborted pilot's.
         String stamp = job.stampOrNull() == null || pilots.find(job.stampOrNull()).isPresent() ? null : job.stampOrNull();
         SubmitResult result;
         try {
             result = drivers.call(queue.driverSetupId(), driver -> submitter.submit(x.queue, driver, new Submitter.Supplied(
-                    stamp, job.proxyPem(), job.wrapper(), (h, s) -> EndpointJobs.insert(h, x.jobName, s, key.id()))));
+                    stamp, job.proxyPem(), job.wrapper(), (h, s) -> EndpointJobs.insert(h, x.jobName, s, caller.owner()))));
         } catch (DriverException | IllegalStateException e) {
             throw new ApiError(503, "the queue " + x.queue + "'s driver cannot be used: " + e.getMessage(), Duration.ofMinutes(1));
         } catch (RuntimeException e) {
@@ -249,15 +252,15 @@ final class EndpointApi extends Handler.Abstract {
             if (other.isEmpty()) {
                 throw new ApiError(409, "the job name " + x.jobName + " is the stamp of a pilot this endpoint did not start");
             }
-            again(x, key, other.get());
+            again(x, caller, other.get());
             return;
         }
         answer(x, queue, result);
     }
 
     /** A retried request: the job it made before, whatever the request carries now. */
-    private void again(Exchange x, EndpointKeys.Key key, EndpointJobs.Job job) throws ApiError {
-        if (!key.queues().contains(job.pilot().queue())) {
+    private void again(Exchange x, Caller caller, EndpointJobs.Job job) throws ApiError {
+        if (!caller.queues().contains(job.pilot().queue())) {
             throw new ApiError(409, "the job name " + x.jobName + " is taken: choose another");
         }
         if (!job.pilot().queue().equals(x.queue)) {
@@ -315,20 +318,21 @@ final class EndpointApi extends Handler.Abstract {
     /** The live jobs this key asked for: what its director reconciles its pilots against. */
     private void list(Exchange x) throws ApiError {
         x.queue = query(x).getValue("queue");
-        EndpointKeys.Key key = authenticate(x);
-        List<Map<String, Object>> live = jobs.live(key.id(), x.queue).stream().map(EndpointApi::view).toList();
+        Caller caller = authenticate(x, Right.READ);
+        List<Map<String, Object>> live = jobs.live(caller.owner(), x.queue).stream().map(EndpointApi::view).toList();
         x.json(audit, 200, Map.of("jobs", live), live.size() + " live job(s)");
     }
 
     private void status(Exchange x, String name) throws ApiError {
         x.jobName = name;
-        EndpointJobs.Job job = visibleJob(x, name);
+        EndpointJobs.Job job = visibleJob(x, name, Right.READ).job();
         x.json(audit, 200, view(job), "status " + job.pilot().status());
     }
 
     private void delete(Exchange x, String name) throws ApiError {
         x.jobName = name;
-        EndpointJobs.Job job = visibleJob(x, name);
+        Visible visible = visibleJob(x, name, Right.CANCEL);
+        EndpointJobs.Job job = visible.job();
         PilotRecord pilot = job.pilot();
         if (pilot.status().isFinal()) {
             x.json(audit, 200, view(job), "already " + pilot.status());
@@ -338,7 +342,7 @@ final class EndpointApi extends Handler.Abstract {
             throw new ApiError(409, "the cloud has not answered for the job " + name + " yet: try again shortly",
                     Duration.ofSeconds(30));
         }
-        String reason = "killed through the endpoint by the key " + x.keyName;
+        String reason = "killed through the endpoint by " + visible.caller().name();
         try {
             drivers.call(pilot.driverSetupId(), driver -> follower.kill(List.of(pilot), driver, reason));
         } catch (RetryableDriverException e) {
@@ -351,7 +355,7 @@ final class EndpointApi extends Handler.Abstract {
 
     private void output(Exchange x, String name) throws ApiError {
         x.jobName = name;
-        EndpointJobs.Job job = visibleJob(x, name);
+        EndpointJobs.Job job = visibleJob(x, name, Right.READ).job();
         String jobRef = job.pilot().jobRef();
         if (jobRef == null) {
             throw new ApiError(404, "the job " + name + " has no output yet: the cloud has not answered for it");
@@ -369,48 +373,103 @@ final class EndpointApi extends Handler.Abstract {
         x.text(audit, 200, "text/plain; charset=utf-8", text.get(), "output of pilot " + job.pilot().stamp());
     }
 
+    private record Visible(Caller caller, EndpointJobs.Job job) {
+    }
+
     /**
-     * The job, or the pilot of that stamp, when the request's key may see it: one of another
-     * key's queues is as absent as none.
+     * The job, or the pilot of that stamp, when the request's caller may see it: one of another
+     * caller's queues is as absent as none.
      */
-    private EndpointJobs.Job visibleJob(Exchange x, String name) throws ApiError {
+    private Visible visibleJob(Exchange x, String name, Right right) throws ApiError {
         JobRequest.jobName(name);
-        EndpointKeys.Key key = authenticate(x);
+        Caller caller = authenticate(x, right);
         Optional<EndpointJobs.Job> job = jobs.findOrPilot(name);
-        if (job.isEmpty() || !key.queues().contains(job.get().pilot().queue())) {
+        if (job.isEmpty() || !caller.queues().contains(job.get().pilot().queue())) {
             throw new ApiError(404, "no job named " + name);
         }
         x.queue = job.get().pilot().queue();
-        return job.get();
+        return new Visible(caller, job.get());
     }
 
-    /** The hash of the request's credential, or null when it carries none. */
+    /** The hash of the request's credential (its key or its bearer token), or null when it carries none. */
     private static String credential(Request request) {
         String secret = request.getHeaders().get(KEY_HEADER);
-        return secret == null || secret.isBlank() ? null : ApiKeySecret.hash(secret.strip());
+        if (secret != null && !secret.isBlank()) {
+            return ApiKeySecret.hash(secret.strip());
+        }
+        String token = bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        return token == null ? null : ApiKeySecret.hash(token);
     }
 
-    private EndpointKeys.Key authenticate(Exchange x) throws ApiError {
-        String hash = credential(x.request);
-        if (hash == null) {
-            throw new ApiError(401, "no x-api-key header: the endpoint's operator gives keys (pilotd endpoint key add)");
+    /** The token of an {@code Authorization: Bearer} header (RFC 6750 §2.1), or null. */
+    private static String bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
         }
+        String token = authorization.substring(7).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    /**
+     * Who the request is, by its API key or its bearer token, when it may do {@code right}.
+     *
+     * @throws ApiError 400 for two credentials or a malformed one, 401 for none or a bad one, 403
+     *                  for a token without the right or a queue, 429 past the caller's rate
+     */
+    private Caller authenticate(Exchange x, Right right) throws ApiError {
+        String secret = x.request.getHeaders().get(KEY_HEADER);
+        String authorization = x.request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        boolean hasKey = secret != null && !secret.isBlank();
+        String challenge = tokens.any() ? BearerTokens.challenge() : null;
+        if (hasKey && authorization != null) {
+            throw new ApiError(400, "a request carries one credential, an x-api-key or an Authorization: Bearer token, not both",
+                    null, challenge == null ? null : challenge + ", error=\"invalid_request\"");
+        }
+        Caller caller;
+        if (authorization != null) {
+            caller = token(x, authorization, right);
+        } else if (hasKey) {
+            caller = key(x, ApiKeySecret.hash(secret.strip()));
+        } else {
+            throw new ApiError(401, tokens.any()
+                    ? "no credential: an x-api-key header (pilotd endpoint key add) or an Authorization: Bearer token"
+                    : "no x-api-key header: the endpoint's operator gives keys (pilotd endpoint key add)", null, challenge);
+        }
+        x.authenticated = true;
+        addresses.accepted(credential(x.request));
+        Optional<Duration> wait = rates.take(caller.rateKey(), caller.ratePerMinute());
+        if (wait.isPresent()) {
+            throw new ApiError(429, caller.name() + " may make " + caller.ratePerMinute()
+                    + " requests a minute: try again in " + Durations.format(Duration.ofSeconds(Math.max(1, wait.get().toSeconds()))),
+                    wait.get());
+        }
+        return caller;
+    }
+
+    private Caller token(Exchange x, String authorization, Right right) throws ApiError {
+        if (!tokens.any()) {
+            throw new ApiError(401, "this endpoint takes no bearer tokens (endpoint.tokens): use an x-api-key");
+        }
+        String token = bearer(authorization);
+        if (token == null) {
+            throw new ApiError(400, "the Authorization header is not 'Bearer <token>'", null,
+                    BearerTokens.challenge() + ", error=\"invalid_request\"");
+        }
+        BearerTokens.Verified verified = tokens.verify(token, right);
+        x.tokenIssuer = verified.issuer();
+        x.tokenSubject = verified.subject();
+        return verified.caller();
+    }
+
+    private Caller key(Exchange x, String hash) throws ApiError {
         EndpointKeys.Key key = keys.byHash(hash).orElseThrow(() -> new ApiError(401, "the x-api-key is not a key of this endpoint"));
         x.keyId = key.id();
-        x.keyName = key.name();
         Optional<String> unusable = key.unusable(clock.instant());
         if (unusable.isPresent()) {
             throw new ApiError(401, unusable.get());
         }
-        x.authenticated = true;
-        addresses.accepted(hash);
-        Optional<Duration> wait = rates.take(key.id(), key.ratePerMinute());
-        if (wait.isPresent()) {
-            throw new ApiError(429, "the key " + key.name() + " may make " + key.ratePerMinute()
-                    + " requests a minute: try again in " + Durations.format(Duration.ofSeconds(Math.max(1, wait.get().toSeconds()))),
-                    wait.get());
-        }
-        return key;
+        return new Caller("the key " + key.name(), key.vo(), key.queues(), key.ratePerMinute(), "key " + key.id(),
+                EndpointJobs.Owner.key(key.id()));
     }
 
     private static Fields query(Exchange x) throws ApiError {

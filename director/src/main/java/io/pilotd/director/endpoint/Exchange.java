@@ -33,7 +33,9 @@ final class Exchange {
     private final String remote;
     private final String path;
     Long keyId;
-    String keyName;
+    /** A verified bearer token's issuer and subject (never the token). */
+    String tokenIssuer;
+    String tokenSubject;
     /** The request's credential was accepted (a refusal after is not one of authentication). */
     boolean authenticated;
     /** It took one of its address's requests that may fail authentication ({@link AddressLimits}). */
@@ -98,6 +100,9 @@ final class Exchange {
         if (error.retryAfter() != null) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, error.retryAfter().toSeconds())));
         }
+        if (error.challenge() != null) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, error.challenge());
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", error.status());
         body.put("error", HttpStatus.getMessage(error.status()));
@@ -107,8 +112,8 @@ final class Exchange {
 
     private void send(EndpointAudit audit, int status, String contentType, byte[] body, String outcome) {
         try {
-            audit.record(new EndpointAudit.Entry(clock.instant(), keyId, remote, method(), path, queue, jobName, status,
-                    outcome));
+            audit.record(new EndpointAudit.Entry(clock.instant(), keyId, tokenIssuer, tokenSubject, remote, method(), path,
+                    queue, jobName, status, outcome));
         } catch (RuntimeException e) {
             // The database is away: the request's answer says so already, or its work was done before.
             log.warn("the audit row of {} {} from {} ({}) cannot be written: {}", method(), path, remote, status, e.getMessage());

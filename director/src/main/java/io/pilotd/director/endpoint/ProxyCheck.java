@@ -1,6 +1,5 @@
 package io.pilotd.director.endpoint;
 
-import io.pilotd.director.store.EndpointKeys;
 import io.pilotd.director.store.QueueRow;
 import io.pilotd.proxy.Proxy;
 import io.pilotd.proxy.ProxyException;
@@ -25,7 +24,7 @@ final class ProxyCheck {
     }
 
     /** @throws ApiError saying why the proxy may not go with a pilot of this key and queue */
-    void check(String pem, EndpointKeys.Key key, QueueRow queue, Instant now) throws ApiError {
+    void check(String pem, Caller caller, QueueRow queue, Instant now) throws ApiError {
         Proxy proxy;
         try {
             proxy = Proxy.parse(pem, "the request's proxy");
@@ -38,10 +37,10 @@ final class ProxyCheck {
         }
         ProxyInfo info = proxy.inspect(now);
         String vo = info.vo().orElseThrow(() -> new ApiError(422,
-                "the request's proxy carries no VOMS attributes: the key " + key.name() + " takes proxies of VO " + key.vo()));
-        if (!vo.equals(key.vo())) {
-            throw new ApiError(403, "the request's proxy is of VO " + vo + ": the key " + key.name() + " takes proxies of VO "
-                    + key.vo() + " only");
+                "the request's proxy carries no VOMS attributes: " + caller.name() + " takes proxies of VO " + caller.vo()));
+        if (!vo.equals(caller.vo())) {
+            throw new ApiError(403, "the request's proxy is of VO " + vo + ": " + caller.name() + " takes proxies of VO "
+                    + caller.vo() + " only");
         }
         if (queue.vo() != null && !queue.vo().equals(vo)) {
             throw new ApiError(403, "the request's proxy is of VO " + vo + ": the queue " + queue.name() + " takes VO "

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Each key's request rate: a token bucket of {@code ratePerMinute} tokens, refilled evenly over
+ * Each caller's request rate (an API key's, a token subject's): a token bucket of {@code ratePerMinute} tokens, refilled evenly over
  * the minute, so that a key may burst its minute's worth and then goes at its rate.
  */
 final class RateLimits {
@@ -23,17 +23,17 @@ final class RateLimits {
         }
     }
 
-    private final Map<Long, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
 
     RateLimits(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
     }
 
-    /** Takes a token of the key's bucket; when it has none, says how long until it has one. */
-    Optional<Duration> take(long keyId, int ratePerMinute) {
+    /** Takes a token of the caller's bucket ({@link Caller#rateKey()}); when it has none, says how long until it has one. */
+    Optional<Duration> take(String caller, int ratePerMinute) {
         long now = nanoTime.getAsLong();
-        Bucket bucket = buckets.computeIfAbsent(keyId, id -> new Bucket(ratePerMinute, now));
+        Bucket bucket = buckets.computeIfAbsent(caller, id -> new Bucket(ratePerMinute, now));
         synchronized (bucket) {
             double perNano = ratePerMinute / (double) MINUTE;
             bucket.tokens = Math.min(ratePerMinute, bucket.tokens + (now - bucket.last) * perNano);

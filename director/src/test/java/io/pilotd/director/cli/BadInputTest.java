@@ -97,6 +97,17 @@ class BadInputTest {
         return yaml -> text + yaml;
     }
 
+    /** An issuer of bearer tokens, valid with the valid config. */
+    private static final String TOKENS = """
+            endpoint:
+              tokens:
+                - issuer: https://iam.example.org/
+                  jwks: https://iam.example.org/jwk
+                  audience: [https://endpoint.example.org]
+                  vo: vo
+                  groups: {/vo/pilots: [q1]}
+            """;
+
     private static UnaryOperator<String> append(String text) {
         return yaml -> yaml + text;
     }
@@ -257,6 +268,14 @@ class BadInputTest {
                         "endpoint.maxBodyKiB: must be at least 1, not 0"),
                 config("trust anchors that are not there", append("endpoint:\n  trustAnchors: /nonexistent/certificates\n"),
                         "endpoint.trustAnchors: /nonexistent/certificates: cannot be read"),
+                config("a token issuer whose group names a queue the config lacks", append(TOKENS.replace("[q1]", "[nosuch]")),
+                        "endpoint.tokens[0].groups./vo/pilots: 'nosuch' is not a queue of this config"),
+                config("a token issuer whose keys come over plain HTTP", append(TOKENS.replace("https://iam.example.org/jwk",
+                        "http://iam.example.org/jwk")), "endpoint.tokens[0].jwks: 'http://iam.example.org/jwk' is plain HTTP"),
+                config("a token issuer with no audience", append(TOKENS.replace("      audience: [https://endpoint.example.org]\n", "")),
+                        "endpoint.tokens[0].audience: is required"),
+                config("a token issuer whose key file is not there", append(TOKENS.replace("https://iam.example.org/jwk",
+                        "/nonexistent/iam.jwks")), "endpoint.tokens[0].jwks: '/nonexistent/iam.jwks' is neither an https URL nor a file"),
                 command("an API key for a queue the config lacks", "no queue named 'nosuch'",
                         "endpoint", "key", "add", "k", "--vo", "vo", "--queue", "nosuch"),
                 command("an API key of no rate", "--rate must be at least 1, not 0",

@@ -2,18 +2,31 @@ package io.pilotd.director.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.pilotd.director.config.DatabaseSettings;
 import io.pilotd.director.endpoint.ApiKeySecret;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.EndpointKeys;
 import io.pilotd.director.testing.Cli;
 import io.pilotd.director.testing.TestDatabases;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,8 +128,50 @@ class EndpointCommandTest {
         }
         Cli audit = Cli.withConfig(config, "endpoint", "audit", "--format", "csv");
         assertThat(audit.exitCode()).as(audit.err()).isZero();
-        assertThat(audit.out()).contains(",k1,192.0.2.7,POST,/submitjob,q1,job-1,201,started pilot x as y");
+        assertThat(audit.out()).contains(",k1,,192.0.2.7,POST,/submitjob,q1,job-1,201,started pilot x as y");
         assertThat(Cli.withConfig(config, "endpoint", "key", "list", "--format", "csv").out()).as("k1 was used").contains(",live,20");
+    }
+
+    @Test
+    void aTokenReadFromStandardInputIsCheckedAsTheEndpointWould() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        Path jwks = Files.writeString(dir.resolve("iam.jwks"), new JWKSet(key.toPublicJWK()).toString());
+        String withTokens = Files.writeString(dir.resolve("tokens.yaml"), Files.readString(Path.of(config)) + """
+                endpoint:
+                  tokens:
+                    - issuer: https://iam.example.org/
+                      jwks: %s
+                      audience: [https://endpoint.example.org]
+                      vo: dteam
+                      groups: {/dteam/pilots: [q1]}
+                """.formatted(jwks)).toString();
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), new JWTClaimsSet.Builder()
+                .issuer("https://iam.example.org/").subject("bob").audience("https://endpoint.example.org")
+                .expirationTime(Date.from(now.plusSeconds(600))).claim("scope", "compute.read")
+                .claim("wlcg.groups", List.of("/dteam/pilots")).build());
+        jwt.sign(new RSASSASigner(key));
+        String token = jwt.serialize();
+
+        Cli read = withStdin("Bearer " + token + "\n", () -> Cli.withConfig(withTokens, "endpoint", "token", "check", "--right", "read"));
+        assertThat(read.exitCode()).as(read.err()).isZero();
+        assertThat(read.out()).contains("taken: the token of bob (https://iam.example.org/) may read", "VO: dteam", "queues: q1");
+        Cli submit = withStdin(token, () -> Cli.withConfig(withTokens, "endpoint", "token", "check"));
+        assertThat(submit.exitCode()).isEqualTo(1);
+        assertThat(submit.out()).contains("refused: 403 the token of bob has no compute.create scope",
+                "WWW-Authenticate: Bearer realm=\"pilotd\", error=\"insufficient_scope\"").doesNotContain(token);
+        assertThat(withStdin("", () -> Cli.withConfig(config, "endpoint", "token", "check")).err())
+                .contains("the config names no issuer of bearer tokens (endpoint.tokens)");
+    }
+
+    private static Cli withStdin(String text, Supplier<Cli> command) {
+        InputStream stdin = System.in;
+        System.setIn(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+        try {
+            return command.get();
+        } finally {
+            System.setIn(stdin);
+        }
     }
 
     @Test

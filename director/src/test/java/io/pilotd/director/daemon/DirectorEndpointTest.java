@@ -41,7 +41,7 @@ class DirectorEndpointTest {
             int metricsPort = Daemons.freePort();
             try (Director director = Director.start(Daemons.withEndpoint(Daemons.withStatusPort(
                     Daemons.config("endpoint-daemon", queue), metricsPort),
-                    new EndpointSettings("127.0.0.1", port, null, null, null, null, null, null, null)), db, DriverCatalog.load(), dataDir)) {
+                    new EndpointSettings("127.0.0.1", port, null, null, null, null, null, null, null, null)), db, DriverCatalog.load(), dataDir)) {
                 assertThat(director.endpointPort()).contains(port);
                 new EndpointKeys(db.jdbi()).add("k", ApiKeySecret.hash(key), ApiKeySecret.prefix(key), queue.matching().vo(),
                         List.of("ep"), 100, Instant.now().plus(Duration.ofDays(1)));

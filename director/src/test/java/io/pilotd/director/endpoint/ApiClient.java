@@ -68,6 +68,14 @@ public final class ApiClient {
         return send(request(path, key).DELETE());
     }
 
+    /** A request with a bearer token (and a body for POST) instead of a key. */
+    public Answer withToken(String method, String pathAndQuery, String token, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + token);
+        return send(body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                : request.method(method, HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json"));
+    }
+
     private HttpRequest.Builder request(String path, String key) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2));
         if (key != null) {

@@ -66,7 +66,7 @@ class EndpointHostileTest {
         TestTls.Pem pem = TestTls.write(dir);
         PilotdConfig config = Daemons.withEndpoint(Daemons.config(DIRECTOR, queue),
                 new EndpointSettings("127.0.0.1", Daemons.freePort(), pem.certificate().toString(), pem.key().toString(), 16,
-                        Duration.ofHours(1), null, 2, null));
+                        Duration.ofHours(1), null, 2, null, null));
         Queues.sync(db, queue);
         endpoint = Endpoint.start(config, new Endpoint.Daemon(db.jdbi(), PilotEnvironment.of(config, DIRECTOR, Clock.systemUTC()),
                 DriverCatalog.load(), DIRECTOR, dir, QueueDrivers.Decorator.NONE, status -> { }), IDLE);

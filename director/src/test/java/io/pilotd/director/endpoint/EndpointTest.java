@@ -84,7 +84,7 @@ class EndpointTest {
         Files.writeString(anchors.resolve("ca.pem"), CREDENTIALS.caPem());
         PilotdConfig config = Daemons.withEndpoint(Daemons.config(DIRECTOR, false, 2, queues),
                 new EndpointSettings("127.0.0.1", Daemons.freePort(), tls.certificate().toString(), tls.key().toString(), 8,
-                        Duration.ofHours(1), anchors.toString(), 2, null));
+                        Duration.ofHours(1), anchors.toString(), 2, null, null));
         Queues.sync(db, queues.toArray(QueueConfig[]::new));
         endpoint = Endpoint.start(config, new Endpoint.Daemon(db.jdbi(), PilotEnvironment.of(config, DIRECTOR, Clock.systemUTC()),
                 DriverCatalog.load(), DIRECTOR, dir, QueueDrivers.Decorator.NONE, status -> { }));
