@@ -11,23 +11,30 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
-/** Every logger at TRACE, everything they log kept, until closed (the levels are put back). */
+/** Every logger at TRACE (or one class's at INFO), everything they log kept, until closed (the levels are put back). */
 public final class CapturedLog implements AutoCloseable {
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger root;
     private final Logger pilotd = (Logger) LoggerFactory.getLogger("io.pilotd");
-    private final Level rootLevel = root.getLevel();
+    private final Level rootLevel;
     private final Level pilotdLevel = pilotd.getLevel();
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
 
-    private CapturedLog() {
+    private CapturedLog(String logger, Level level) {
+        root = (Logger) LoggerFactory.getLogger(logger);
+        rootLevel = root.getLevel();
         events.start();
         root.addAppender(events);
-        root.setLevel(Level.TRACE);
-        pilotd.setLevel(Level.TRACE);
+        root.setLevel(level);
+        pilotd.setLevel(logger.equals(org.slf4j.Logger.ROOT_LOGGER_NAME) ? level : pilotdLevel);
     }
 
     public static CapturedLog atTrace() {
-        return new CapturedLog();
+        return new CapturedLog(org.slf4j.Logger.ROOT_LOGGER_NAME, Level.TRACE);
+    }
+
+    /** What one class logs at INFO and above, the rest's levels left as they are. */
+    public static CapturedLog of(Class<?> logger) {
+        return new CapturedLog(logger.getName(), Level.INFO);
     }
 
     /** What was logged so far, by any thread: the appender appends under its own lock, so it is copied under it. */

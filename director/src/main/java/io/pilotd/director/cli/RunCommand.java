@@ -30,7 +30,8 @@ import sun.misc.SignalHandler;
         + "finish (their driver calls recorded) and pilotd exits 0; a second signal stops it at once. "
         + "On SIGHUP (systemctl reload pilotd) it reads its config file again: a valid one's new, changed and "
         + "removed queues and its sites apply from their next cycle; an invalid one changes nothing, its "
-        + "problems logged."})
+        + "problems logged. The endpoint's certificate, key and trust anchors are read again too (and whenever "
+        + "they change), without dropping a connection."})
 final class RunCommand extends PilotdSubcommand {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -112,9 +113,10 @@ final class RunCommand extends PilotdSubcommand {
         return ExitCodes.OK;
     }
 
-    /** SIGHUP: the config file read again; a file with problems changes nothing. */
+    /** SIGHUP: the endpoint's TLS files and trust anchors, and the config file, read again; a file with problems changes nothing. */
     private static void reload(Session session, Director director) {
         log.info("SIGHUP received: reading {} again", session.configSource().describe());
+        director.reloadEndpointCredentials();
         PilotdConfig next;
         try {
             next = session.reread();

@@ -246,6 +246,13 @@ public final class Director implements AutoCloseable {
                 config.queues().stream().map(QueueConfig::name).toList());
     }
 
+    /** SIGHUP: the endpoint's TLS certificate, key and trust anchors read again, when it serves. */
+    public void reloadEndpointCredentials() {
+        if (endpoint != null) {
+            endpoint.reloadCredentials();
+        }
+    }
+
     /** The port of the serverless endpoint, when the config has one. */
     public Optional<Integer> endpointPort() {
         return Optional.ofNullable(endpoint).map(Endpoint::port);

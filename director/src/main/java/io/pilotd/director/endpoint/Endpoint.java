@@ -42,14 +42,19 @@ public final class Endpoint implements AutoCloseable {
     /** Requests that wait for a worker; beyond, a request is answered 503 at once. */
     private static final int WAITING = 64;
 
+    /** How often the TLS files and trust anchors are checked for changes. */
+    static final Duration CREDENTIALS_CHECK = Duration.ofSeconds(10);
+
     private final EndpointServer server;
     private final ThreadPoolExecutor workers;
     private final EndpointDrivers drivers;
+    private final EndpointCredentials credentials;
 
-    private Endpoint(EndpointServer server, ThreadPoolExecutor workers, EndpointDrivers drivers) {
+    private Endpoint(EndpointServer server, ThreadPoolExecutor workers, EndpointDrivers drivers, EndpointCredentials credentials) {
         this.server = server;
         this.workers = workers;
         this.drivers = drivers;
+        this.credentials = credentials;
     }
 
     /**
@@ -69,6 +74,11 @@ public final class Endpoint implements AutoCloseable {
 
     /** @param idle how long a silent connection is kept */
     public static Endpoint start(PilotdConfig config, Daemon daemon, Duration idle) {
+        return start(config, daemon, idle, CREDENTIALS_CHECK);
+    }
+
+    /** @param credentialsCheck how often its TLS files and trust anchors are checked for changes */
+    public static Endpoint start(PilotdConfig config, Daemon daemon, Duration idle, Duration credentialsCheck) {
         EndpointSettings settings = config.endpoint();
         TrustAnchors anchors = null;
         if (settings.trustAnchors() != null) {
@@ -82,10 +92,11 @@ public final class Endpoint implements AutoCloseable {
         EndpointDrivers drivers = new EndpointDrivers(new DriverSetups(jdbi), daemon.catalog(), daemon.directorId(),
                 daemon.dataDir(), daemon.decorator());
         ThreadPoolExecutor workers = workers(settings.threads());
+        ProxyCheck proxies = new ProxyCheck(settings.minProxyLifetime(), anchors);
         EndpointApi.Parts parts = new EndpointApi.Parts(new EndpointKeys(jdbi), new EndpointJobs(jdbi),
                 new EndpointAudit(jdbi), new QueueStore(jdbi), new PilotStore(jdbi),
                 new Submitter(jdbi, daemon.environment(), daemon.directorId(), Clock.systemUTC()), drivers,
-                new ProxyCheck(settings.minProxyLifetime(), anchors), new RateLimits(System::nanoTime),
+                proxies, new RateLimits(System::nanoTime),
                 new AddressLimits(settings.failedAuthPerMinute(), System::nanoTime), new BearerTokens(settings.tokens()));
         EndpointApi api = new EndpointApi(parts, config.queues().stream().map(QueueConfig::name).collect(Collectors.toSet()),
                 settings.maxBodyKiB() * 1024, workers, Clock.systemUTC(), openApi(), daemon.answered());
@@ -99,7 +110,12 @@ public final class Endpoint implements AutoCloseable {
         }
         log.info("endpoint listening on {}://{}:{}{}", settings.tls() ? "https" : "http", settings.address(), server.port(),
                 anchors == null ? "" : ", proxies checked against the " + anchors.size() + " CAs of " + settings.trustAnchors());
-        return new Endpoint(server, workers, drivers);
+        return new Endpoint(server, workers, drivers, EndpointCredentials.watch(settings, server, proxies, credentialsCheck));
+    }
+
+    /** SIGHUP: the TLS certificate and key, and the trust anchors, read again; connections open keep theirs. */
+    public void reloadCredentials() {
+        credentials.reload();
     }
 
     private static ThreadPoolExecutor workers(int threads) {
@@ -130,6 +146,7 @@ public final class Endpoint implements AutoCloseable {
     /** Lets the requests in hand finish (a new one is answered 503), then stops listening and releases the drivers. */
     @Override
     public void close() {
+        credentials.close();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {

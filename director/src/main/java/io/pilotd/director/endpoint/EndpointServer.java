@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -46,10 +47,13 @@ final class EndpointServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    /** Null for plain HTTP. */
+    private final SslContextFactory.Server tls;
 
-    private EndpointServer(Server server, ServerConnector connector) {
+    private EndpointServer(Server server, ServerConnector connector, SslContextFactory.Server tls) {
         this.server = server;
         this.connector = connector;
+        this.tls = tls;
     }
 
     /**
@@ -67,13 +71,14 @@ final class EndpointServer implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setIdleTimeout(idle.toMillis());
         ServerConnector connector;
+        SslContextFactory.Server tls = null;
         if (settings.tls()) {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             // Clients check the certificate's names; the Host header need not repeat the TLS name.
             secure.setSniHostCheck(false);
             http.addCustomizer(secure);
-            connector = new ServerConnector(server, new SslConnectionFactory(tls(settings), "http/1.1"),
-                    new HttpConnectionFactory(http));
+            tls = tls(settings);
+            connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         } else {
             // Plain HTTP is served on loopback only, behind a proxy that ends TLS: the client is the
             // one the proxy names (Forwarded, X-Forwarded-For), which per-address limits count.
@@ -99,25 +104,49 @@ final class EndpointServer implements AutoCloseable {
             throw new IllegalStateException("the endpoint cannot listen on " + settings.address() + ":" + settings.port()
                     + ": " + e.getMessage(), e);
         }
-        return new EndpointServer(server, connector);
+        return new EndpointServer(server, connector, tls);
     }
 
     private static SslContextFactory.Server tls(EndpointSettings settings) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        try {
+            keys(settings).accept(tls);
+        } catch (ProxyException e) {
+            throw new IllegalStateException("endpoint: " + e.getMessage(), e);
+        }
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        return tls;
+    }
+
+    /** The certificate and key of the files, read now, as what sets them on a TLS context. */
+    private static Consumer<SslContextFactory> keys(EndpointSettings settings) throws ProxyException {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         // The key store lives in memory only: its password guards nothing outside this process.
         String password = Base64.getEncoder().encodeToString(random);
-        KeyStore keys;
-        try {
-            keys = ServerCredentials.keyStore(Path.of(settings.certificate()), Path.of(settings.key()), password.toCharArray());
-        } catch (ProxyException e) {
-            throw new IllegalStateException("endpoint: " + e.getMessage(), e);
+        KeyStore keys = ServerCredentials.keyStore(Path.of(settings.certificate()), Path.of(settings.key()), password.toCharArray());
+        return tls -> {
+            tls.setKeyStore(keys);
+            tls.setKeyStorePassword(password);
+        };
+    }
+
+    /**
+     * Reads the certificate and key again: new connections get them, connections open keep
+     * theirs (Jetty swaps the TLS context, not the connections').
+     *
+     * @throws ProxyException when the files cannot be read or do not match: the ones in use stay
+     */
+    void reloadKeys(EndpointSettings settings) throws ProxyException {
+        if (tls == null) {
+            return;
         }
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(keys);
-        tls.setKeyStorePassword(password);
-        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-        return tls;
+        Consumer<SslContextFactory> keys = keys(settings);
+        try {
+            tls.reload(keys);
+        } catch (Exception e) {
+            throw new ProxyException("the TLS context could not take the new certificate: " + e.getMessage(), e);
+        }
     }
 
     int port() {

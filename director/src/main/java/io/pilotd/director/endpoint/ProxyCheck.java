@@ -16,10 +16,17 @@ import java.util.Optional;
  * {@code endpoint.minProxyLifetime}), and of the VO its key and its queue allow.
  */
 final class ProxyCheck {
-    private final ProxyPolicy policy;
+    private final Duration minLifetime;
+    private volatile ProxyPolicy policy;
 
     /** @param anchors null when the chain is checked within itself only */
     ProxyCheck(Duration minLifetime, TrustAnchors anchors) {
+        this.minLifetime = minLifetime;
+        trust(anchors);
+    }
+
+    /** The trust anchors read again ({@link EndpointCredentials}): requests checked from now on end at these. */
+    void trust(TrustAnchors anchors) {
         this.policy = new ProxyPolicy(minLifetime, "a pilot needs (endpoint.minProxyLifetime)", anchors);
     }
 
