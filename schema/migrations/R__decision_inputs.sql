@@ -12,7 +12,8 @@ create function decision_inputs(queue_name text)
 returns table (queue_row queue, task_queues bigint[], alive integer, waiting integer, running integer, unresolved integer,
                site_max_running integer, site_max_waiting integer, site_max_cores integer,
                site_alive integer, site_waiting integer, site_cores integer,
-               waiting_jobs integer, covering_pilots integer, demand integer)
+               waiting_jobs integer, covering_pilots integer, demand integer,
+               work_judged integer, work_empty integer)
 language plpgsql volatile as $$
 declare
     q queue;
@@ -41,13 +42,20 @@ begin
     foreach tq in array tqs loop
         perform pg_advisory_xact_lock(17, (tq % 2147483647)::integer);
     end loop;
+    -- the hold-back rule's judges (HoldBack): its latest pilots that ran and ended in the last day
+    -- with their jobs known, a window of them (none when the rule is off)
     return query
     select q, tqs, c.alive, c.waiting, c.running, c.unresolved,
            u.max_running, u.max_waiting, u.max_cores, u.alive, u.waiting, u.cores,
-           d.waiting_jobs, d.covering_pilots, d.demand
+           d.waiting_jobs, d.covering_pilots, d.demand, w.judged, w.empty
     from supply_of(queue_name) c,
          site_usage u,
-         queue_shared_demand(array[queue_name]) d
+         queue_shared_demand(array[queue_name]) d,
+         (select count(*)::integer as judged, (count(*) filter (where l.jobs = 0))::integer as empty
+          from (select p.jobs from pilot p
+                where p.queue = queue_name and p.jobs is not null and p.started_at is not null
+                  and p.finished_at >= now() - interval '1 day'
+                order by p.finished_at desc limit q.empty_pilots_window) l) w
     where u.site = q.site;
 end;
 $$;

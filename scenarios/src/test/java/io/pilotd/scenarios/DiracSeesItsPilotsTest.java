@@ -18,6 +18,7 @@ import io.pilotd.director.dirac.PilotAgentsWriter;
 import io.pilotd.director.payload.PilotEnvironment;
 import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.testing.ExternalTool;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.TestDatabases;
@@ -110,7 +111,7 @@ class DiracSeesItsPilotsTest {
             try (ClusterDuties duties = new ClusterDuties(db.jdbi(), "director");
                  PilotAgentsMirror mirror = new PilotAgentsMirror(new PilotAgentsOutbox(db.jdbi()), new PilotAgentsWriter(
                     DiracDatabase.open("dirac.pilotAgentsDB", new DiracSettings.Connection(dirac.url(), FakeDirac.USER, null, null),
-                            false, Map.of())), duties, clock, Duration.ofHours(12))) {
+                            false, Map.of())), new PilotStore(db.jdbi()), duties, clock, Duration.ofHours(12))) {
                 mirror.round();
                 register(dirac, reported.get(1), 5002);
                 mirror.round();

@@ -419,6 +419,7 @@ public final class ConfigValidator {
             findings.add(new Finding(at.key("consistencyWindow"), "must not be negative"));
         }
         limits(queue.limits(), at.key("limits"), findings);
+        price(queue.price(), at.key("price"), findings);
         matching(queue.matching(), at.key("matching"), findings);
         proxy(queue.proxy(), at.key("proxy"), findings);
         pilot(queue.pilot(), at.key("pilot"), findings);
@@ -580,6 +581,21 @@ public final class ConfigValidator {
         }
     }
 
+    private static void price(Price price, FieldPath at, List<Finding> findings) {
+        if (price == null) {
+            return;
+        }
+        if ((price.perPilotHour() == null) == (price.perCoreHour() == null)) {
+            findings.add(new Finding(at, "gives perPilotHour or perCoreHour, one of the two"));
+            return;
+        }
+        String key = price.perPilotHour() != null ? "perPilotHour" : "perCoreHour";
+        double value = price.perPilotHour() != null ? price.perPilotHour() : price.perCoreHour();
+        if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+            findings.add(new Finding(at.key(key), "must be a price of 0 or more, not " + value));
+        }
+    }
+
     private static void limits(QueueLimits limits, FieldPath at, List<Finding> findings) {
         if (limits.maxRunning() == null) {
             findings.add(new Finding(at.key("maxRunning"), "is required"));
@@ -595,6 +611,8 @@ public final class ConfigValidator {
         positive(limits.maxWaitingTime(), at.key("maxWaitingTime"), findings);
         range(limits.maxFailedPilots(), 0, Integer.MAX_VALUE, at.key("maxFailedPilots"), findings);
         positive(limits.failedPilotsWindow(), at.key("failedPilotsWindow"), findings);
+        range(limits.emptyPilots().window(), 0, 1000, at.key("emptyPilots").key("window"), findings);
+        range(limits.emptyPilots().threshold(), 0, 100, at.key("emptyPilots").key("threshold"), findings);
         if (limits.maxLifetime().compareTo(QueueLimits.MIN_LIFETIME) < 0) {
             findings.add(new Finding(at.key("maxLifetime"), "must be at least "
                     + Durations.format(QueueLimits.MIN_LIFETIME) + ", not " + Durations.format(limits.maxLifetime())));

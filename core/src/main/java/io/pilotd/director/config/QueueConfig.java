@@ -13,6 +13,7 @@ import java.util.Map;
  *                          its absence means anything (null: the driver's own default)
  * @param proxy the queue's own proxy settings, over the global ones
  * @param pilot the queue's own pilot settings, over the global ones
+ * @param price what its pilots cost (null: not priced)
  */
 public record QueueConfig(
         String name,
@@ -27,7 +28,8 @@ public record QueueConfig(
         Matching matching,
         Map<String, Object> parameters,
         ProxySettings proxy,
-        PilotSettings pilot) {
+        PilotSettings pilot,
+        Price price) {
 
     public static final Duration DEFAULT_CYCLE = Duration.ofMinutes(2);
 
@@ -44,6 +46,13 @@ public record QueueConfig(
     /** A queue with the global proxy and pilot settings. */
     public QueueConfig(String name, String site, String ce, String queue, String driver, Boolean enabled, Duration cycle,
                        Duration consistencyWindow, QueueLimits limits, Matching matching, Map<String, Object> parameters) {
-        this(name, site, ce, queue, driver, enabled, cycle, consistencyWindow, limits, matching, parameters, null, null);
+        this(name, site, ce, queue, driver, enabled, cycle, consistencyWindow, limits, matching, parameters, null, null, null);
+    }
+
+    /** A queue with its own proxy and pilot settings, not priced. */
+    public QueueConfig(String name, String site, String ce, String queue, String driver, Boolean enabled, Duration cycle,
+                       Duration consistencyWindow, QueueLimits limits, Matching matching, Map<String, Object> parameters,
+                       ProxySettings proxy, PilotSettings pilot) {
+        this(name, site, ce, queue, driver, enabled, cycle, consistencyWindow, limits, matching, parameters, proxy, pilot, null);
     }
 }

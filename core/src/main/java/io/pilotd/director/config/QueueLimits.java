@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param maxFailedPilots the queue backs off when this many of its pilots submitted within
  *                       {@code failedPilotsWindow} ended Failed or Aborted without ever running,
  *                       and they are at least half of those that ended (0: never)
+ * @param emptyPilots    the hold-back rule of a queue whose pilots find no work
  */
 public record QueueLimits(Integer maxRunning, Integer maxWaiting, Integer maxPerCycle, Duration maxWaitingTime,
-                          Duration maxLifetime, Integer maxFailedPilots, Duration failedPilotsWindow) {
+                          Duration maxLifetime, Integer maxFailedPilots, Duration failedPilotsWindow,
+                          EmptyPilots emptyPilots) {
     public static final int DEFAULT_MAX_FAILED_PILOTS = 10;
     public static final Duration DEFAULT_FAILED_PILOTS_WINDOW = Duration.ofHours(1);
     public static final int DEFAULT_MAX_PER_CYCLE = 100;
@@ -24,7 +26,13 @@ public record QueueLimits(Integer maxRunning, Integer maxWaiting, Integer maxPer
     public static final Duration MIN_LIFETIME = Duration.ofMinutes(10);
 
     public static QueueLimits unset() {
-        return new QueueLimits(null, null, null, null, null, null, null);
+        return new QueueLimits(null, null, null, null, null, null, null, null);
+    }
+
+    /** With the hold-back rule's defaults. */
+    public QueueLimits(Integer maxRunning, Integer maxWaiting, Integer maxPerCycle, Duration maxWaitingTime,
+                       Duration maxLifetime, Integer maxFailedPilots, Duration failedPilotsWindow) {
+        this(maxRunning, maxWaiting, maxPerCycle, maxWaitingTime, maxLifetime, maxFailedPilots, failedPilotsWindow, null);
     }
 
     public QueueLimits {
@@ -33,5 +41,6 @@ public record QueueLimits(Integer maxRunning, Integer maxWaiting, Integer maxPer
         maxLifetime = maxLifetime == null ? PilotRequest.DEFAULT_MAX_LIFETIME : maxLifetime;
         maxFailedPilots = maxFailedPilots == null ? DEFAULT_MAX_FAILED_PILOTS : maxFailedPilots;
         failedPilotsWindow = failedPilotsWindow == null ? DEFAULT_FAILED_PILOTS_WINDOW : failedPilotsWindow;
+        emptyPilots = emptyPilots == null ? EmptyPilots.defaults() : emptyPilots;
     }
 }

@@ -23,6 +23,8 @@ public enum DecidingFactor {
     siteMaxWaiting,
     /** The queue's part of its site's cap on cores. */
     siteMaxCores,
+    /** The queue's recent pilots mostly found no job: it starts fewer ({@link HoldBack}). */
+    emptyPilots,
     /** The queue is in back-off after failures. */
     backoff,
     /** The queue backs off: its recent pilots failed before they ran (a wrong image, a broken command). */

@@ -135,7 +135,8 @@ public final class PilotFollower {
             if (pilot.submittedAt().plus(window).isAfter(now)) {
                 return null;
             }
-            state = pilot.killAsked() != null ? PilotState.of(PilotStatus.Deleted, pilot.killAsked() + " (" + VANISHED + " since)")
+            state = pilot.killAsked() != null
+                    ? PilotState.of(PilotStatus.Deleted, pilot.killAsked() + " (" + VANISHED + " since)")
                     : PilotState.of(PilotStatus.Unknown, VANISHED);
         }
         if (state.status() == PilotStatus.Submitting) {

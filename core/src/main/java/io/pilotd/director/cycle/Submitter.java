@@ -182,6 +182,10 @@ public final class Submitter {
                         : SiteAllowance.headroom(site, siteQueues, queueName);
             }
             Decision decision = Decision.decide(queue, in.supply(), in.demand().pilotsNeeded(), request, allowance, now);
+            if (request.count() == null && decision.count() > 1) {
+                // the demand's cycle only: a manual submission or an endpoint's request says how many itself
+                decision = new HoldBack(in.work()).apply(decision);
+            }
             // No pilot goes without the proxy it needs, forced or not; a disabled queue needs none.
             PilotProxies.Verdict proxy = supplied == null ? environment.checkProxy(queue) : PilotProxies.Verdict.NONE;
             if (!proxy.fit() && decision.factor() != DecidingFactor.disabled) {

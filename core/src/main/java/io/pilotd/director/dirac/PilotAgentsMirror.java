@@ -3,10 +3,15 @@ package io.pilotd.director.dirac;
 import io.pilotd.director.background.Background;
 import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.DutyTurns;
+import io.pilotd.director.store.PilotStore;
 import io.pilotd.driver.api.Durations;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +35,25 @@ public final class PilotAgentsMirror implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PilotAgentsMirror.class);
     static final int BATCH = 500;
 
+    /** How long after its end a pilot's jobs are still asked of DIRAC: one DIRAC never had is not asked forever. */
+    static final Duration JOBS_ASKED_FOR = Duration.ofDays(2);
+
     private final PilotAgentsOutbox outbox;
     private final PilotAgentsWriter writer;
+    private final PilotStore pilots;
+    private final DiracJobCounts jobCounts;
     private final DutyTurns turns;
     private final Clock clock;
     private final Duration touchEvery;
     private Instant touched;
     private boolean failing;
 
-    public PilotAgentsMirror(PilotAgentsOutbox outbox, PilotAgentsWriter writer, ClusterDuties duties, Clock clock,
-                             Duration touchEvery) {
+    public PilotAgentsMirror(PilotAgentsOutbox outbox, PilotAgentsWriter writer, PilotStore pilots, ClusterDuties duties,
+                             Clock clock, Duration touchEvery) {
         this.outbox = outbox;
         this.writer = writer;
+        this.pilots = pilots;
+        this.jobCounts = new DiracJobCounts(writer.database());
         this.turns = new DutyTurns(duties, ClusterDuties.Duty.PILOT_AGENTS_MIRROR);
         this.clock = clock;
         this.touchEvery = touchEvery;
@@ -84,6 +96,7 @@ public final class PilotAgentsMirror implements AutoCloseable {
                 taken = outbox.drain(BATCH, pilots -> writer.write(pilots, clock.instant()));
                 copied += taken;
             } while (taken == BATCH);
+            recordJobs();
             if (failing) {
                 log.info("DIRAC's PilotAgents table reachable again: {} change(s) of pilots copied", copied);
                 failing = false;
@@ -97,6 +110,22 @@ public final class PilotAgentsMirror implements AutoCloseable {
             turns.failed();
         }
         return copied;
+    }
+
+    /**
+     * The jobs DIRAC gave the pilots that ended and whose jobs are not known (empty pilots, jobs
+     * per pilot): one statement to DIRAC a round, for at most a batch of them.
+     */
+    private void recordJobs() throws SQLException {
+        List<String> stamps = pilots.endedWithJobsUnknown(clock.instant().minus(JOBS_ASKED_FOR), BATCH);
+        if (stamps.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> byReference = jobCounts.count(stamps.stream().map(DiracReference::of).toList());
+        Map<String, Integer> byStamp = new LinkedHashMap<>();
+        byReference.forEach((reference, jobs) -> DiracReference.stamp(reference).ifPresent(stamp -> byStamp.put(stamp, jobs)));
+        pilots.recordJobs(byStamp);
+        log.debug("jobs of {} ended pilot(s) read from DIRAC's JobToPilotMapping ({} asked)", byStamp.size(), stamps.size());
     }
 
     /** Closes the pool to DIRAC's database, once the background (its rounds) has stopped. */

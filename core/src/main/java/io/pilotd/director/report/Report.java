@@ -21,7 +21,10 @@ public enum Report {
     CYCLES("cycles", "report_cycles", true,
             "per hour and queue: cycles, their duration (mean, p95, max), lag, pilots submitted, errors"),
     EFFICIENCY("efficiency", "report_efficiency", true,
-            "per queue: pilots Done against Failed and Aborted, and DIRAC's class (Good, Fair, Poor, Bad, Idle)");
+            "per queue: pilots Done against Failed and Aborted, DIRAC's class (Good, Fair, Poor, Bad, Idle), empty pilots,"
+                    + " jobs per pilot, pilot-hours"),
+    COST("cost", "report_cost", true,
+            "per queue and day: pilots, empty ones, pilot-hours, and at the queue's price what they cost, the empty ones apart");
 
     private final String reportName;
     private final String view;

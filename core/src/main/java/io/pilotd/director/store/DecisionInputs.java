@@ -14,14 +14,22 @@ import org.jdbi.v3.core.Handle;
  * decision's transaction: the locks last until it ends.
  */
 public record DecisionInputs(QueueRow queue, SiteRow site, List<Long> taskQueues, QueueCounts supply,
-                             SharedDemand.Demand demand) {
+                             SharedDemand.Demand demand, RecentWork work) {
+    /**
+     * What the hold-back rule judges a queue by: its rule ({@code window}, 0 when off, and
+     * {@code threshold} percent), and of its latest {@code window} pilots that ran and ended in
+     * the last day with their jobs known, how many there are and how many took no job.
+     */
+    public record RecentWork(int window, int threshold, int judged, int empty) {
+    }
+
 
     public static DecisionInputs lock(Handle h, String queue) {
         return h.createQuery("""
                         select (d.queue_row).*, d.task_queues, d.alive, d.waiting, d.running, d.unresolved,
                                d.site_max_running, d.site_max_waiting, d.site_max_cores,
                                d.site_alive, d.site_waiting, d.site_cores,
-                               d.waiting_jobs, d.covering_pilots, d.demand
+                               d.waiting_jobs, d.covering_pilots, d.demand, d.work_judged, d.work_empty
                         from decision_inputs(:queue) d""")
                 .bind("queue", queue)
                 .map((rs, ctx) -> {
@@ -33,7 +41,9 @@ public record DecisionInputs(QueueRow queue, SiteRow site, List<Long> taskQueues
                             new QueueCounts(rs.getInt("alive"), rs.getInt("waiting"), rs.getInt("running"),
                                     rs.getInt("unresolved")),
                             new SharedDemand.Demand(rs.getInt("waiting_jobs"), rs.getInt("covering_pilots"),
-                                    rs.getInt("demand")));
+                                    rs.getInt("demand")),
+                            new RecentWork(rs.getInt("empty_pilots_window"), rs.getInt("empty_pilots_threshold"),
+                                    rs.getInt("work_judged"), rs.getInt("work_empty")));
                 })
                 .one();
     }

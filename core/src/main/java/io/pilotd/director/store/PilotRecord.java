@@ -12,6 +12,8 @@ import java.util.List;
  * @param taskQueues    the task queues it was submitted for
  * @param killAsked     why the director asked the cloud to kill it (written before the kill call;
  *                      null when it never did)
+ * @param startedAt     when it was first seen Running (null: it never ran)
+ * @param jobs          the jobs it ran, once it ended and they are known (0: an empty pilot)
  */
 public record PilotRecord(
         long id,
@@ -32,5 +34,7 @@ public record PilotRecord(
         Instant finishedAt,
         Long driverSetupId,
         List<Long> taskQueues,
-        String killAsked) {
+        String killAsked,
+        Instant startedAt,
+        Integer jobs) {
 }

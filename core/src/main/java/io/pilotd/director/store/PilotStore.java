@@ -24,7 +24,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class PilotStore {
     static final String COLUMNS = """
             id, stamp, job_ref, native_id, queue, site, ce, driver, vo, batch_id, director_id, status, status_reason,
-            submitted_at, updated_at, finished_at, driver_setup_id, task_queues, kill_asked""";
+            submitted_at, updated_at, finished_at, driver_setup_id, task_queues, kill_asked, started_at, jobs""";
 
     private final Jdbi jdbi;
 
@@ -183,6 +183,31 @@ public final class PilotStore {
                 .bind("queue", queue).bind("since", since)
                 .map((rs, ctx) -> new RecentEnds(rs.getInt("ended"), rs.getInt("failed_unrun"), rs.getString("last_reason")))
                 .one());
+    }
+
+    /**
+     * Pilots that ended since {@code since} and whose jobs are not known yet (their demand came
+     * from DIRAC, whose job-to-pilot mapping says), oldest first.
+     */
+    public List<String> endedWithJobsUnknown(Instant since, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select stamp from pilot where jobs is null and finished_at >= :since
+                        order by finished_at limit :limit""")
+                .bind("since", since).bind("limit", limit).mapTo(String.class).list());
+    }
+
+    /** The jobs each of these ended pilots ran, by stamp. */
+    public void recordJobs(Map<String, Integer> jobsByStamp) {
+        if (jobsByStamp.isEmpty()) {
+            return;
+        }
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update pilot p set jobs = v.jobs
+                        from unnest(cast(:stamps as text[]), cast(:jobs as integer[])) as v(stamp, jobs)
+                        where p.stamp = v.stamp and p.jobs is null""")
+                .bind("stamps", jobsByStamp.keySet().toArray(String[]::new))
+                .bind("jobs", jobsByStamp.values().toArray(Integer[]::new))
+                .execute());
     }
 
     /** The rows of these stamps, whatever their queue or status, in one query. */
@@ -360,7 +385,9 @@ public final class PilotStore {
                 instant(rs.getTimestamp("finished_at")),
                 rs.getObject("driver_setup_id", Long.class),
                 List.of((Long[]) rs.getArray("task_queues").getArray()),
-                rs.getString("kill_asked"));
+                rs.getString("kill_asked"),
+                instant(rs.getTimestamp("started_at")),
+                rs.getObject("jobs", Integer.class));
     }
 
     static Instant instant(Timestamp timestamp) {

@@ -47,11 +47,13 @@ public final class QueueStore {
                                        job_types, owner_groups, processors, memory_mb, max_cpu_time, max_running, max_waiting,
                                        max_per_cycle, cycle_seconds, max_waiting_seconds, enabled, configured,
                                        consistency_window_seconds, max_lifetime_seconds, max_failed_pilots,
-                                       failed_pilots_window_seconds)
+                                       failed_pilots_window_seconds, empty_pilots_window, empty_pilots_threshold,
+                                       price_per_pilot_hour)
                     values (:name, :site, :ce, :ceQueue, :driver, :vo, :platform, :tags, :requiredTags,
                             :jobTypes, :ownerGroups, :processors, :memoryMb, :maxCpuTime, :maxRunning, :maxWaiting,
                             :maxPerCycle, :cycleSeconds, :maxWaitingSeconds, :enabled, true,
-                            :consistencyWindowSeconds, :maxLifetimeSeconds, :maxFailedPilots, :failedPilotsWindowSeconds)
+                            :consistencyWindowSeconds, :maxLifetimeSeconds, :maxFailedPilots, :failedPilotsWindowSeconds,
+                            :emptyPilotsWindow, :emptyPilotsThreshold, :pricePerPilotHour)
                     """ + (overwrite ? """
                     on conflict (name) do update set
                         site = excluded.site, ce = excluded.ce, ce_queue = excluded.ce_queue,
@@ -66,6 +68,9 @@ public final class QueueStore {
                         max_lifetime_seconds = excluded.max_lifetime_seconds,
                         max_failed_pilots = excluded.max_failed_pilots,
                         failed_pilots_window_seconds = excluded.failed_pilots_window_seconds,
+                        empty_pilots_window = excluded.empty_pilots_window,
+                        empty_pilots_threshold = excluded.empty_pilots_threshold,
+                        price_per_pilot_hour = excluded.price_per_pilot_hour,
                         configured = true, updated_at = now()
                     """ : "on conflict (name) do nothing"));
             for (QueueConfig q : queues) {
@@ -94,6 +99,9 @@ public final class QueueStore {
                         .bind("maxLifetimeSeconds", Math.toIntExact(q.limits().maxLifetime().toSeconds()))
                         .bind("maxFailedPilots", q.limits().maxFailedPilots())
                         .bind("failedPilotsWindowSeconds", Math.toIntExact(q.limits().failedPilotsWindow().toSeconds()))
+                        .bind("emptyPilotsWindow", q.limits().emptyPilots().window())
+                        .bind("emptyPilotsThreshold", q.limits().emptyPilots().threshold())
+                        .bind("pricePerPilotHour", q.price() == null ? null : q.price().perPilotHour(q.matching().processors()))
                         .add();
             }
             if (!queues.isEmpty()) {

@@ -17,6 +17,25 @@ public final class StatusStore {
         this.jdbi = jdbi;
     }
 
+    /**
+     * What each queue's pilots did in the last 24 hours, from the {@code efficiency} and
+     * {@code cost} reports (the pilots that ended then, by the index on their end).
+     */
+    public List<QueueWork> work() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select c.queue, c.pilots, c.empty, c.pilot_hours, c.cost, c.empty_cost, e.jobs_per_pilot
+                        from (select queue, sum(pilots)::integer as pilots, sum(empty)::integer as empty,
+                                     sum(pilot_hours) as pilot_hours, sum(cost) as cost, sum(empty_cost) as empty_cost
+                              from report_cost group by queue) c
+                        left join (select queue, max(jobs_per_pilot) as jobs_per_pilot from report_efficiency group by queue) e
+                               on e.queue = c.queue
+                        order by c.queue""")
+                .map((rs, ctx) -> new QueueWork(rs.getString("queue"), rs.getInt("pilots"), rs.getInt("empty"),
+                        rs.getBigDecimal("jobs_per_pilot"), rs.getBigDecimal("pilot_hours"), rs.getBigDecimal("cost"),
+                        rs.getBigDecimal("empty_cost")))
+                .list());
+    }
+
     /** Every configured queue, with its pilot counters and its latest cycle (found by index, never by scanning them all). */
     public List<QueueState> queues() {
         return jdbi.withHandle(h -> h.createQuery("""

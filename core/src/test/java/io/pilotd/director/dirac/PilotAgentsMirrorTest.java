@@ -8,6 +8,7 @@ import io.pilotd.director.config.DiracSettings;
 import io.pilotd.director.demand.DemandStore;
 import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
+import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.SeededPilots;
@@ -68,7 +69,7 @@ class PilotAgentsMirrorTest {
     }
 
     private PilotAgentsMirror mirror(DiracSettings.Connection to, Clock clock) {
-        return new PilotAgentsMirror(outbox, writer(to), duties(), clock, DiracSettings.none().touchEvery());
+        return new PilotAgentsMirror(outbox, writer(to), new PilotStore(db.jdbi()), duties(), clock, DiracSettings.none().touchEvery());
     }
 
     private static PilotAgentsWriter writer(DiracSettings.Connection to) {
@@ -112,6 +113,33 @@ class PilotAgentsMirrorTest {
     }
 
     @Test
+    void theJobsDiracGaveEachPilotThatEndedAreReadFromItsJobToPilotMapping() throws Exception {
+        new DemandStore(db.jdbi()).use(DemandSettings.DIRAC, true);
+        new SeededPilots(db).add(2, "q", Duration.ofMinutes(5), Duration.ofMinutes(1), "submitted", "Submitted");
+        List<String> stamps = db.jdbi().withHandle(h -> h.createQuery("select stamp from pilot order by id").mapTo(String.class).list());
+        try (PilotAgentsMirror mirror = mirror(settings(dirac))) {
+            mirror.round();
+            // DIRAC's Matcher gives the first pilot two jobs, the second none
+            dirac.matchJob(DiracReference.of(stamps.get(0)), "SITE.q.de", "ce", 1.0, 7001);
+            dirac.matchJob(DiracReference.of(stamps.get(0)), "SITE.q.de", "ce", 1.0, 7002);
+            setStatus("Running", "started", 2);
+            mirror.round();
+            assertThat(jobs()).as("not known while they run").containsExactly(null, null);
+            setStatus("Done", "pilot ended: 0", 2);
+            assertThat(jobs()).as("not known from pilotd's own task queue: the demand is DIRAC's").containsExactly(null, null);
+
+            mirror.round();
+
+            assertThat(jobs()).containsExactly(2, 0);
+        }
+    }
+
+    /** Each pilot's jobs, in the order the pilots were made. */
+    private List<Integer> jobs() {
+        return db.jdbi().withHandle(h -> h.createQuery("select jobs from pilot order by id").mapTo(Integer.class).list());
+    }
+
+    @Test
     void everyPilotWithAJobRefIsCopiedAndKeptInStep() throws Exception {
         new SeededPilots(db).add(1200, "q", Duration.ofMinutes(5), Duration.ofMinutes(1), "submitted", "Submitted");
         try (PilotAgentsMirror mirror = mirror(settings(dirac))) {
@@ -150,7 +178,8 @@ class PilotAgentsMirrorTest {
     void aBatchWrittenTwiceLeavesOneRowPerPilot() throws Exception {
         new SeededPilots(db).add(30, "q", Duration.ofMinutes(5), Duration.ofMinutes(1), "submitted", "Submitted");
         PilotAgentsWriter writer = writer(settings(dirac));
-        try (PilotAgentsMirror mirror = new PilotAgentsMirror(outbox, writer, duties(), clock, DiracSettings.none().touchEvery())) {
+        try (PilotAgentsMirror mirror = new PilotAgentsMirror(outbox, writer, new PilotStore(db.jdbi()), duties(), clock,
+                DiracSettings.none().touchEvery())) {
             // the first copy's answer lost: its rows are in PilotAgents, its changes still in the outbox
             assertThatThrownBy(() -> outbox.drain(1000, pilots -> {
                 writer.write(pilots, clock.instant());

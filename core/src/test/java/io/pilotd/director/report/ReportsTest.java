@@ -2,6 +2,8 @@ package io.pilotd.director.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pilotd.director.config.Price;
+import io.pilotd.director.config.QueueConfig;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.testing.Queues;
 import io.pilotd.director.testing.SeededPilots;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -191,6 +194,42 @@ class ReportsTest {
         assertThat(counts(table, "queue", "efficiency")).containsEntry("good", new BigDecimal("95.0"))
                 .containsEntry("fair", new BigDecimal("70.0")).containsEntry("bad", new BigDecimal("20.0"));
         assertThat(counts(table, "queue", "ended")).containsEntry("good", 200).containsEntry("idle", 100);
+    }
+
+    @Test
+    void efficiencyAndCostSayWhatThePilotsDidAndWhatTheyCost_theEmptyOnesApart() {
+        QueueConfig priced = Queues.queue("priced", 10, 10, 10);
+        Queues.sync(db, new QueueConfig(priced.name(), priced.site(), priced.ce(), priced.queue(), priced.driver(), true,
+                priced.cycle(), null, priced.limits(), priced.matching(), Map.of(), null, null, new Price(0.5, null)),
+                Queues.queue("unpriced", 10, 10, 10));
+        // six ran for 2 h each, four of them took two jobs, two none; four never ran (0.5 h each)
+        pilots.add(6, "priced", Duration.ofHours(3), HOUR, "", "Submitted", "Running", "Done");
+        pilots.add(4, "priced", HOUR, Duration.ofMinutes(30), "refused", "Aborted");
+        pilots.add(3, "unpriced", Duration.ofHours(2), HOUR, "", "Submitted", "Running", "Done");
+        db.jdbi().useHandle(h -> h.execute("""
+                update pilot set jobs = 2 where id in (select id from pilot where queue = 'priced' and started_at is not null
+                                                       order by id limit 4)"""));
+
+        Map<String, Object> efficiency = rows(read(Report.EFFICIENCY)).stream().filter(r -> "priced".equals(r.get("queue")))
+                .findFirst().orElseThrow();
+        assertThat(efficiency).containsEntry("ended", 10).containsEntry("efficiency", new BigDecimal("60.0"))
+                .containsEntry("empty", 2).containsEntry("jobs", 8).containsEntry("jobs_per_pilot", new BigDecimal("1.33"))
+                .containsEntry("pilot_hours", new BigDecimal("14.0"));
+
+        // summed over the days the pilots ended on (the seeds may straddle midnight)
+        Map<String, BigDecimal[]> cost = new TreeMap<>();
+        for (Map<String, Object> row : rows(read(Report.COST))) {
+            BigDecimal[] sums = cost.computeIfAbsent((String) row.get("queue"), q -> new BigDecimal[] {BigDecimal.ZERO,
+                BigDecimal.ZERO, BigDecimal.ZERO});
+            sums[0] = sums[0].add((BigDecimal) row.get("pilot_hours"));
+            sums[1] = row.get("cost") == null ? null : sums[1].add((BigDecimal) row.get("cost"));
+            sums[2] = row.get("empty_cost") == null ? null : sums[2].add((BigDecimal) row.get("empty_cost"));
+        }
+        assertThat(cost.get("priced")).containsExactly(new BigDecimal("14.0"), new BigDecimal("7.00"), new BigDecimal("2.00"));
+        assertThat(cost.get("unpriced")).as("hours, and no cost without a price")
+                .containsExactly(new BigDecimal("3.0"), null, null);
+        assertThat(rows(read(Report.COST))).filteredOn(r -> "priced".equals(r.get("queue")) && r.get("pilots").equals(10))
+                .allSatisfy(r -> assertThat(r.get("empty_share")).isEqualTo(new BigDecimal("28.6")));
     }
 
     private void ended(String queue, int done, int failed, int aborted) {

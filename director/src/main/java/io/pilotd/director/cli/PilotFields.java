@@ -33,8 +33,10 @@ final class PilotFields {
         fields.put("director", p.directorId());
         fields.put("taskQueues", p.taskQueues());
         fields.put("submitted", p.submittedAt());
+        fields.put("started", p.startedAt());
         fields.put("updated", p.updatedAt());
         fields.put("finished", p.finishedAt());
+        fields.put("jobs", p.jobs());
         return fields;
     }
 

@@ -30,6 +30,7 @@ import io.pilotd.director.store.Database;
 import io.pilotd.director.store.DatabaseHealth;
 import io.pilotd.director.store.DirectorRegistry;
 import io.pilotd.director.store.DriverSetups;
+import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueStore;
 import io.pilotd.director.store.Retention;
 import io.pilotd.driver.api.DriverException;
@@ -215,7 +216,8 @@ public final class Director implements AutoCloseable {
         demand = DemandSources.of(config, database, duties, background, env);
         if (config.dirac().pilotAgentsDB() != null) {
             mirror = new PilotAgentsMirror(new PilotAgentsOutbox(database.jdbi()), new PilotAgentsWriter(
-                    DiracDatabase.open("dirac.pilotAgentsDB", config.dirac().pilotAgentsDB(), false, env)), duties, Clock.systemUTC(),
+                    DiracDatabase.open("dirac.pilotAgentsDB", config.dirac().pilotAgentsDB(), false, env)),
+                    new PilotStore(database.jdbi()), duties, Clock.systemUTC(),
                     config.dirac().touchEvery());
         }
     }

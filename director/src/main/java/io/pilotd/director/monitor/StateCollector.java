@@ -6,6 +6,7 @@ import io.pilotd.director.store.ClusterDuties;
 import io.pilotd.director.store.Database;
 import io.pilotd.director.store.PilotStore;
 import io.pilotd.director.store.QueueState;
+import io.pilotd.director.store.QueueWork;
 import io.pilotd.director.store.StatusStore;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
@@ -95,6 +96,7 @@ final class StateCollector implements MultiCollector {
             for (QueueState q : states) {
                 queue(gauges, q);
             }
+            work(gauges, store.work());
             demandSource(gauges, demand.state());
             String unresolved = "Pilots whose submission's outcome is not known yet (Submitting), held against the limits";
             gauges.declare("pilotd_queue_unresolved", unresolved);
@@ -148,6 +150,33 @@ final class StateCollector implements MultiCollector {
                 seconds(q.lastCycleEnded()), "queue", name);
         g.add("pilotd_queue_last_decision", "The term that bound the queue's last decision (1 for it)", 1,
                 "queue", name, "decided_by", q.decidedBy());
+    }
+
+    /** What each queue's pilots did in the last 24 hours, and what they cost where the queue has a price. */
+    private static void work(Gauges g, List<QueueWork> work) {
+        String ended = "Pilots that ended in the last 24 h";
+        String empty = "Of them, those that ran and took no job";
+        String jobs = "Jobs per pilot that ran, of those that ended in the last 24 h";
+        String time = "Time (submission to end) of the pilots that ended in the last 24 h, summed";
+        String cost = "What they cost at the queue's price (price in the config)";
+        String emptyCost = "What the empty ones of them cost";
+        for (String[] gauge : new String[][] {{"pilotd_queue_pilots_ended_24h", ended}, {"pilotd_queue_empty_pilots_24h", empty},
+            {"pilotd_queue_jobs_per_pilot_24h", jobs}, {"pilotd_queue_pilot_time_seconds", time}, {"pilotd_queue_cost_24h", cost},
+            {"pilotd_queue_empty_cost_24h", emptyCost}}) {
+            g.declare(gauge[0], gauge[1]);
+        }
+        for (QueueWork w : work) {
+            g.add("pilotd_queue_pilots_ended_24h", ended, w.ended(), "queue", w.queue());
+            g.add("pilotd_queue_empty_pilots_24h", empty, w.empty(), "queue", w.queue());
+            if (w.jobsPerPilot() != null) {
+                g.add("pilotd_queue_jobs_per_pilot_24h", jobs, w.jobsPerPilot().doubleValue(), "queue", w.queue());
+            }
+            g.add("pilotd_queue_pilot_time_seconds", time, w.pilotHours().doubleValue() * 3600, "queue", w.queue());
+            if (w.cost() != null) {
+                g.add("pilotd_queue_cost_24h", cost, w.cost().doubleValue(), "queue", w.queue());
+                g.add("pilotd_queue_empty_cost_24h", emptyCost, w.emptyCost().doubleValue(), "queue", w.queue());
+            }
+        }
     }
 
     private static double seconds(Instant instant) {

@@ -50,8 +50,13 @@ final class StatusPage {
     record DutyView(String duty, String director, String since) {
     }
 
+    /** What a queue's pilots did in the last 24 hours; "–" where not known (no job counts, no price). */
+    record WorkView(String queue, int ended, int empty, Object jobsPerPilot, Object pilotHours, Object cost, Object emptyCost) {
+    }
+
     record Model(String director, String generatedAt, boolean databaseUp, String database, boolean healthy,
-                 List<QueueView> queues, List<StatusCount> pilots, List<FailureView> failures, List<DutyView> duties) {
+                 List<QueueView> queues, List<StatusCount> pilots, List<WorkView> work, List<FailureView> failures,
+                 List<DutyView> duties) {
     }
 
     private final String directorId;
@@ -83,7 +88,7 @@ final class StatusPage {
             states = store.queues();
         } catch (RuntimeException e) {
             return new Model(directorId, TIME.format(now), false, "unreachable: " + e.getMessage(), false, List.of(),
-                    List.of(), List.of(), List.of());
+                    List.of(), List.of(), List.of(), List.of());
         }
         Health.Verdict verdict = health.judge(states);
         Map<String, PilotStore.Unresolved> unresolved = new PilotStore(jdbi).unresolved();
@@ -92,8 +97,17 @@ final class StatusPage {
             Health.QueueHealth h = verdict.queues().get(q.name());
             queues.add(view(q, h != null && h.stale(), unresolved.get(q.name()), now));
         }
-        return new Model(directorId, TIME.format(now), true, verdict.database(), verdict.healthy(), queues, pilots(),
+        return new Model(directorId, TIME.format(now), true, verdict.database(), verdict.healthy(), queues, pilots(), work(),
                 failures(), duties());
+    }
+
+    private List<WorkView> work() {
+        return store.work().stream().map(w -> new WorkView(w.queue(), w.ended(), w.empty(), known(w.jobsPerPilot()),
+                known(w.pilotHours()), known(w.cost()), known(w.emptyCost()))).toList();
+    }
+
+    private static Object known(Object value) {
+        return value == null ? "–" : value;
     }
 
     /** The work done once for the cluster, and which director does it. */

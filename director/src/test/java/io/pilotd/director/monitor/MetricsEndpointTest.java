@@ -14,6 +14,7 @@ import io.pilotd.director.testing.Daemons;
 import io.pilotd.director.testing.ExternalTool;
 import io.pilotd.director.testing.FakeDriverFactory;
 import io.pilotd.director.testing.Queues;
+import io.pilotd.director.testing.SeededPilots;
 import io.pilotd.director.testing.TestDatabases;
 import io.pilotd.proxy.TestCredentials;
 import java.nio.file.Files;
@@ -99,6 +100,26 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void whatEachQueuesPilotsDidAndCostInTheLastDayIsExported() throws Exception {
+        // two pilots ran an hour and took no job; one took two; the queue's price, 0.25 a pilot-hour
+        new SeededPilots(db).add(3, "a", Duration.ofHours(2), Duration.ofHours(1), "", "Submitted", "Running", "Done");
+        db.jdbi().useHandle(h -> {
+            h.execute("update pilot set jobs = 2 where id = (select min(id) from pilot where queue = 'a' and jobs is not null)");
+            h.execute("update queue set price_per_pilot_hour = 0.25 where name = 'a'");
+        });
+
+        Map<String, Double> samples = Scrape.get(port, "/metrics").samples();
+
+        assertThat(samples).containsEntry(Scrape.key("pilotd_queue_pilots_ended_24h", "queue", "a"), 3.0)
+                .containsEntry(Scrape.key("pilotd_queue_empty_pilots_24h", "queue", "a"), 2.0)
+                .containsEntry(Scrape.key("pilotd_queue_jobs_per_pilot_24h", "queue", "a"), 0.67)
+                .containsEntry(Scrape.key("pilotd_queue_pilot_time_seconds", "queue", "a"), 3.0 * 3600)
+                .containsEntry(Scrape.key("pilotd_queue_cost_24h", "queue", "a"), 0.75)
+                .containsEntry(Scrape.key("pilotd_queue_empty_cost_24h", "queue", "a"), 0.5)
+                .doesNotContainKey(Scrape.key("pilotd_queue_cost_24h", "queue", "b"));
+    }
+
+    @Test
     void diracsGaugesAppearWithDiracsDemandAndTheMirror() throws Exception {
         assertThat(Scrape.get(port, "/metrics").samples().keySet()).noneMatch(k -> k.startsWith("pilotd_dirac_"));
 
@@ -126,12 +147,15 @@ class MetricsEndpointTest {
 
     @Test
     void everyMetricTheGrafanaDashboardQueriesIsServed() throws Exception {
+        // what the pilots did and cost is served for queues whose pilots ended, at a price
+        new SeededPilots(db).add(1, "a", Duration.ofHours(2), Duration.ofHours(1), "", "Submitted", "Running", "Done");
+        db.jdbi().useHandle(h -> h.execute("update queue set price_per_pilot_hour = 0.25 where name = 'a'"));
         Set<String> families = new HashSet<>();
         Matcher type = Pattern.compile("(?m)^# TYPE (\\S+) ").matcher(Scrape.get(port, "/metrics").body());
         while (type.find()) {
             families.add(type.group(1));
         }
-        Matcher queried = Pattern.compile("pilotd_[a-z_]+").matcher(Files.readString(Path.of("../etc/grafana-dashboard.json")));
+        Matcher queried = Pattern.compile("pilotd_[a-z0-9_]+").matcher(Files.readString(Path.of("../etc/grafana-dashboard.json")));
         Set<String> names = new HashSet<>();
         while (queried.find()) {
             names.add(queried.group());

@@ -106,16 +106,7 @@ class StatusPageTest {
             html = dom.output();
         }
 
-        Map<String, Map<String, String>> rows = new HashMap<>();
-        Matcher row = ROW.matcher(html.substring(html.indexOf("id=\"queues\""), html.indexOf("id=\"pilots\"")));
-        while (row.find()) {
-            Map<String, String> fields = new HashMap<>();
-            Matcher field = FIELD.matcher(row.group(2));
-            while (field.find()) {
-                fields.put(field.group(1), field.group(2));
-            }
-            rows.put(row.group(1), fields);
-        }
+        Map<String, Map<String, String>> rows = fieldsByQueue(html, "queues", "pilots");
         List<QueueState> states = new StatusStore(db.jdbi()).queues();
         assertThat(rows).hasSize(states.size());
         for (QueueState q : states) {
@@ -143,12 +134,32 @@ class StatusPageTest {
         }
         assertThat(cards).isEqualTo(expected).containsEntry("Running", 7).containsEntry("Done", 12);
 
+        Map<String, Map<String, String>> work = fieldsByQueue(html, "work", "failures");
+        assertThat(work.get("batch-ireland")).as("12 ran 1 h and took no job (pilotd's task queue gave none), 4 failed after 1 h")
+                .isEqualTo(Map.of("ended", "16", "empty", "12", "jobsPerPilot", "0.00", "pilotHours", "16.0", "cost", "–",
+                        "emptyCost", "–"));
+
         String failures = html.substring(html.indexOf("id=\"failures\""));
         assertThat(failures).contains("CannotPullContainerError: image pilot:latest not found")
                 .contains("Quota exceeded for cores: Requested 8");
         assertThat(html.substring(html.indexOf("id=\"duties\""))).as("who polls DIRAC for the cluster")
                 .containsPattern("data-duty=\"dirac-poll\"><td>dirac-poll</td><td data-field=\"director\">director-b</td>")
                 .doesNotContain("pilotagents-mirror");
+    }
+
+    /** Each queue's row of the table of this id (the page up to the element of the next id): its fields by name. */
+    private static Map<String, Map<String, String>> fieldsByQueue(String html, String table, String next) {
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        Matcher row = ROW.matcher(html.substring(html.indexOf("id=\"" + table + "\""), html.indexOf("id=\"" + next + "\"")));
+        while (row.find()) {
+            Map<String, String> fields = new HashMap<>();
+            Matcher field = FIELD.matcher(row.group(2));
+            while (field.find()) {
+                fields.put(field.group(1), field.group(2));
+            }
+            rows.put(row.group(1), fields);
+        }
+        return rows;
     }
 
     @Test
