@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -79,6 +80,11 @@ public final class Endpoint implements AutoCloseable {
 
     /** @param credentialsCheck how often its TLS files and trust anchors are checked for changes */
     public static Endpoint start(PilotdConfig config, Daemon daemon, Duration idle, Duration credentialsCheck) {
+        return start(config, daemon, idle, credentialsCheck, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock its rate and address limits refill by */
+    static Endpoint start(PilotdConfig config, Daemon daemon, Duration idle, Duration credentialsCheck, LongSupplier nanoTime) {
         EndpointSettings settings = config.endpoint();
         TrustAnchors anchors = null;
         if (settings.trustAnchors() != null) {
@@ -96,8 +102,8 @@ public final class Endpoint implements AutoCloseable {
         EndpointApi.Parts parts = new EndpointApi.Parts(new EndpointKeys(jdbi), new EndpointJobs(jdbi),
                 new EndpointAudit(jdbi), new QueueStore(jdbi), new PilotStore(jdbi),
                 new Submitter(jdbi, daemon.environment(), daemon.directorId(), Clock.systemUTC()), drivers,
-                proxies, new RateLimits(System::nanoTime),
-                new AddressLimits(settings.failedAuthPerMinute(), System::nanoTime), new BearerTokens(settings.tokens()));
+                proxies, new RateLimits(nanoTime), new AddressLimits(settings.failedAuthPerMinute(), nanoTime),
+                new BearerTokens(settings.tokens()));
         EndpointApi api = new EndpointApi(parts, config.queues().stream().map(QueueConfig::name).collect(Collectors.toSet()),
                 settings.maxBodyKiB() * 1024, workers, Clock.systemUTC(), openApi(), daemon.answered());
         EndpointServer server;
