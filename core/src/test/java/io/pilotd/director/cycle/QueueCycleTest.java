@@ -575,12 +575,9 @@ class QueueCycleTest {
 
     @Test
     void pilotsWaitingLongerThanTheQueueAllowsAreKilled() {
-        Queues.sync(db, Queues.queue("q", 10, 10, 10));
-        Queues.demand(db, "q", 2);
         FakeCloud cloud = new FakeCloud();
         PilotDriver driver = cloud.driver(DIRECTOR);
-        cycle.run("q", driver);
-        db.jdbi().useHandle(h -> h.execute("update pilot set submitted_at = now() - interval '2 hours'"));
+        twoPilotsWaitingTwoHours(driver);
 
         cycle.run("q", driver);
 
@@ -594,12 +591,9 @@ class QueueCycleTest {
 
     @Test
     void aPilotWhoseKillWasCarriedOutThoughItsAnswerWasLostIsDeletedOnceTheCloudForgetsItNotUnknown() {
-        Queues.sync(db, Queues.queue("q", 10, 10, 10));
-        Queues.demand(db, "q", 2);
         FakeCloud cloud = new FakeCloud();
         PilotDriver driver = cloud.driver(DIRECTOR);
-        cycle.run("q", driver);
-        db.jdbi().useHandle(h -> h.execute("update pilot set submitted_at = now() - interval '2 hours'"));
+        twoPilotsWaitingTwoHours(driver);
         cloud.timeOutAfterKill = true;
 
         CycleRecord killing = cycle.run("q", driver);
@@ -622,6 +616,14 @@ class QueueCycleTest {
                     .isEqualTo("killed: not running after 1h (queue maxWaitingTime) (the cloud no longer lists this pilot since)");
         });
         assertThat(Queues.counts(db, "q").waiting()).as("nothing gone is counted waiting").isZero();
+    }
+
+    /** Two pilots of queue q, started by this driver, waiting since two hours: past its maxWaitingTime of 1h. */
+    private void twoPilotsWaitingTwoHours(PilotDriver driver) {
+        Queues.sync(db, Queues.queue("q", 10, 10, 10));
+        Queues.demand(db, "q", 2);
+        cycle.run("q", driver);
+        db.jdbi().useHandle(h -> h.execute("update pilot set submitted_at = now() - interval '2 hours'"));
     }
 
     /** Every pilot row has its cloud resource, with the same stamp and jobRef. */

@@ -107,7 +107,8 @@ final class EndpointApi extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         Exchange x = new Exchange(request, response, callback, clock, answered);
-        AddressLimits.Admission admission = addresses.admit(x.remote(), credential(request));
+        x.credential = credential(request);
+        AddressLimits.Admission admission = addresses.admit(x.remote(), x.credential);
         if (admission.refusedFor() != null) {
             Duration wait = admission.refusedFor();
             x.unaudited(new ApiError(429, "too many requests from " + AddressLimits.key(x.remote())
@@ -429,14 +430,14 @@ final class EndpointApi extends Handler.Abstract {
         if (authorization != null) {
             caller = token(x, authorization, right);
         } else if (hasKey) {
-            caller = key(x, ApiKeySecret.hash(secret.strip()));
+            caller = key(x, x.credential);
         } else {
             throw new ApiError(401, tokens.any()
                     ? "no credential: an x-api-key header (pilotd endpoint key add) or an Authorization: Bearer token"
                     : "no x-api-key header: the endpoint's operator gives keys (pilotd endpoint key add)", null, challenge);
         }
         x.authenticated = true;
-        addresses.accepted(credential(x.request));
+        addresses.accepted(x.credential);
         Optional<Duration> wait = rates.take(caller.rateKey(), caller.ratePerMinute());
         if (wait.isPresent()) {
             throw new ApiError(429, caller.name() + " may make " + caller.ratePerMinute()

@@ -36,6 +36,8 @@ final class Exchange {
     /** A verified bearer token's issuer and subject (never the token). */
     String tokenIssuer;
     String tokenSubject;
+    /** The hash of its credential (its key, or else its bearer token), or null: computed once, as it arrives. */
+    String credential;
     /** The request's credential was accepted (a refusal after is not one of authentication). */
     boolean authenticated;
     /** It took one of its address's requests that may fail authentication ({@link AddressLimits}). */
